@@ -1,0 +1,52 @@
+# joystickd — fly a flight simulator with a mouse on Linux.
+#
+#   sudo make run     install build dependencies, build, load the module and run
+#                     joystickd in the foreground with config/joystickd.ini
+#   make check        every test (installs its own dependencies when root)
+#
+# Each part of the tree brings its own rules in a fragment included below;
+# this file only names the top-level targets and the shared settings.
+
+PREFIX		?= /usr/local
+SYSCONFDIR	?= /etc
+DESTDIR		?=
+BUILD		:= build
+KVER		?= $(shell uname -r)
+
+CC		?= cc
+CFLAGS		?= -O2 -g
+WARNINGS	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+		   -Wformat=2 -Werror=format-security -Wno-unused-parameter
+JSD_CFLAGS	:= -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ikfilter -Idaemon \
+		   -DSYSCONFDIR='"$(SYSCONFDIR)"'
+DEPS		:= tools/deps.sh
+
+.PHONY: all module check deps clean
+all:
+
+include daemon/engine/engine.mk
+include daemon/daemon.mk
+include tests/unit/unit.mk
+include tests/vm/vm.mk
+include systemd/systemd.mk
+include debian/deb.mk
+
+module:
+	$(MAKE) -C kfilter
+
+# The README's test command: everything, in order from fastest to slowest.
+check: uapi-check unit vmtest deb systemd-test
+	@echo "make check: all test tiers passed"
+
+.PHONY: uapi-check
+uapi-check:
+	@$(DEPS) build unit
+	@for m in -m32 -m64; do \
+		$(CC) -std=c99 -pedantic -Werror -Wall -Wextra $$m -Ikfilter \
+			-fsyntax-only tests/uapi-compile.c || exit 1; \
+	done
+	@echo "uapi-check: joystickd_kfilter.h compiles alone with -std=c99 -pedantic -m32 and -m64"
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C kfilter clean

@@ -1,0 +1,3 @@
+# placeholder: filled in by the part that owns debian
+.PHONY: deb
+deb:
