@@ -1,1 +1,43 @@
-# placeholder: filled in by the part that owns daemon/engine
+# The mapping engine and its configuration (daemon/engine/): pure C, built
+# into $(BUILD)/libjsdengine.a, which joystickd, joystickctl and the unit
+# tests link with $(ENGINE_LIBS).  Include its headers as "engine/engine.h".
+
+ENGINE_SRCS	:= daemon/engine/codes.c \
+		   daemon/engine/curve.c \
+		   daemon/engine/config.c \
+		   daemon/engine/config-keys.c \
+		   daemon/engine/config-values.c \
+		   daemon/engine/config-check.c \
+		   daemon/engine/axis.c \
+		   daemon/engine/engine.c \
+		   daemon/engine/plot.c
+ENGINE_OBJS	:= $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
+ENGINE_LIB	:= $(BUILD)/libjsdengine.a
+# Expanded when used, so that tools/deps.sh may install libinih-dev first.
+ENGINE_LIBS	= $(shell pkg-config --libs inih 2>/dev/null || echo -linih) -lm
+ENGINE_CFLAGS	= $(shell pkg-config --cflags inih 2>/dev/null)
+INPUT_CODES_H	?= /usr/include/linux/input-event-codes.h
+
+.PHONY: engine engine-deps
+all: $(ENGINE_LIB)
+engine: $(ENGINE_LIB)
+
+engine-deps:
+	@$(DEPS) build
+
+# The event code name table, generated from the installed kernel headers.
+$(BUILD)/gen/codes-table.h: daemon/engine/gen-codes.awk $(INPUT_CODES_H)
+	@mkdir -p $(@D)
+	awk -f daemon/engine/gen-codes.awk $(INPUT_CODES_H) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/daemon/engine/codes.o: $(BUILD)/gen/codes-table.h
+
+$(ENGINE_OBJS): $(BUILD)/%.o: %.c $(wildcard daemon/engine/*.h) \
+		kfilter/joystickd_kfilter.h | engine-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) -I$(BUILD)/gen -c -o $@ $<
+
+$(ENGINE_LIB): $(ENGINE_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to the engine: the state of one stick axis code and the maths of
+ * the three stick models.  Formulas: joystickd.ini(5), section STICK MODELS.
+ */
+#ifndef JSD_AXIS_H
+#define JSD_AXIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/config.h"
+
+struct axis_state {
+	bool initialized;	/* some profile drove this code already */
+	double pos;		/* stick position s, [-1, 1] */
+	double trim;		/* trim point t, [-1, 1] */
+	double out;		/* normalised output y (smoothed response), [-1, 1] */
+	bool sent;		/* value holds what the stick shows */
+	int32_t value;
+};
+
+/* How the increase/decrease keys of an axis are held right now. */
+struct axis_keys {
+	bool held;		/* either key is held: the model's return pauses */
+	int dir;		/* +1 increase, -1 decrease, 0 both or none */
+};
+
+/* Puts the axis at its configured trim, settled (first use of the code). */
+void axis_init(const struct jsd_axis_cfg *a, struct axis_state *st);
+
+/* Adds @counts of the source (wheel: notches) to the position. */
+void axis_add(const struct jsd_axis_cfg *a, struct axis_state *st, double counts);
+
+/* Moves the position to @pos (recenter), the output follows per smoothing. */
+void axis_set_pos(const struct jsd_axis_cfg *a, struct axis_state *st, double pos);
+
+/* Lets @dt seconds pass: keys, return to trim, smoothing. */
+void axis_advance(const struct jsd_axis_cfg *a, struct axis_state *st, double dt,
+		  struct axis_keys keys);
+
+/* Whether time changes the axis' output: the engine then wants ticks. */
+bool axis_moving(const struct jsd_axis_cfg *a, const struct axis_state *st,
+		 struct axis_keys keys);
+
+/* The integer the stick reports for the current output. */
+int32_t axis_value(const struct jsd_axis_cfg *a, const struct axis_state *st);
+
+#endif

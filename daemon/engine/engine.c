@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The mapping engine; see engine.h.
+ *
+ * Every record first advances the whole stick to the record's time, then
+ * applies the record; changes go out at the end of the frame (SYN_REPORT)
+ * or at once for the filter's own records.  The engine has one clock, the
+ * latest time it was given, and it never goes backwards.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/axis.h"
+#include "engine/engine.h"
+
+/* Input buttons held at once that the engine tracks; more are ignored. */
+#define ENGINE_MAX_HELD	64
+
+#define NS_PER_SEC	1000000000ull
+
+/* An input button held now, and the device it is held on. */
+struct held {
+	uint32_t dev_id;
+	int mouse;
+	uint16_t code;
+};
+
+struct engine {
+	const struct jsd_config *cfg;
+	struct engine_output out;
+	void *ctx;
+	bool busy;			/* inside a callback: no re-entry */
+
+	unsigned int profile;
+	bool capture_active;
+	bool time_known;		/* time was given once */
+	uint64_t time;			/* ns, the latest time given */
+
+	/* Per ABS_* code: the current profile's axis driving it, and its state. */
+	const struct jsd_axis_cfg *driver[ABS_CNT];
+	struct axis_state axes[ABS_CNT];
+
+	struct held held[ENGINE_MAX_HELD];
+	unsigned int n_held;
+
+	bool button_sent[KEY_CNT];	/* what the stick shows, per BTN_* code */
+	bool buttons_known;		/* button_sent is valid */
+};
+
+static const struct jsd_profile *current(const struct engine *e)
+{
+	return &e->cfg->profiles[e->profile];
+}
+
+static bool mouse_matches(int filter, int mouse)
+{
+	return filter == JSD_MOUSE_ANY || filter == mouse;
+}
+
+static bool is_held(const struct engine *e, uint16_t code, int filter)
+{
+	if (!code)
+		return false;
+	for (unsigned int i = 0; i < e->n_held; i++)
+		if (e->held[i].code == code && mouse_matches(filter, e->held[i].mouse))
+			return true;
+	return false;
+}
+
+static struct axis_keys keys_of(const struct engine *e, const struct jsd_axis_cfg *a)
+{
+	bool inc = is_held(e, a->key_increase, a->mouse);
+	bool dec = is_held(e, a->key_decrease, a->mouse);
+
+	return (struct axis_keys){ .held = inc || dec, .dir = (int)inc - (int)dec };
+}
+
+/* Makes profile @index current: drivers per code, first-time codes at trim. */
+static void use_profile(struct engine *e, unsigned int index)
+{
+	const struct jsd_profile *profile = &e->cfg->profiles[index];
+
+	e->profile = index;
+	memset(e->driver, 0, sizeof(e->driver));
+	for (unsigned int i = 0; i < profile->n_axes; i++) {
+		const struct jsd_axis_cfg *a = &profile->axes[i];
+		struct axis_state *st = &e->axes[a->target];
+
+		e->driver[a->target] = a;
+		if (!st->initialized)
+			axis_init(a, st);
+		else
+			axis_set_pos(a, st, st->pos);	/* output follows the new response */
+	}
+}
+
+static void advance(struct engine *e, uint64_t now)
+{
+	double dt;
+
+	if (!e->time_known) {
+		e->time = now;
+		e->time_known = true;
+		return;
+	}
+	if (now <= e->time)
+		return;		/* never backwards: a record older than a tick */
+	dt = (double)(now - e->time) / NS_PER_SEC;
+	e->time = now;
+	for (unsigned int code = 0; code < ABS_CNT; code++) {
+		const struct jsd_axis_cfg *a = e->driver[code];
+
+		if (a)
+			axis_advance(a, &e->axes[code], dt, keys_of(e, a));
+	}
+}
+
+static bool button_wanted(const struct engine *e, uint16_t code)
+{
+	const struct jsd_profile *profile = current(e);
+
+	for (unsigned int i = 0; i < profile->n_buttons; i++) {
+		const struct jsd_button_cfg *b = &profile->buttons[i];
+
+		if (b->output == code && is_held(e, b->input, b->mouse))
+			return true;
+	}
+	return false;
+}
+
+/* Sends what changed (everything with @all) as one frame. */
+static void emit(struct engine *e, bool all)
+{
+	const struct jsd_stick_cfg *stick = &e->cfg->stick;
+	bool changed = false;
+
+	e->busy = true;
+	for (unsigned int i = 0; i < stick->n_axes; i++) {
+		const struct jsd_stick_axis *sa = &stick->axes[i];
+		struct axis_state *st = &e->axes[sa->code];
+		int32_t value;
+
+		if (e->driver[sa->code])
+			value = axis_value(e->driver[sa->code], st);
+		else if (st->sent)
+			value = st->value;
+		else if (all)
+			value = jsd_scale(0.0, sa->min, sa->max);
+		else
+			continue;
+		if (all || !st->sent || st->value != value) {
+			st->sent = true;
+			st->value = value;
+			e->out.axis(e->ctx, sa->code, value);
+			changed = true;
+		}
+	}
+	for (unsigned int i = 0; i < stick->n_buttons; i++) {
+		uint16_t code = stick->buttons[i];
+		bool wanted = button_wanted(e, code);
+
+		if (all || !e->buttons_known || e->button_sent[code] != wanted) {
+			e->button_sent[code] = wanted;
+			e->out.button(e->ctx, code, wanted);
+			changed = true;
+		}
+	}
+	e->buttons_known = true;
+	if (changed)
+		e->out.sync(e->ctx);
+	e->busy = false;
+}
+
+static void request(struct engine *e, enum engine_request_kind kind, unsigned int profile)
+{
+	struct engine_request req = { .kind = kind, .profile = profile };
+
+	e->busy = true;
+	e->out.request(e->ctx, &req);
+	e->busy = false;
+}
+
+/* recenter, trim, reset-trim on one axis of the profile or on all_actions ones. */
+static void axis_action(struct engine *e, enum jsd_action_kind kind, int index)
+{
+	const struct jsd_profile *profile = current(e);
+
+	for (unsigned int i = 0; i < profile->n_axes; i++) {
+		const struct jsd_axis_cfg *a = &profile->axes[i];
+		struct axis_state *st = &e->axes[a->target];
+
+		if (index >= 0 ? (int)i != index : !a->all_actions)
+			continue;
+		if (kind == JSD_ACTION_RECENTER)
+			axis_set_pos(a, st, st->trim);
+		else if (kind == JSD_ACTION_TRIM)
+			st->trim = st->pos;
+		else
+			st->trim = a->trim;
+	}
+}
+
+static void run_action(struct engine *e, const struct jsd_action *action)
+{
+	switch (action->kind) {
+	case JSD_ACTION_NONE:
+		break;
+	case JSD_ACTION_RECENTER:
+	case JSD_ACTION_TRIM:
+	case JSD_ACTION_RESET_TRIM:
+		axis_action(e, action->kind, action->arg);
+		break;
+	case JSD_ACTION_TOGGLE_CAPTURE:
+		request(e, ENGINE_REQ_TOGGLE_CAPTURE, 0);
+		break;
+	case JSD_ACTION_PROFILE_NEXT:
+		request(e, ENGINE_REQ_PROFILE, (e->profile + 1) % e->cfg->n_profiles);
+		break;
+	case JSD_ACTION_PROFILE:
+		request(e, ENGINE_REQ_PROFILE, (unsigned int)action->arg);
+		break;
+	}
+}
+
+/*
+ * Motion goes to the axes with this source whose modifier is held; only
+ * when there is none, to the axes with this source and no modifier.
+ */
+static void feed_rel(struct engine *e, int mouse, uint16_t code, int32_t value)
+{
+	const struct jsd_profile *profile = current(e);
+	bool hi_res = code == REL_WHEEL_HI_RES || code == REL_HWHEEL_HI_RES;
+	double counts = hi_res ? value / 120.0 : value;
+	bool modified = false;
+
+	for (unsigned int i = 0; i < profile->n_axes; i++) {
+		const struct jsd_axis_cfg *a = &profile->axes[i];
+
+		if (a->has_source && a->source == code && mouse_matches(a->mouse, mouse) &&
+		    is_held(e, a->modifier, a->mouse))
+			modified = true;
+	}
+	for (unsigned int i = 0; i < profile->n_axes; i++) {
+		const struct jsd_axis_cfg *a = &profile->axes[i];
+
+		if (!a->has_source || a->source != code || !mouse_matches(a->mouse, mouse))
+			continue;
+		if (modified ? is_held(e, a->modifier, a->mouse) : !a->modifier)
+			axis_add(a, &e->axes[a->target], counts);
+	}
+}
+
+static int find_held(const struct engine *e, uint32_t dev_id, uint16_t code)
+{
+	for (unsigned int i = 0; i < e->n_held; i++)
+		if (e->held[i].dev_id == dev_id && e->held[i].code == code)
+			return (int)i;
+	return -1;
+}
+
+static void drop_held(struct engine *e, unsigned int i)
+{
+	e->held[i] = e->held[--e->n_held];
+}
+
+static void feed_key(struct engine *e, int mouse, const struct jskf_record *rec)
+{
+	const struct jsd_profile *profile = current(e);
+	int i = find_held(e, rec->dev_id, rec->code);
+
+	if (rec->value == 0) {
+		if (i >= 0)
+			drop_held(e, (unsigned int)i);
+		return;
+	}
+	if (rec->value != 1 || i >= 0 || e->n_held == ENGINE_MAX_HELD)
+		return;		/* a repeat, or a press we know already */
+	e->held[e->n_held++] = (struct held){
+		.dev_id = rec->dev_id, .mouse = mouse, .code = rec->code,
+	};
+	for (unsigned int b = 0; b < profile->n_buttons; b++) {
+		const struct jsd_button_cfg *button = &profile->buttons[b];
+
+		if (button->input == rec->code && mouse_matches(button->mouse, mouse))
+			run_action(e, &button->action);
+	}
+}
+
+static void capture_changed(struct engine *e, bool active)
+{
+	if (e->capture_active && !active &&
+	    e->cfg->capture.on_toggle_off == JSD_TOGGLE_OFF_RECENTER)
+		axis_action(e, JSD_ACTION_RECENTER, -1);
+	e->capture_active = active;
+}
+
+void engine_feed(struct engine *e, int mouse, const struct jskf_record *rec)
+{
+	advance(e, rec->time_ns);
+	switch (rec->type) {
+	case EV_REL:
+		feed_rel(e, mouse, rec->code, rec->value);
+		break;
+	case EV_KEY:
+		feed_key(e, mouse, rec);
+		break;
+	case EV_SYN:
+		if (rec->code == SYN_REPORT)
+			emit(e, false);
+		break;
+	case JSKF_REC_STATE:
+		capture_changed(e, rec->value & JSKF_STATE_ACTIVE);
+		emit(e, false);
+		break;
+	case JSKF_REC_DEV_REMOVED:
+		for (unsigned int i = e->n_held; i-- > 0;)
+			if (e->held[i].dev_id == rec->dev_id)
+				drop_held(e, i);
+		emit(e, false);
+		break;
+	default:
+		break;
+	}
+}
+
+uint64_t engine_next_tick(const struct engine *e)
+{
+	uint64_t period = NS_PER_SEC / e->cfg->stick.update_rate;
+
+	for (unsigned int code = 0; code < ABS_CNT; code++) {
+		const struct jsd_axis_cfg *a = e->driver[code];
+
+		if (a && axis_moving(a, &e->axes[code], keys_of(e, a)))
+			return e->time + period;
+	}
+	return ENGINE_IDLE;
+}
+
+uint64_t engine_tick(struct engine *e, uint64_t now_ns)
+{
+	advance(e, now_ns);
+	emit(e, false);
+	return engine_next_tick(e);
+}
+
+void engine_emit_state(struct engine *e, bool all)
+{
+	emit(e, all);
+}
+
+int engine_set_profile(struct engine *e, unsigned int profile, uint64_t now_ns)
+{
+	if (e->busy)
+		return -EBUSY;
+	if (profile >= e->cfg->n_profiles)
+		return -EINVAL;
+	advance(e, now_ns);
+	use_profile(e, profile);
+	emit(e, false);
+	return 0;
+}
+
+unsigned int engine_profile(const struct engine *e)
+{
+	return e->profile;
+}
+
+int engine_run_action(struct engine *e, const char *action, uint64_t now_ns,
+		      const char **ret_why)
+{
+	struct jsd_action a;
+	int r;
+
+	if (e->busy) {
+		*ret_why = "called from an engine callback";
+		return -EBUSY;
+	}
+	r = jsd_action_parse(e->cfg, e->profile, action, &a, ret_why);
+	if (r < 0)
+		return r;
+	advance(e, now_ns);
+	run_action(e, &a);
+	emit(e, false);
+	return 0;
+}
+
+bool engine_capture_active(const struct engine *e)
+{
+	return e->capture_active;
+}
+
+const struct jsd_config *engine_config(const struct engine *e)
+{
+	return e->cfg;
+}
+
+int engine_axis_state(const struct engine *e, unsigned int index,
+		      struct engine_axis_state *ret)
+{
+	const struct jsd_profile *profile = current(e);
+	const struct jsd_axis_cfg *a;
+	const struct axis_state *st;
+
+	if (index >= profile->n_axes)
+		return -EINVAL;
+	a = &profile->axes[index];
+	st = &e->axes[a->target];
+	*ret = (struct engine_axis_state){
+		.cfg = a,
+		.position = st->pos,
+		.trim = st->trim,
+		.output = st->out,
+		.value = st->sent ? st->value : axis_value(a, st),
+	};
+	return 0;
+}
+
+int engine_new(const struct jsd_config *cfg, const struct engine_output *out,
+	       void *ctx, struct engine **ret)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return -ENOMEM;
+	e->cfg = cfg;
+	e->out = *out;
+	e->ctx = ctx;
+	e->capture_active = cfg->capture.active_at_start;
+	use_profile(e, 0);
+	*ret = e;
+	return 0;
+}
+
+int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
+		    struct engine **ret)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	int profile;
+
+	if (!e)
+		return -ENOMEM;
+	e->cfg = cfg;
+	e->out = old->out;
+	e->ctx = old->ctx;
+	e->capture_active = old->capture_active;
+	e->time_known = old->time_known;
+	e->time = old->time;
+	memcpy(e->axes, old->axes, sizeof(e->axes));
+	memcpy(e->button_sent, old->button_sent, sizeof(e->button_sent));
+	e->buttons_known = old->buttons_known;
+	profile = jsd_config_find_profile(cfg, current(old)->name);
+	use_profile(e, profile < 0 ? 0 : (unsigned int)profile);
+	*ret = e;
+	return 0;
+}
+
+struct engine *engine_free(struct engine *e)
+{
+	free(e);
+	return NULL;
+}
