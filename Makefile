@@ -30,6 +30,7 @@ include tests/unit/unit.mk
 include tests/vm/vm.mk
 include systemd/systemd.mk
 include debian/deb.mk
+include tests/fuzz/fuzz.mk
 
 module:
 	$(MAKE) -C kfilter

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages a make target needs.
 #
-#   tools/deps.sh GROUP...     groups: build kmod unit vm lint deb e2e bench
+#   tools/deps.sh GROUP...     groups: build kmod unit vm lint deb e2e fuzz bench
 #
 # As root, missing packages are installed with apt-get.  Otherwise the one
 # apt-get command that would install them is printed and the exit status is 1.
@@ -9,11 +9,12 @@ set -eu
 
 pkgs_build="build-essential pkg-config libevdev-dev libudev-dev libsystemd-dev libinih-dev"
 pkgs_kmod="linux-headers-amd64"
-pkgs_unit="libcmocka-dev valgrind gcc-multilib"
+pkgs_unit="libcmocka-dev valgrind gcc-multilib locales"
 pkgs_vm="linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod gcc-multilib"
 pkgs_lint="sparse linux-source-6.1"
 pkgs_deb="debhelper dh-dkms dkms dpkg-dev lintian fakeroot"
 pkgs_e2e="udev joystick systemd"
+pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="gnuplot-nox interception-tools valgrind"
 
 want=""
