@@ -1,1 +1,57 @@
-# placeholder: filled in by the part that owns daemon
+# joystickd and joystickctl (daemon/*.c; the engine in daemon/engine/ has
+# its own fragment).  Outputs: $(BUILD)/joystickd, $(BUILD)/joystickctl, and
+# for the VM tests a sanitizer build $(BUILD)/joystickd-asan.
+
+DAEMON_SRCS	:= daemon/main.c \
+		   daemon/manager.c \
+		   daemon/reader.c \
+		   daemon/commands.c \
+		   daemon/devmap.c \
+		   daemon/discovery.c \
+		   daemon/control.c \
+		   daemon/stick.c \
+		   daemon/kfilter.c \
+		   daemon/log.c
+CTL_SRCS	:= daemon/joystickctl.c \
+		   daemon/ctl-client.c \
+		   daemon/ctl-monitor.c \
+		   daemon/ctl-curve.c
+DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
+CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/%.o)
+DAEMON_ASAN_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/asan/%.o) \
+		   $(ENGINE_SRCS:%.c=$(BUILD)/asan/%.o)
+
+# Expanded when used, so that tools/deps.sh may install the -dev packages first.
+DAEMON_PKGS	:= libevdev libudev libsystemd
+DAEMON_CFLAGS	= $(shell pkg-config --cflags $(DAEMON_PKGS) 2>/dev/null)
+DAEMON_LIBS	= $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null) -pthread
+ASAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: daemon daemon-asan
+all: $(BUILD)/joystickd $(BUILD)/joystickctl
+daemon: $(BUILD)/joystickd $(BUILD)/joystickctl
+daemon-asan: $(BUILD)/joystickd-asan
+
+$(DAEMON_OBJS) $(CTL_OBJS): $(BUILD)/%.o: %.c | engine-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/joystickd: $(DAEMON_OBJS) $(ENGINE_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS)
+
+# joystickctl needs only the engine (curves, config checks), not the daemon's libraries.
+$(BUILD)/joystickctl: $(CTL_OBJS) $(ENGINE_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS)
+
+# The daemon and the engine under AddressSanitizer and UBSan, for the VM test
+# that checks for memory errors and leaks.
+$(BUILD)/asan/daemon/engine/codes.o: $(BUILD)/gen/codes-table.h
+$(DAEMON_ASAN_OBJS): $(BUILD)/asan/%.o: %.c | engine-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) $(ENGINE_CFLAGS) \
+		-I$(BUILD)/gen -MMD -MP -c -o $@ $<
+
+$(BUILD)/joystickd-asan: $(DAEMON_ASAN_OBJS)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(ENGINE_LIBS)
+
+-include $(DAEMON_OBJS:.o=.d) $(CTL_OBJS:.o=.d) $(DAEMON_ASAN_OBJS:.o=.d)

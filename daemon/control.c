@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The control socket server; see control.h and control-proto.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control-proto.h"
+#include "control.h"
+
+#define CONTROL_MAX_CLIENTS	32
+#define CONTROL_MAX_GROUPS	256
+#define CONTROL_MAX_PENDING	(1024 * 1024)	/* unread reply bytes before we hang up */
+
+struct control_client {
+	struct control *ctl;
+	struct control_client *next;
+	sd_event_source *io;
+	int fd;
+	bool closing;		/* drop the connection once the output is out */
+	size_t in_len;
+	char in[CONTROL_MAX_LINE];
+	char *out;		/* pending reply bytes out[out_pos..out_len) */
+	size_t out_len, out_pos;
+};
+
+struct control {
+	sd_event_source *listen_io;
+	int listen_fd;
+	bool bound;		/* path is our socket: unlink it at the end */
+	char *path;
+	gid_t group;
+	char *group_name;
+	control_handler_t handler;
+	void *userdata;
+	struct control_client *clients;
+	unsigned int n_clients;
+};
+
+static void client_free(struct control_client *cl)
+{
+	struct control *c = cl->ctl;
+	struct control_client **p;
+
+	for (p = &c->clients; *p; p = &(*p)->next) {
+		if (*p == cl) {
+			*p = cl->next;
+			break;
+		}
+	}
+	c->n_clients--;
+	sd_event_source_disable_unref(cl->io);
+	close(cl->fd);
+	free(cl->out);
+	free(cl);
+}
+
+static int client_append(struct control_client *cl, const char *buf, size_t len)
+{
+	char *n;
+
+	if (cl->out_pos == cl->out_len)
+		cl->out_pos = cl->out_len = 0;
+	if (cl->out_len - cl->out_pos + len > CONTROL_MAX_PENDING)
+		return -ENOBUFS;	/* a client that asks but never reads */
+	n = realloc(cl->out, cl->out_len + len);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n + cl->out_len, buf, len);
+	cl->out = n;
+	cl->out_len += len;
+	return 0;
+}
+
+/* Writes what the socket takes; polls for EPOLLOUT while output remains. */
+static int client_flush(struct control_client *cl)
+{
+	while (cl->out_pos < cl->out_len) {
+		ssize_t n = send(cl->fd, cl->out + cl->out_pos, cl->out_len - cl->out_pos,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return sd_event_source_set_io_events(cl->io, EPOLLIN | EPOLLOUT);
+		if (n < 0)
+			return -errno;
+		cl->out_pos += n;
+	}
+	if (cl->closing)
+		return -ECONNRESET;
+	return sd_event_source_set_io_events(cl->io, EPOLLIN);
+}
+
+static int client_request(struct control_client *cl, char *line)
+{
+	struct control *c = cl->ctl;
+	char *argv[CONTROL_MAX_ARGS + 1], *save = NULL, *w;
+	char err[256] = "", head[300];	/* "ERR " + err + newline fits */
+	char *payload = NULL, *p;
+	size_t payload_len = 0, n;
+	bool unterminated = false;
+	int argc = 0, r;
+	FILE *out;
+
+	for (w = strtok_r(line, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save)) {
+		if (argc == CONTROL_MAX_ARGS) {
+			static const char msg[] = "ERR too many arguments\n";
+
+			return client_append(cl, msg, sizeof(msg) - 1);
+		}
+		argv[argc++] = w;
+	}
+	argv[argc] = NULL;
+	if (argc == 0) {
+		static const char msg[] = "ERR empty request\n";
+
+		return client_append(cl, msg, sizeof(msg) - 1);
+	}
+
+	out = open_memstream(&payload, &payload_len);
+	if (!out)
+		return -ENOMEM;
+	r = c->handler(c->userdata, argc, argv, out, err, sizeof(err));
+	if (fclose(out) != 0) {
+		free(payload);
+		return -ENOMEM;
+	}
+	if (r < 0) {
+		/* Only the error line: a half-written payload is dropped. */
+		snprintf(head, sizeof(head), "ERR %s", err[0] ? err : strerror(-r));
+		for (p = head; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		strcat(head, "\n");
+		payload_len = 0;
+	} else {
+		for (p = payload, n = 0; (p = memchr(p, '\n', payload + payload_len - p)); p++)
+			n++;
+		unterminated = payload_len > 0 && payload[payload_len - 1] != '\n';
+		snprintf(head, sizeof(head), "OK %zu\n", n + unterminated);
+	}
+	r = client_append(cl, head, strlen(head));
+	if (r == 0)
+		r = client_append(cl, payload, payload_len);
+	if (r == 0 && unterminated)
+		r = client_append(cl, "\n", 1);
+	free(payload);
+	return r;
+}
+
+/* Handles every complete line in the input buffer. */
+static int client_process(struct control_client *cl)
+{
+	char *nl;
+	int r;
+
+	while (!cl->closing && (nl = memchr(cl->in, '\n', cl->in_len))) {
+		size_t used = nl - cl->in + 1;
+
+		*nl = '\0';
+		r = client_request(cl, cl->in);
+		if (r < 0)
+			return r;
+		memmove(cl->in, cl->in + used, cl->in_len - used);
+		cl->in_len -= used;
+	}
+	if (cl->in_len == sizeof(cl->in)) {
+		static const char msg[] = "ERR request line too long\n";
+
+		cl->closing = true;
+		return client_append(cl, msg, sizeof(msg) - 1);
+	}
+	return 0;
+}
+
+static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct control_client *cl = userdata;
+	int r = 0;
+
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		ssize_t n = recv(fd, cl->in + cl->in_len, sizeof(cl->in) - cl->in_len,
+				 MSG_DONTWAIT);
+
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			r = -errno;
+		else if (n == 0)
+			cl->closing = true;	/* answer what came, then close */
+		else if (n > 0)
+			cl->in_len += n;
+		if (r == 0 && n > 0)
+			r = client_process(cl);
+	}
+	if (r == 0)
+		r = client_flush(cl);
+	if (r < 0)
+		client_free(cl);
+	return 0;
+}
+
+/* Root, or the control group as primary or supplementary group. */
+static bool peer_allowed(const struct control *c, int fd)
+{
+	gid_t groups[CONTROL_MAX_GROUPS];
+	socklen_t len = sizeof(struct ucred);
+	struct ucred cred;
+	size_t i;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return false;
+	if (cred.uid == 0)
+		return true;
+	if (c->group == (gid_t)-1)
+		return false;
+	if (cred.gid == c->group)
+		return true;
+	len = sizeof(groups);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return false;
+	for (i = 0; i < len / sizeof(gid_t); i++)
+		if (groups[i] == c->group)
+			return true;
+	return false;
+}
+
+static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct control *c = userdata;
+	struct control_client *cl;
+	char msg[200];
+	int cfd, r;
+
+	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (cfd < 0)
+		return 0;	/* EAGAIN, or the peer already left */
+	if (c->n_clients >= CONTROL_MAX_CLIENTS) {
+		close(cfd);
+		return 0;
+	}
+	cl = calloc(1, sizeof(*cl));
+	if (!cl) {
+		close(cfd);
+		return 0;
+	}
+	cl->ctl = c;
+	cl->fd = cfd;
+	r = sd_event_add_io(sd_event_source_get_event(s), &cl->io, cfd, EPOLLIN, client_io, cl);
+	if (r < 0) {
+		close(cfd);
+		free(cl);
+		return 0;
+	}
+	cl->next = c->clients;
+	c->clients = cl;
+	c->n_clients++;
+
+	if (!peer_allowed(c, cfd)) {
+		if (c->group == (gid_t)-1)
+			snprintf(msg, sizeof(msg), "ERR permission denied: only root may use %s\n",
+				 c->path);
+		else
+			snprintf(msg, sizeof(msg),
+				 "ERR permission denied: only root and group '%s' may use %s\n",
+				 c->group_name, c->path);
+		cl->closing = true;
+		if (client_append(cl, msg, strlen(msg)) < 0 || client_flush(cl) < 0)
+			client_free(cl);
+	}
+	return 0;
+}
+
+/* mkdir of the socket's directory, for runs outside systemd. */
+static int ensure_parent_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (strlen(path) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int control_bind(struct control *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int r;
+
+	if (strlen(c->path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, c->path);
+	r = ensure_parent_dir(c->path);
+	if (r < 0)
+		return r;
+	/* A socket left by a previous run; anything else there is not ours. */
+	if (lstat(c->path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		if (unlink(c->path) < 0)
+			return -errno;
+	}
+
+	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->listen_fd < 0)
+		return -errno;
+	/*
+	 * bind() gives the file the mode of the unbound socket's inode (less
+	 * the umask), so it is never wider than 0600 before the chmod below.
+	 */
+	if (fchmod(c->listen_fd, 0600) < 0)
+		return -errno;
+	if (bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	c->bound = true;
+	if (c->group != (gid_t)-1) {
+		/* Only the group: the owner may give it one of its own groups without CAP_CHOWN. */
+		if (chown(c->path, (uid_t)-1, c->group) < 0 || chmod(c->path, 0660) < 0)
+			return -errno;
+	} else if (chmod(c->path, 0600) < 0) {
+		return -errno;
+	}
+	if (listen(c->listen_fd, 16) < 0)
+		return -errno;
+	return 0;
+}
+
+int control_new(sd_event *event, const char *path, gid_t group, const char *group_name,
+		control_handler_t handler, void *userdata, struct control **ret)
+{
+	struct control *c;
+	int r;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->listen_fd = -1;
+	c->group = group;
+	c->handler = handler;
+	c->userdata = userdata;
+	c->path = strdup(path);
+	c->group_name = strdup(group_name);
+	if (!c->path || !c->group_name) {
+		r = -ENOMEM;
+		goto out_free;
+	}
+	r = control_bind(c);
+	if (r < 0)
+		goto out_free;
+	r = sd_event_add_io(event, &c->listen_io, c->listen_fd, EPOLLIN, control_accept, c);
+	if (r < 0)
+		goto out_free;
+	*ret = c;
+	return 0;
+
+ out_free:
+	control_free(c);
+	return r;
+}
+
+struct control *control_free(struct control *c)
+{
+	if (!c)
+		return NULL;
+	while (c->clients)
+		client_free(c->clients);
+	sd_event_source_disable_unref(c->listen_io);
+	if (c->listen_fd >= 0)
+		close(c->listen_fd);
+	if (c->bound)
+		unlink(c->path);
+	free(c->path);
+	free(c->group_name);
+	free(c);
+	return NULL;
+}

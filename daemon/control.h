@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The control socket server: listens on a Unix socket, admits root and the
+ * members of one group (checked with SO_PEERCRED and SO_PEERGROUPS), splits
+ * requests into words and hands them to a handler on the event loop.
+ */
+#ifndef JSD_CONTROL_H
+#define JSD_CONTROL_H
+
+#include <stdio.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#define CONTROL_MAX_ARGS	8
+
+/*
+ * Called for each request.  Writes payload lines to @out and returns 0, or
+ * returns a negative errno with a message in @err (the daemon answers
+ * "ERR <err>").
+ */
+typedef int (*control_handler_t)(void *userdata, int argc, char **argv,
+				 FILE *out, char *err, size_t err_size);
+
+struct control;
+
+/*
+ * Binds @path (replacing a stale socket there; creating its directory if
+ * missing), mode 0660 owned by group @group, or mode 0600 and root only
+ * when @group is (gid_t)-1.  @group_name is for the refusal message.
+ */
+int control_new(sd_event *event, const char *path, gid_t group, const char *group_name,
+		control_handler_t handler, void *userdata, struct control **ret);
+/* Closes every connection and removes the socket file. */
+struct control *control_free(struct control *c);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `joystickctl curve` and `joystickctl check-config`: they work from a file too. */
+#ifndef JSD_CTL_CURVE_H
+#define JSD_CTL_CURVE_H
+
+#define CURVE_DEFAULT_COLS	61
+#define CURVE_DEFAULT_ROWS	21
+#define CURVE_SVG_WIDTH		640
+#define CURVE_SVG_HEIGHT	480
+
+struct curve_opts {
+	const char *axis;
+	const char *config;	/* NULL: ask the running daemon */
+	const char *profile;	/* with config: NULL is the first profile */
+	const char *svg;	/* write an SVG here instead of the terminal plot */
+	unsigned int cols, rows;
+};
+
+/* Plots from the configuration file; returns an exit status. */
+int ctl_curve_from_file(const struct curve_opts *o);
+
+/* Checks a configuration file; prints "file:line: message"; 0 or 78. */
+int ctl_check_config(const char *path);
+
+#endif

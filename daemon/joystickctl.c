@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* joystickctl: control and inspect joystickd.  See joystickctl(1). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control-proto.h"
+#include "ctl-client.h"
+#include "ctl-curve.h"
+#include "ctl-monitor.h"
+
+#define EXIT_USAGE	2
+
+static const char *socket_path = CONTROL_SOCKET_PATH;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: joystickctl [--socket PATH] COMMAND [ARGUMENT]...\n"
+		"\n"
+		"Commands (talking to joystickd):\n"
+		"  status                 capture state, profile, mice, counters\n"
+		"  devices                devices the kernel filter sees\n"
+		"  toggle                 switch capture on or off\n"
+		"  recenter [AXIS]        centre one axis, or every axis\n"
+		"  profile [NAME]         show or switch the profile\n"
+		"  monitor [--once | --frames N]\n"
+		"                         live view of every axis and button (q quits)\n"
+		"  curve AXIS [--svg FILE] [--size COLSxROWS]\n"
+		"                         response curve of AXIS of the current profile\n"
+		"Commands working from a file:\n"
+		"  curve AXIS -c FILE [--profile NAME] [--svg FILE] [--size COLSxROWS]\n"
+		"  check-config FILE      validate a configuration (exit 0 or 78)\n"
+		"\n"
+		"  --socket PATH          control socket (default %s)\n",
+		CONTROL_SOCKET_PATH);
+}
+
+static int connect_daemon(struct ctl_conn *c)
+{
+	int r = ctl_connect(socket_path, c);
+
+	if (r == -EACCES || r == -EPERM)
+		fprintf(stderr, "joystickctl: %s: permission denied (root or group '%s' needed)\n",
+			socket_path, CONTROL_GROUP);
+	else if (r == -ENOENT || r == -ECONNREFUSED)
+		fprintf(stderr, "joystickctl: cannot reach joystickd at %s: %s (is it running?)\n",
+			socket_path, strerror(-r));
+	else if (r < 0)
+		fprintf(stderr, "joystickctl: %s: %s\n", socket_path, strerror(-r));
+	return r;
+}
+
+/* Sends one request; the payload goes to @out.  Returns an exit status. */
+static int request(struct ctl_conn *c, const char *line, FILE *out)
+{
+	char *payload;
+	int r;
+
+	r = ctl_request(c, line, &payload);
+	if (r == -EREMOTEIO) {
+		fprintf(stderr, "joystickctl: %s\n", payload);
+		free(payload);
+		return 1;
+	}
+	if (r < 0) {
+		fprintf(stderr, "joystickctl: %s: %s\n", socket_path, strerror(-r));
+		return 1;
+	}
+	fputs(payload, out);
+	free(payload);
+	return 0;
+}
+
+static int simple_command(int argc, char **argv)
+{
+	struct ctl_conn c;
+	char line[CONTROL_MAX_LINE];
+	size_t len = 0;
+	int i, r;
+
+	for (i = 0; i < argc; i++) {
+		if (strpbrk(argv[i], " \t\r\n")) {
+			fprintf(stderr, "joystickctl: arguments cannot contain blanks: '%s'\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+		r = snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
+		if (r < 0 || (size_t)r >= sizeof(line) - len) {
+			fprintf(stderr, "joystickctl: request too long\n");
+			return EXIT_USAGE;
+		}
+		len += r;
+	}
+	if (connect_daemon(&c) < 0)
+		return 1;
+	r = request(&c, line, stdout);
+	ctl_close(&c);
+	return r;
+}
+
+static int cmd_monitor(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "once", no_argument, NULL, '1' },
+		{ "frames", required_argument, NULL, 'n' },
+		{ 0 }
+	};
+	struct ctl_conn c;
+	long frames = 0;
+	char *end;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case '1':
+			frames = 1;
+			break;
+		case 'n':
+			frames = strtol(optarg, &end, 10);
+			if (*end || frames <= 0) {
+				fprintf(stderr, "joystickctl: --frames needs a positive number\n");
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (connect_daemon(&c) < 0)
+		return 1;
+	r = ctl_monitor(&c, frames);
+	ctl_close(&c);
+	return r;
+}
+
+/* With -c: from the file; else the daemon draws it from the running configuration. */
+static int cmd_curve(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "svg", required_argument, NULL, 's' },
+		{ "size", required_argument, NULL, 'z' },
+		{ 0 }
+	};
+	struct curve_opts o = { .cols = CURVE_DEFAULT_COLS, .rows = CURVE_DEFAULT_ROWS };
+	struct ctl_conn c;
+	char line[CONTROL_MAX_LINE];
+	FILE *out = stdout;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "c:", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			o.config = optarg;
+			break;
+		case 'p':
+			o.profile = optarg;
+			break;
+		case 's':
+			o.svg = optarg;
+			break;
+		case 'z':
+			if (sscanf(optarg, "%ux%u", &o.cols, &o.rows) != 2) {
+				fprintf(stderr, "joystickctl: --size wants COLSxROWS, e.g. 61x21\n");
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	o.axis = argv[optind];
+	if (o.config)
+		return ctl_curve_from_file(&o);
+	if (o.profile) {
+		fprintf(stderr, "joystickctl: --profile needs -c FILE (the daemon plots its current profile)\n");
+		return EXIT_USAGE;
+	}
+	if (strpbrk(o.axis, " \t\r\n")) {
+		fprintf(stderr, "joystickctl: no axis is called '%s'\n", o.axis);
+		return 1;
+	}
+
+	if (o.svg)
+		snprintf(line, sizeof(line), "curve %s svg %u %u", o.axis, CURVE_SVG_WIDTH,
+			 CURVE_SVG_HEIGHT);
+	else
+		snprintf(line, sizeof(line), "curve %s ascii %u %u", o.axis, o.cols, o.rows);
+	if (connect_daemon(&c) < 0)
+		return 1;
+	if (o.svg && !(out = fopen(o.svg, "we"))) {
+		fprintf(stderr, "joystickctl: %s: %s\n", o.svg, strerror(errno));
+		ctl_close(&c);
+		return 1;
+	}
+	r = request(&c, line, out);
+	ctl_close(&c);
+	if (o.svg && fclose(out) != 0 && r == 0) {
+		fprintf(stderr, "joystickctl: writing %s failed\n", o.svg);
+		r = 1;
+	}
+	return r;
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *cmd;
+	int opt;
+
+	/* Options before the command only; each command parses its own. */
+	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			socket_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* 0: glibc restarts its scan for the command's options */
+
+	if (strcmp(cmd, "monitor") == 0)
+		return cmd_monitor(argc, argv);
+	if (strcmp(cmd, "curve") == 0)
+		return cmd_curve(argc, argv);
+	if (strcmp(cmd, "check-config") == 0) {
+		if (argc != 2) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		return ctl_check_config(argv[1]);
+	}
+	if ((strcmp(cmd, "status") == 0 || strcmp(cmd, "devices") == 0 ||
+	     strcmp(cmd, "toggle") == 0) && argc == 1)
+		return simple_command(argc, argv);
+	if ((strcmp(cmd, "recenter") == 0 || strcmp(cmd, "profile") == 0) && argc <= 2)
+		return simple_command(argc, argv);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * joystickd: flies a flight simulator's virtual stick with a mouse.
+ * See joystickd(8).  It always runs in the foreground (systemd Type=notify).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "control-proto.h"
+#include "joystickd_kfilter.h"
+#include "log.h"
+#include "manager.h"
+
+#define DEFAULT_CONFIG	SYSCONFDIR "/joystickd/joystickd.ini"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: joystickd [OPTION]...\n"
+		"Turn mouse motion captured by the joystickd_kfilter module into a virtual flight stick.\n"
+		"\n"
+		"  -c, --config FILE   configuration (default %s)\n"
+		"      --socket PATH   control socket (default %s)\n"
+		"      --group NAME    group allowed on the control socket (default %s)\n"
+		"      --device PATH   kernel filter device (default %s)\n"
+		"      --foreground    stay in the foreground (always the case)\n"
+		"  -v, --verbose       debug messages\n"
+		"  -h, --help          this help\n",
+		DEFAULT_CONFIG, CONTROL_SOCKET_PATH, CONTROL_GROUP, JSKF_DEVICE_PATH);
+}
+
+int main(int argc, char *argv[])
+{
+	enum { OPT_SOCKET = 256, OPT_GROUP, OPT_DEVICE, OPT_FOREGROUND };
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "foreground", no_argument, NULL, OPT_FOREGROUND },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct manager_options opt = {
+		.config_path = DEFAULT_CONFIG,
+		.socket_path = CONTROL_SOCKET_PATH,
+		.device_path = JSKF_DEVICE_PATH,
+		.group = CONTROL_GROUP,
+	};
+	static struct manager m;
+	bool verbose = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "c:vh", options, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt.config_path = optarg;
+			break;
+		case OPT_SOCKET:
+			opt.socket_path = optarg;
+			break;
+		case OPT_GROUP:
+			opt.group = optarg;
+			break;
+		case OPT_DEVICE:
+			opt.device_path = optarg;
+			break;
+		case OPT_FOREGROUND:
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "joystickd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	log_setup("joystickd", verbose);
+	r = manager_start(&m, &opt);
+	if (r == 0)
+		r = manager_run(&m);
+	manager_stop(&m);
+	return r;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon: one manager owns the event loop, the kernel filter file, the
+ * engine, the uinput stick, udev discovery and the control socket.
+ *
+ * Threads.  A reader thread always has a JSKF_IOC_READ pended in the kernel;
+ * when a batch returns it feeds the engine and writes the stick itself, so
+ * an event reaches the stick with no hop through another thread or a
+ * queue (lowest latency, and no backlog: the kernel coalesces motion while
+ * the reader is busy, the daemon never replays old motion).  The main
+ * thread runs sd-event: the engine's tick timer (spring return, velocity
+ * decay), signals (SIGHUP reload, SIGTERM/SIGINT), the watchdog, udev and
+ * the control socket.  Both take manager.lock around every use of the
+ * engine, the stick and the device map.  The reader never touches sd-event
+ * (it is not thread-safe): it asks the main loop for work through an
+ * eventfd and the wake_* flags.
+ */
+#ifndef JSD_MANAGER_H
+#define JSD_MANAGER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "devmap.h"
+#include "engine/engine.h"
+#include "joystickd_kfilter.h"
+#include "kfilter.h"
+
+struct control;
+struct discovery;
+struct stick;
+
+struct manager_options {
+	const char *config_path;
+	const char *socket_path;
+	const char *device_path;
+	const char *group;	/* control socket group */
+};
+
+/* What `joystickctl status` and STATUS= report; under manager.lock. */
+struct manager_counters {
+	uint64_t batches;	/* reads that returned records */
+	uint64_t records;
+	uint64_t seq_gaps;	/* batches whose first_seq was not the next */
+	uint64_t seq_lost;	/* records skipped by those gaps */
+	uint64_t coalesced;	/* sum of the batches' coalesced counts */
+	uint64_t dropped;	/* sum of the batches' dropped counts */
+	uint64_t stick_errors;	/* failed writes to the uinput stick */
+	uint64_t reloads, reload_failures;
+};
+
+/* An input button the engine was given a press of, and no release yet. */
+struct held_button {
+	uint32_t dev_id;
+	uint16_t code;
+};
+
+#define MANAGER_MAX_HELD	64
+
+struct manager {
+	struct manager_options opt;
+
+	/* Main thread only. */
+	sd_event *event;
+	sd_event_source *tick_timer;	/* engine_tick(); disabled while idle */
+	sd_event_source *wake_source;	/* wake_fd */
+	sd_event_source *status_timer;	/* refreshes STATUS= */
+	struct control *control;
+	struct discovery *discovery;
+	gid_t group;
+
+	/* Set up before the reader starts, then read-only. */
+	int kf_fd;
+	struct jskf_info info;
+	int wake_fd;			/* eventfd: reader -> main loop */
+	pthread_t reader;
+	bool reader_running;
+	atomic_bool stopping;		/* the reader exits at its next wake-up */
+
+	/*
+	 * lock protects everything below, and every call into the engine and
+	 * the stick (the engine's output callbacks run with it held).
+	 */
+	pthread_mutex_t lock;
+	struct jsd_config *cfg;		/* the running configuration */
+	struct engine *engine;
+	struct stick *stick;
+	struct devmap devmap;
+	uint32_t capture_ids[JSKF_MAX_CAPTURE_IDS];	/* last JSKF_IOC_CAPTURE */
+	struct kf_capture_req capture;	/* last JSKF_IOC_CAPTURE sent */
+	bool captured;			/* a capture was sent */
+	bool active;			/* the kernel's active flag, last state record */
+	bool want_active;		/* what we last asked the kernel for */
+	int pending_profile;		/* profile request of a button, or -1 */
+	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
+	uint64_t next_seq;		/* first_seq expected from the next batch */
+	struct held_button held[MANAGER_MAX_HELD];	/* pressed input buttons */
+	unsigned int n_held;
+	struct manager_counters counters;
+	bool wake_timer;		/* the reader wants an earlier tick */
+	bool wake_devlist;		/* the kernel's device list changed */
+	bool wake_status;		/* STATUS= is stale */
+	int reader_error;		/* the reader died with this -errno */
+};
+
+/* Exit status of joystickd for a configuration error (sysexits EX_CONFIG). */
+#define EXIT_CONFIG	78
+
+/*
+ * Loads the configuration, opens the kernel filter, creates the stick,
+ * captures, starts the reader and the control socket.  Logs its own
+ * failures; returns 0, or the exit status the daemon should end with.
+ */
+int manager_start(struct manager *m, const struct manager_options *opt);
+
+/* Runs the event loop until SIGTERM/SIGINT or a fatal error; returns an exit status. */
+int manager_run(struct manager *m);
+
+/* Stops the reader, releases capture, destroys the stick; safe after a failed start. */
+void manager_stop(struct manager *m);
+
+/* Re-reads the configuration file and swaps it in if it is valid (SIGHUP). */
+void manager_reload(struct manager *m);
+
+/* CLOCK_MONOTONIC now, in nanoseconds (the clock of the kernel records). */
+uint64_t manager_now_ns(void);
+
+/*
+ * Under lock.  Re-reads the kernel's device list, re-matches it to the
+ * configuration and sends JSKF_IOC_CAPTURE when the selection, classes,
+ * hotkey or @force changed it.  Returns 0 or -errno.
+ */
+int manager_refresh_devices(struct manager *m, bool force);
+
+/* Under lock.  Carries out a profile request a button made. */
+void manager_apply_requests(struct manager *m);
+
+/* Under lock.  Asks the kernel to switch capture on or off. */
+int manager_set_active(struct manager *m, bool active);
+
+/* Any thread, under lock: asks the main loop to look at the wake_* flags. */
+void manager_wake(struct manager *m);
+
+/* The reader thread (reader.c). */
+int reader_start(struct manager *m);
+void reader_stop(struct manager *m);
+
+/* The control socket handler (commands.c). */
+int manager_command(void *userdata, int argc, char **argv, FILE *out, char *err, size_t err_size);
+
+#endif

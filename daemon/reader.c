@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The reader thread: keeps a JSKF_IOC_READ pended in the kernel at all
+ * times and feeds each batch to the engine, which writes the stick, all
+ * under manager.lock.  See manager.h for why this thread writes the stick
+ * itself.
+ *
+ * Stopping: JSKF_IOC_CANCEL wakes only the reads pended at that moment, so
+ * reader_stop() sets `stopping` and repeats the cancel until the thread
+ * has left (it may be between two reads when the first cancel lands).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "manager.h"
+
+/* Bookkeeping of one batch: counters and the sequence check. */
+static void reader_account(struct manager *m, const struct jskf_read *rd)
+{
+	struct manager_counters *c = &m->counters;
+
+	c->batches++;
+	c->records += rd->count;
+	c->coalesced += rd->coalesced;
+	c->dropped += rd->dropped;
+	if (rd->dropped) {
+		log_warning("kernel filter dropped %u button events (queue full)", rd->dropped);
+		m->wake_status = true;
+	}
+	if (m->next_seq && rd->first_seq != m->next_seq) {
+		c->seq_gaps++;
+		c->seq_lost += rd->first_seq > m->next_seq ? rd->first_seq - m->next_seq : 0;
+		log_warning("record sequence gap: expected %llu, got %llu",
+			    (unsigned long long)m->next_seq, (unsigned long long)rd->first_seq);
+	}
+	m->next_seq = rd->first_seq + rd->count;
+}
+
+/* A device captured before the main loop re-listed (hotplug with mice = all). */
+static void reader_learn_device(struct manager *m, uint32_t id)
+{
+	struct devmap dm;
+
+	if (devmap_find(&m->devmap, id) >= 0)
+		return;
+	if (devmap_build(m->kf_fd, m->cfg, &dm) < 0)
+		return;	/* the main loop's refresh will retry */
+	devmap_done(&m->devmap);
+	m->devmap = dm;
+}
+
+/*
+ * Capture switched off: the engine is handed the release of every input
+ * button still held, so the joystick buttons they drive are released now
+ * rather than when the physical buttons come up (those later releases are
+ * then ignored by the engine, which no longer knows them as held).
+ */
+static void reader_release_held(struct manager *m, const struct jskf_record *state)
+{
+	struct jskf_record rec = { .time_ns = state->time_ns, .type = EV_KEY };
+
+	while (m->n_held) {
+		const struct held_button *h = &m->held[--m->n_held];
+
+		rec.dev_id = h->dev_id;
+		rec.code = h->code;
+		engine_feed(m->engine, devmap_mouse_of(&m->devmap, h->dev_id), &rec);
+	}
+	rec.type = EV_SYN;
+	rec.code = SYN_REPORT;
+	engine_feed(m->engine, -1, &rec);
+}
+
+/* Keeps m->held in step with the key records given to the engine. */
+static void reader_track_key(struct manager *m, const struct jskf_record *rec)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_held; i++)
+		if (m->held[i].dev_id == rec->dev_id && m->held[i].code == rec->code)
+			break;
+	if (rec->value == 0 && i < m->n_held)
+		m->held[i] = m->held[--m->n_held];
+	else if (rec->value == 1 && i == m->n_held && m->n_held < MANAGER_MAX_HELD)
+		m->held[m->n_held++] = (struct held_button){ rec->dev_id, rec->code };
+}
+
+static void reader_forget_device(struct manager *m, uint32_t dev_id)
+{
+	unsigned int i = m->n_held;
+
+	while (i-- > 0)
+		if (m->held[i].dev_id == dev_id)
+			m->held[i] = m->held[--m->n_held];
+}
+
+static void reader_batch(struct manager *m, const struct jskf_read *rd,
+			 const struct jskf_record *recs)
+{
+	uint64_t before = m->counters.stick_errors;
+	bool was_active = m->active;
+	uint32_t i;
+
+	if (rd->count)
+		reader_account(m, rd);
+	for (i = 0; i < rd->count; i++) {
+		const struct jskf_record *rec = &recs[i];
+
+		switch (rec->type) {
+		case EV_KEY:
+			reader_track_key(m, rec);
+			break;
+		case JSKF_REC_STATE:
+			m->active = rec->value & JSKF_STATE_ACTIVE;
+			m->want_active = m->active;
+			if (!m->active)
+				reader_release_held(m, rec);
+			break;
+		case JSKF_REC_DEV_ADDED:
+			reader_learn_device(m, rec->dev_id);
+			m->wake_devlist = true;
+			break;
+		case JSKF_REC_DEV_REMOVED:
+			reader_forget_device(m, rec->dev_id);
+			m->wake_devlist = true;
+			break;
+		}
+		engine_feed(m->engine, devmap_mouse_of(&m->devmap, rec->dev_id), rec);
+	}
+	manager_apply_requests(m);
+
+	if (rd->state & JSKF_STATE_DEVLIST)
+		m->wake_devlist = true;
+	if (m->active != was_active) {
+		log_info("capture %s", m->active ? "active" : "inactive");
+		m->wake_status = true;
+	}
+	if (m->counters.stick_errors != before)
+		log_warning("writing the virtual stick failed %llu times",
+			    (unsigned long long)(m->counters.stick_errors - before));
+	if (engine_next_tick(m->engine) < m->tick_at)
+		m->wake_timer = true;
+	if (m->wake_timer || m->wake_devlist || m->wake_status)
+		manager_wake(m);
+}
+
+static void *reader_main(void *userdata)
+{
+	struct manager *m = userdata;
+	uint32_t capacity = m->info.max_batch ? m->info.max_batch : 256;
+	struct jskf_record *recs;
+	uint64_t gen;
+	int r = 0;
+
+	recs = calloc(capacity, sizeof(*recs));
+	if (!recs)
+		r = -ENOMEM;
+	pthread_mutex_lock(&m->lock);
+	gen = m->devmap.gen;
+	pthread_mutex_unlock(&m->lock);
+
+	while (r == 0 && !atomic_load(&m->stopping)) {
+		struct jskf_read rd;
+
+		memset(&rd, 0, sizeof(rd));
+		rd.records_ptr = (uintptr_t)recs;
+		rd.capacity = capacity;
+		rd.flags = JSKF_READ_DEVLIST;
+		rd.devlist_gen = gen;
+		r = kf_read(m->kf_fd, &rd);
+		if (r == -EINTR || r == -ECANCELED) {
+			r = 0;	/* a stop, or a stray signal: look at `stopping` */
+			continue;
+		}
+		if (r < 0)
+			break;
+		gen = rd.devlist_gen;
+		pthread_mutex_lock(&m->lock);
+		reader_batch(m, &rd, recs);
+		pthread_mutex_unlock(&m->lock);
+	}
+
+	if (r < 0) {
+		pthread_mutex_lock(&m->lock);
+		m->reader_error = r;
+		manager_wake(m);
+		pthread_mutex_unlock(&m->lock);
+	}
+	free(recs);
+	return NULL;
+}
+
+int reader_start(struct manager *m)
+{
+	int r;
+
+	atomic_store(&m->stopping, false);
+	r = pthread_create(&m->reader, NULL, reader_main, m);
+	if (r != 0)
+		return -r;
+	m->reader_running = true;
+	return 0;
+}
+
+void reader_stop(struct manager *m)
+{
+	if (!m->reader_running)
+		return;
+	atomic_store(&m->stopping, true);
+	for (;;) {
+		struct timespec deadline;
+
+		kf_cancel(m->kf_fd);
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_nsec += 20 * 1000 * 1000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+		if (pthread_timedjoin_np(m->reader, NULL, &deadline) == 0)
+			break;
+	}
+	m->reader_running = false;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The virtual flight stick: a uinput device made with libevdev from the
+ * [stick] description of the configuration (struct jsd_stick_cfg).
+ *
+ * Only what the configuration validated is advertised: absolute axes and
+ * joystick-class buttons (never mouse buttons), so udev's input_id builtin
+ * tags it ID_INPUT_JOYSTICK=1 and joydev gives it a /dev/input/jsN.  The
+ * stick remembers what it last reported, for `joystickctl monitor`.
+ */
+#ifndef JSD_STICK_H
+#define JSD_STICK_H
+
+#include <stdint.h>
+
+#include "engine/config.h"
+
+struct stick;
+
+/* Creates the uinput device (needs /dev/uinput); 0 or -errno. */
+int stick_new(const struct jsd_stick_cfg *cfg, struct stick **ret);
+struct stick *stick_free(struct stick *s);
+
+/* The description the device was made from (a copy). */
+const struct jsd_stick_cfg *stick_cfg(const struct stick *s);
+/* /dev/input/eventN of the stick, or NULL if sysfs could not tell. */
+const char *stick_devnode(const struct stick *s);
+
+/* Last reported value of an ABS_* code, and state of a BTN_* code. */
+int32_t stick_axis_value(const struct stick *s, uint16_t code);
+int stick_button_value(const struct stick *s, uint16_t code);
+
+/*
+ * Event writers: 0 or -errno.  Readers see nothing before stick_sync().
+ * The first stick_sync() after stick_new() must follow a full state
+ * (engine_emit_state(e, true)).
+ */
+int stick_axis(struct stick *s, uint16_t code, int32_t value);
+int stick_button(struct stick *s, uint16_t code, int value);
+int stick_sync(struct stick *s);
+
+#endif
