@@ -347,7 +347,6 @@ void manager_reload(struct manager *m)
 	jsd_config_free(old_cfg);
 	engine_emit_state(m->engine, new_stick);
 	m->pending_profile = -1;
-	m->n_held = 0;		/* the new engine forgot the held inputs too */
 
 	r = manager_refresh_devices(m, true);
 	if (r < 0)

@@ -54,14 +54,6 @@ struct manager_counters {
 	uint64_t reloads, reload_failures;
 };
 
-/* An input button the engine was given a press of, and no release yet. */
-struct held_button {
-	uint32_t dev_id;
-	uint16_t code;
-};
-
-#define MANAGER_MAX_HELD	64
-
 struct manager {
 	struct manager_options opt;
 
@@ -99,8 +91,6 @@ struct manager {
 	int pending_profile;		/* profile request of a button, or -1 */
 	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
 	uint64_t next_seq;		/* first_seq expected from the next batch */
-	struct held_button held[MANAGER_MAX_HELD];	/* pressed input buttons */
-	unsigned int n_held;
 	struct manager_counters counters;
 	bool wake_timer;		/* the reader wants an earlier tick */
 	bool wake_devlist;		/* the kernel's device list changed */

@@ -53,51 +53,6 @@ static void reader_learn_device(struct manager *m, uint32_t id)
 	m->devmap = dm;
 }
 
-/*
- * Capture switched off: the engine is handed the release of every input
- * button still held, so the joystick buttons they drive are released now
- * rather than when the physical buttons come up (those later releases are
- * then ignored by the engine, which no longer knows them as held).
- */
-static void reader_release_held(struct manager *m, const struct jskf_record *state)
-{
-	struct jskf_record rec = { .time_ns = state->time_ns, .type = EV_KEY };
-
-	while (m->n_held) {
-		const struct held_button *h = &m->held[--m->n_held];
-
-		rec.dev_id = h->dev_id;
-		rec.code = h->code;
-		engine_feed(m->engine, devmap_mouse_of(&m->devmap, h->dev_id), &rec);
-	}
-	rec.type = EV_SYN;
-	rec.code = SYN_REPORT;
-	engine_feed(m->engine, -1, &rec);
-}
-
-/* Keeps m->held in step with the key records given to the engine. */
-static void reader_track_key(struct manager *m, const struct jskf_record *rec)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->n_held; i++)
-		if (m->held[i].dev_id == rec->dev_id && m->held[i].code == rec->code)
-			break;
-	if (rec->value == 0 && i < m->n_held)
-		m->held[i] = m->held[--m->n_held];
-	else if (rec->value == 1 && i == m->n_held && m->n_held < MANAGER_MAX_HELD)
-		m->held[m->n_held++] = (struct held_button){ rec->dev_id, rec->code };
-}
-
-static void reader_forget_device(struct manager *m, uint32_t dev_id)
-{
-	unsigned int i = m->n_held;
-
-	while (i-- > 0)
-		if (m->held[i].dev_id == dev_id)
-			m->held[i] = m->held[--m->n_held];
-}
-
 static void reader_batch(struct manager *m, const struct jskf_read *rd,
 			 const struct jskf_record *recs)
 {
@@ -111,21 +66,15 @@ static void reader_batch(struct manager *m, const struct jskf_read *rd,
 		const struct jskf_record *rec = &recs[i];
 
 		switch (rec->type) {
-		case EV_KEY:
-			reader_track_key(m, rec);
-			break;
 		case JSKF_REC_STATE:
 			m->active = rec->value & JSKF_STATE_ACTIVE;
 			m->want_active = m->active;
-			if (!m->active)
-				reader_release_held(m, rec);
 			break;
 		case JSKF_REC_DEV_ADDED:
 			reader_learn_device(m, rec->dev_id);
 			m->wake_devlist = true;
 			break;
 		case JSKF_REC_DEV_REMOVED:
-			reader_forget_device(m, rec->dev_id);
 			m->wake_devlist = true;
 			break;
 		}

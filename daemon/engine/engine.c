@@ -287,11 +287,26 @@ static void feed_key(struct engine *e, int mouse, const struct jskf_record *rec)
 	}
 }
 
+/* Forgets held inputs: the joystick buttons they drive come up at the next emit(). */
+static void release_held(struct engine *e, bool all, uint32_t dev_id)
+{
+	for (unsigned int i = e->n_held; i-- > 0;)
+		if (all || e->held[i].dev_id == dev_id)
+			drop_held(e, i);
+}
+
+/*
+ * Capture switched off releases every joystick button at once; the
+ * physical releases that follow are then ignored, as for any input the
+ * engine does not hold.
+ */
 static void capture_changed(struct engine *e, bool active)
 {
-	if (e->capture_active && !active &&
-	    e->cfg->capture.on_toggle_off == JSD_TOGGLE_OFF_RECENTER)
-		axis_action(e, JSD_ACTION_RECENTER, -1);
+	if (e->capture_active && !active) {
+		release_held(e, true, 0);
+		if (e->cfg->capture.on_toggle_off == JSD_TOGGLE_OFF_RECENTER)
+			axis_action(e, JSD_ACTION_RECENTER, -1);
+	}
 	e->capture_active = active;
 }
 
@@ -314,9 +329,7 @@ void engine_feed(struct engine *e, int mouse, const struct jskf_record *rec)
 		emit(e, false);
 		break;
 	case JSKF_REC_DEV_REMOVED:
-		for (unsigned int i = e->n_held; i-- > 0;)
-			if (e->held[i].dev_id == rec->dev_id)
-				drop_held(e, i);
+		release_held(e, false, rec->dev_id);
 		emit(e, false);
 		break;
 	default:
