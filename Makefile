@@ -36,8 +36,18 @@ module:
 	$(MAKE) -C kfilter
 
 # The README's test command: everything, in order from fastest to slowest.
-check: uapi-check unit vmtest deb systemd-test
+check: uapi-check lint unit vmtest deb systemd-test
 	@echo "make check: all test tiers passed"
+
+# The module stays checkpatch- and sparse-clean.
+.PHONY: lint
+lint:
+	@$(DEPS) lint kmod
+	@$(MAKE) --no-print-directory -C kfilter checkpatch | \
+		awk '/^total:/ { print; if ($$2 != 0 || $$4 != 0) bad = 1 } END { exit bad }'
+	@out=$$($(MAKE) --no-print-directory -C kfilter sparse 2>&1 | \
+		grep -E 'warning|error') ; [ -z "$$out" ] || { echo "$$out"; exit 1; }
+	@echo "lint: kfilter is checkpatch-clean and sparse-clean"
 
 .PHONY: uapi-check
 uapi-check:

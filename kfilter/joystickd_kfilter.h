@@ -263,19 +263,17 @@ struct jskf_stats {
 /* Layout checks: identical for 32- and 64-bit callers                     */
 /* ----------------------------------------------------------------------- */
 
-#if defined(__KERNEL__) || defined(__cplusplus) || \
-	(defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L)
-#ifdef __cplusplus
-#define JSKF_ASSERT_SIZE(type, size) \
-	static_assert(sizeof(struct type) == (size), #type " has a fixed size")
+/*
+ * C11, C++11 and the kernel use _Static_assert (static_assert in C++).  A C99
+ * caller (-std=c99 -pedantic) gets the same check from an array whose size
+ * is negative when the assertion fails; it is declared, never defined.
+ */
+#if defined(__KERNEL__) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L)
+#define JSKF_ASSERT_SIZE(type, size) _Static_assert(sizeof(struct type) == (size), #type)
+#elif defined(__cplusplus)
+#define JSKF_ASSERT_SIZE(type, size) static_assert(sizeof(struct type) == (size), #type)
 #else
-#define JSKF_ASSERT_SIZE(type, size) \
-	_Static_assert(sizeof(struct type) == (size), #type " has a fixed size")
-#endif
-#else
-/* C99: a negative array size fails the build. */
-#define JSKF_ASSERT_SIZE(type, size) \
-	typedef char jskf_assert_size_##type[(sizeof(struct type) == (size)) ? 1 : -1]
+#define JSKF_ASSERT_SIZE(type, size) extern char jskf_size_of_##type[sizeof(struct type) == (size) ? 1 : -1]
 #endif
 
 JSKF_ASSERT_SIZE(jskf_record, 24);

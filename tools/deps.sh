@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages a make target needs.
 #
-#   tools/deps.sh GROUP...     groups: build kmod unit vm lint deb e2e fuzz bench
+#   tools/deps.sh GROUP...     groups: build kmod unit vm lint deb e2e debugk fuzz bench
 #
 # As root, missing packages are installed with apt-get.  Otherwise the one
 # apt-get command that would install them is printed and the exit status is 1.
@@ -14,6 +14,7 @@ pkgs_vm="linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod gcc-multil
 pkgs_lint="sparse linux-source-6.1"
 pkgs_deb="debhelper dh-dkms dkms dpkg-dev lintian fakeroot"
 pkgs_e2e="udev joystick systemd"
+pkgs_debugk="linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="gnuplot-nox interception-tools valgrind"
 

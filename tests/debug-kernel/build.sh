@@ -10,10 +10,10 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache_root=${JSKF_DEBUG_KERNEL_CACHE:-/var/cache/joystickd/debug-kernel}
 src_tar=/usr/src/linux-source-6.1.tar.xz
-[ -r "$src_tar" ] || { echo "build.sh: $src_tar missing (apt-get install linux-source-6.1)" >&2; exit 1; }
+[ -r "$src_tar" ] || { echo "build.sh: $src_tar missing (tools/deps.sh debugk)" >&2; exit 1; }
 
 src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$(printf '%s\n' "$src_ver" | cat - "$here/config.fragment" "$0" | sha256sum | cut -c1-16)
+key=$(printf '%s\n' "$src_ver" | cat - "$here/config.fragment" | sha256sum | cut -c1-16)
 dir=$cache_root/$key
 if [ -e "$dir/.complete" ]; then
 	echo "$dir"

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * joystickd_kfilter: capture ownership, the active flag and the pended
+ * read.  Capture belongs to one open file; its queue is published in
+ * jskf_owner for the filter.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "jskf.h"
+
+static int jskf_capture_check(const struct jskf_capture *req)
+{
+	if (req->flags & ~(JSKF_CAPTURE_ALL_POINTERS | JSKF_CAPTURE_ACTIVE) ||
+	    req->swallow & ~JSKF_CLASS_ALL || req->reserved0 ||
+	    memchr_inv(req->reserved, 0, sizeof(req->reserved)) ||
+	    req->n_ids > JSKF_MAX_CAPTURE_IDS ||
+	    ((req->flags & JSKF_CAPTURE_ALL_POINTERS) && req->n_ids) ||
+	    req->toggle_code >= KEY_CNT)
+		return -EINVAL;
+
+	if (req->ring_size &&
+	    (!is_power_of_2(req->ring_size) ||
+	     req->ring_size < JSKF_RING_MIN || req->ring_size > JSKF_RING_MAX))
+		return -EINVAL;
+
+	return 0;
+}
+
+/* Every id must name an attached pointer.  Caller holds jskf_mutex. */
+static int jskf_capture_check_ids(const u32 *ids, u32 n)
+{
+	struct jskf_dev *jd;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		jd = xa_load(&jskf_devs, ids[i]);
+		if (!jd)
+			return -ENODEV;
+		if (!(jd->flags & JSKF_DEVF_POINTER))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static bool jskf_id_listed(u32 id, const u32 *ids, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* A new capture's queue.  Caller holds jskf_mutex, no capture exists. */
+static struct jskf_queue *jskf_capture_begin(struct jskf_file *jf,
+					     u32 ring_size)
+{
+	struct jskf_queue *q;
+	struct jskf_dev *jd;
+	unsigned long id;
+
+	q = jskf_queue_alloc(ring_size ?: JSKF_RING_DEFAULT, jf,
+			     jskf_last_gen + 1);
+	if (!q)
+		return NULL;
+	jskf_last_gen++;
+
+	/*
+	 * The new reader has been given no key.  No filter or read touches
+	 * this state now: the previous queue is dead and unreachable.
+	 */
+	xa_for_each(&jskf_devs, id, jd)
+		bitmap_zero(jd->reader_down, KEY_CNT);
+	return q;
+}
+
+/*
+ * Applies a checked request.  Newly captured devices get DEV_ADDED, in id
+ * order, before the STATE record of a changed active flag.  Caller holds
+ * jskf_mutex.
+ */
+static void jskf_capture_apply(struct jskf_queue *q,
+			       const struct jskf_capture *req, const u32 *ids)
+{
+	bool all = req->flags & JSKF_CAPTURE_ALL_POINTERS;
+	bool active = req->flags & JSKF_CAPTURE_ACTIVE;
+	u64 now = ktime_get_ns();
+	struct jskf_dev *jd;
+	unsigned long id;
+	bool want;
+
+	spin_lock_irq(&q->lock);
+	WRITE_ONCE(q->capture_flags, req->flags & JSKF_CAPTURE_ALL_POINTERS);
+	WRITE_ONCE(q->swallow, req->swallow);
+	WRITE_ONCE(q->toggle_code, req->toggle_code);
+
+	xa_for_each(&jskf_devs, id, jd) {
+		want = (jd->flags & JSKF_DEVF_POINTER) &&
+		       (all || jskf_id_listed(jd->id, ids, req->n_ids));
+		if (want == jd->captured)
+			continue;
+		/* Set before DEV_ADDED is queued, both under the lock. */
+		WRITE_ONCE(jd->captured, want);
+		if (want)
+			__jskf_queue_dev(q, jd, JSKF_REC_DEV_ADDED, now);
+	}
+
+	if (active != q->active)
+		__jskf_set_active(q, active, JSKF_STATE_BY_IOCTL, 0, now);
+	spin_unlock_irq(&q->lock);
+}
+
+long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg)
+{
+	u32 ids[JSKF_MAX_CAPTURE_IDS];
+	struct jskf_capture req;
+	struct jskf_queue *q;
+	long ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	ret = jskf_capture_check(&req);
+	if (ret)
+		return ret;
+	if (copy_from_user(ids, u64_to_user_ptr(req.ids_ptr),
+			   req.n_ids * sizeof(ids[0])))
+		return -EFAULT;
+
+	mutex_lock(&jskf_mutex);
+
+	q = jskf_owner_locked();
+	if (q && q != jf->queue) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (q && req.ring_size && req.ring_size != q->size) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = jskf_capture_check_ids(ids, req.n_ids);
+	if (ret)
+		goto out;
+
+	if (!q) {
+		q = jskf_capture_begin(jf, req.ring_size);
+		if (!q) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+
+	jskf_capture_apply(q, &req, ids);
+
+	if (!jf->queue) {
+		jf->queue = q;
+		rcu_assign_pointer(jskf_owner, q);
+	}
+out:
+	mutex_unlock(&jskf_mutex);
+	jskf_wake();
+	return ret;
+}
+
+/*
+ * Ends @jf's capture: swallowing stops for the next event, reads pended
+ * on the queue return -ECANCELED.  Caller holds jskf_mutex, which keeps
+ * a new capture from starting before the devices have left this one's
+ * backlog.
+ */
+void jskf_capture_end(struct jskf_file *jf)
+{
+	struct jskf_queue *q = jf->queue;
+	struct jskf_dev *jd;
+	unsigned long id;
+
+	lockdep_assert_held(&jskf_mutex);
+
+	RCU_INIT_POINTER(jskf_owner, NULL);
+	jf->queue = NULL;
+	xa_for_each(&jskf_devs, id, jd)
+		WRITE_ONCE(jd->captured, false);
+
+	/* No filter call still uses the queue after this. */
+	synchronize_rcu();
+
+	jskf_queue_kill(q);
+	jskf_wake();
+	jskf_queue_put(q);
+}
+
+long jskf_ioctl_release(struct jskf_file *jf)
+{
+	long ret = 0;
+
+	mutex_lock(&jskf_mutex);
+	if (jf->queue)
+		jskf_capture_end(jf);
+	else
+		ret = -EPERM;
+	mutex_unlock(&jskf_mutex);
+	return ret;
+}
+
+long jskf_ioctl_set_active(struct jskf_file *jf, void __user *uarg)
+{
+	struct jskf_active req;
+	struct jskf_queue *q;
+	long ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.active > 1 || req.reserved)
+		return -EINVAL;
+
+	mutex_lock(&jskf_mutex);
+	q = jf->queue;
+	if (q) {
+		spin_lock_irq(&q->lock);
+		if (q->active != req.active)
+			__jskf_set_active(q, req.active, JSKF_STATE_BY_IOCTL, 0,
+					  ktime_get_ns());
+		spin_unlock_irq(&q->lock);
+	} else {
+		ret = -EPERM;
+	}
+	mutex_unlock(&jskf_mutex);
+	jskf_wake();
+	return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSKF_IOC_READ                                                          */
+/* ---------------------------------------------------------------------- */
+
+struct jskf_reader {
+	struct jskf_file *jf;
+	struct jskf_queue *q;		/* referenced; NULL if not the owner */
+	struct jskf_record *buf;	/* bounce buffer of cap records */
+	u32 cap;
+	int cancel_gen;			/* jf->cancel_gen when the read began */
+	u64 devlist_gen;		/* the caller's */
+	struct jskf_read *req;		/* the answer is built here */
+};
+
+static struct jskf_queue *jskf_queue_of(struct jskf_file *jf)
+{
+	struct jskf_queue *q;
+
+	mutex_lock(&jskf_mutex);
+	q = jf->queue;
+	if (q)
+		kref_get(&q->kref);
+	mutex_unlock(&jskf_mutex);
+	return q;
+}
+
+/*
+ * One look at everything the read waits for.  Returns 1 with the answer
+ * in r->req, 0 to go on waiting, or an error.  Must not sleep: the task
+ * is already queued on jskf_wait.
+ */
+static int jskf_read_try(struct jskf_reader *r)
+{
+	struct jskf_read *req = r->req;
+	u64 gen = atomic64_read(&jskf_devlist_gen);
+	bool devlist = (req->flags & JSKF_READ_DEVLIST) &&
+		       gen != r->devlist_gen;
+	int n = 0;
+
+	if (r->q) {
+		n = jskf_queue_read(r->q, r->buf, r->cap, req);
+		if (n < 0)
+			return n;
+	}
+	if (!n) {
+		if (atomic_read(&r->jf->cancel_gen) != r->cancel_gen)
+			return -ECANCELED;
+		if (!devlist)
+			return 0;
+	}
+
+	req->devlist_gen = gen;
+	if (devlist)
+		req->state |= JSKF_STATE_DEVLIST;
+	if (r->q) {
+		req->state |= JSKF_STATE_OWNER;
+		if (READ_ONCE(r->q->active))
+			req->state |= JSKF_STATE_ACTIVE;
+	}
+	return 1;
+}
+
+/*
+ * Waits for an answer until the absolute CLOCK_MONOTONIC deadline, if
+ * any.  A signal gives -ERESTARTSYS: the restarted call has the same
+ * deadline.
+ */
+static int jskf_read_wait(struct file *file, struct jskf_reader *r)
+{
+	bool timed = r->req->flags & JSKF_READ_DEADLINE;
+	ktime_t deadline = ns_to_ktime(r->req->deadline_ns);
+	bool pended = false;
+	DEFINE_WAIT(wait);
+	int ret;
+
+	for (;;) {
+		prepare_to_wait(&jskf_wait, &wait, TASK_INTERRUPTIBLE);
+
+		ret = jskf_read_try(r);
+		if (ret)
+			break;
+		if (file->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (timed && ktime_compare(ktime_get(), deadline) >= 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+
+		if (!pended) {
+			pended = true;
+			atomic64_inc(&jskf_reads_pended);
+		}
+		if (timed)
+			schedule_hrtimeout_range(&deadline,
+						 current->timer_slack_ns,
+						 HRTIMER_MODE_ABS);
+		else
+			schedule();
+	}
+	finish_wait(&jskf_wait, &wait);
+
+	return ret < 0 ? ret : 0;
+}
+
+long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
+		     void __user *uarg)
+{
+	struct jskf_reader r = {
+		.jf = jf,
+		.cancel_gen = atomic_read(&jf->cancel_gen),
+	};
+	struct jskf_read req;
+	long ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (!req.capacity ||
+	    req.flags & ~(JSKF_READ_DEADLINE | JSKF_READ_DEVLIST) ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+
+	r.req = &req;
+	r.cap = min_t(u32, req.capacity, JSKF_MAX_BATCH);
+	r.devlist_gen = req.devlist_gen;
+	r.q = jskf_queue_of(jf);
+	if (!r.q && !(req.flags & JSKF_READ_DEVLIST))
+		return -EPERM;
+	if (r.q) {
+		r.buf = kvmalloc_array(r.cap, sizeof(*r.buf), GFP_KERNEL);
+		if (!r.buf) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+
+	req.batch_seq = 0;
+	req.first_seq = 0;
+	req.count = 0;
+	req.coalesced = 0;
+	req.dropped = 0;
+	req.state = 0;
+
+	ret = jskf_read_wait(file, &r);
+	if (ret)
+		goto out;
+
+	if (copy_to_user(u64_to_user_ptr(req.records_ptr), r.buf,
+			 req.count * sizeof(*r.buf)) ||
+	    copy_to_user(uarg, &req, sizeof(req))) {
+		/* Taken off the ring but never seen: they are lost. */
+		if (req.count) {
+			jskf_queue_add_dropped(r.q, req.count);
+			jskf_count_records(r.buf, req.count, JSKF_CTR_DROPPED);
+		}
+		ret = -EFAULT;
+		goto out;
+	}
+	jskf_count_records(r.buf, req.count, JSKF_CTR_DELIVERED);
+out:
+	kvfree(r.buf);
+	if (r.q)
+		jskf_queue_put(r.q);
+	return ret;
+}

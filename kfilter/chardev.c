@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * joystickd_kfilter: /dev/joystickd_kfilter.  Open files, their exclusion
+ * lists, poll, and the ioctls that only look at or name devices; capture.c
+ * has capture and the pended read.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "jskf.h"
+
+/* Every open file, for the exclusion lists; jskf_mutex. */
+static LIST_HEAD(jskf_files);
+
+static bool jskf_id_equal(const struct jskf_input_id *a,
+			  const struct input_id *b)
+{
+	return a->bustype == b->bustype && a->vendor == b->vendor &&
+	       a->product == b->product && a->version == b->version;
+}
+
+/* Is @id on some open file's exclusion list?  Caller holds jskf_mutex. */
+bool jskf_excluded(const struct input_id *id)
+{
+	struct jskf_file *jf;
+	u32 i;
+
+	lockdep_assert_held(&jskf_mutex);
+
+	list_for_each_entry(jf, &jskf_files, node)
+		for (i = 0; i < jf->n_excludes; i++)
+			if (jskf_id_equal(&jf->excludes[i], id))
+				return true;
+	return false;
+}
+
+static int jskf_open(struct inode *inode, struct file *file)
+{
+	struct jskf_file *jf;
+
+	jf = kzalloc(sizeof(*jf), GFP_KERNEL);
+	if (!jf)
+		return -ENOMEM;
+
+	mutex_lock(&jskf_mutex);
+	list_add_tail(&jf->node, &jskf_files);
+	mutex_unlock(&jskf_mutex);
+
+	file->private_data = jf;
+	return stream_open(inode, file);
+}
+
+/* Runs once no ioctl is in flight on the file. */
+static int jskf_release(struct inode *inode, struct file *file)
+{
+	struct jskf_file *jf = file->private_data;
+
+	mutex_lock(&jskf_mutex);
+	if (jf->queue)
+		jskf_capture_end(jf);
+	list_del(&jf->node);
+	mutex_unlock(&jskf_mutex);
+
+	kfree(jf);
+	return 0;
+}
+
+static __poll_t jskf_poll(struct file *file, poll_table *wait)
+{
+	struct jskf_file *jf = file->private_data;
+	struct jskf_queue *q;
+	__poll_t mask = 0;
+
+	poll_wait(file, &jskf_wait, wait);
+
+	/* The queue is freed only after a grace period (jskf_capture_end). */
+	rcu_read_lock();
+	q = rcu_dereference(jskf_owner);
+	if (q && q->owner == jf && jskf_queue_ready(q))
+		mask = EPOLLIN | EPOLLRDNORM;
+	rcu_read_unlock();
+
+	return mask;
+}
+
+static long jskf_ioctl_info(void __user *uarg)
+{
+	struct jskf_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.abi_version = JSKF_ABI_VERSION;
+	info.max_batch = JSKF_MAX_BATCH;
+	info.ring_min = JSKF_RING_MIN;
+	info.ring_max = JSKF_RING_MAX;
+	info.ring_default = JSKF_RING_DEFAULT;
+	info.max_capture_ids = JSKF_MAX_CAPTURE_IDS;
+
+	mutex_lock(&jskf_mutex);
+	info.devlist_gen = atomic64_read(&jskf_devlist_gen);
+	info.n_devices = jskf_n_devices;
+	mutex_unlock(&jskf_mutex);
+
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+/* Describes an attached device.  Caller holds jskf_mutex. */
+static void jskf_describe(const struct jskf_dev *jd, struct jskf_device *d)
+{
+	const struct input_dev *dev = jd->handle.dev;
+
+	d->id = jd->id;
+	d->flags = jd->flags;
+	if (jd->captured)
+		d->flags |= JSKF_DEVF_CAPTURED;
+	if (rcu_access_pointer(dev->grab))
+		d->flags |= JSKF_DEVF_GRABBED;
+	d->bustype = dev->id.bustype;
+	d->vendor = dev->id.vendor;
+	d->product = dev->id.product;
+	d->version = dev->id.version;
+	d->rel_bits = dev->relbit[0] & GENMASK(REL_MAX, 0);
+	d->button_bits = bitmap_get_value8(dev->keybit, BTN_MOUSE);
+	d->n_keys = bitmap_weight(dev->keybit, KEY_CNT);
+	strscpy(d->name, dev->name ?: "", sizeof(d->name));
+	strscpy(d->phys, dev->phys ?: "", sizeof(d->phys));
+	strscpy(d->uniq, dev->uniq ?: "", sizeof(d->uniq));
+}
+
+static long jskf_ioctl_list(void __user *uarg)
+{
+	struct jskf_device *devs = NULL;
+	struct jskf_list req;
+	struct jskf_dev *jd;
+	unsigned long id;
+	u32 n = 0;
+	long ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved0 || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+
+	mutex_lock(&jskf_mutex);
+	req.total = jskf_n_devices;
+	req.devlist_gen = atomic64_read(&jskf_devlist_gen);
+	req.count = min(req.capacity, req.total);
+	if (req.count) {
+		/* Zeroed: the strings' tails are copied out too. */
+		devs = kvcalloc(req.count, sizeof(*devs), GFP_KERNEL);
+		if (!devs) {
+			mutex_unlock(&jskf_mutex);
+			return -ENOMEM;
+		}
+		xa_for_each(&jskf_devs, id, jd) {
+			if (n == req.count)
+				break;
+			jskf_describe(jd, &devs[n++]);
+		}
+	}
+	mutex_unlock(&jskf_mutex);
+
+	if (copy_to_user(u64_to_user_ptr(req.devices_ptr), devs,
+			 req.count * sizeof(*devs)) ||
+	    copy_to_user(uarg, &req, sizeof(req)))
+		ret = -EFAULT;
+
+	kvfree(devs);
+	return ret;
+}
+
+static long jskf_ioctl_exclude(struct jskf_file *jf, void __user *uarg)
+{
+	struct jskf_exclude req;
+	struct jskf_dev *jd;
+	unsigned long id;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.n > JSKF_MAX_EXCLUDES || req.reserved)
+		return -EINVAL;
+
+	mutex_lock(&jskf_mutex);
+	jf->n_excludes = req.n;
+	memcpy(jf->excludes, req.ids, req.n * sizeof(req.ids[0]));
+
+	xa_for_each(&jskf_devs, id, jd)
+		if (jskf_excluded(&jd->handle.dev->id))
+			jskf_dev_detach(jd);
+	mutex_unlock(&jskf_mutex);
+
+	jskf_wake();
+	return 0;
+}
+
+static void jskf_read_ctrs(const struct jskf_ctrs *ctrs,
+			   struct jskf_counters *out)
+{
+	out->seen = atomic64_read(&ctrs->v[JSKF_CTR_SEEN]);
+	out->swallowed = atomic64_read(&ctrs->v[JSKF_CTR_SWALLOWED]);
+	out->delivered = atomic64_read(&ctrs->v[JSKF_CTR_DELIVERED]);
+	out->coalesced = atomic64_read(&ctrs->v[JSKF_CTR_COALESCED]);
+	out->dropped = atomic64_read(&ctrs->v[JSKF_CTR_DROPPED]);
+	out->saturated = atomic64_read(&ctrs->v[JSKF_CTR_SATURATED]);
+}
+
+static long jskf_ioctl_stats(void __user *uarg)
+{
+	struct jskf_stats req, st;
+	struct jskf_queue *q;
+	struct jskf_dev *jd;
+	long ret = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved0 || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+
+	memset(&st, 0, sizeof(st));
+	st.dev_id = req.dev_id;
+
+	mutex_lock(&jskf_mutex);
+	if (!req.dev_id) {
+		jskf_read_ctrs(&jskf_totals, &st.counters);
+		st.reads_pended = atomic64_read(&jskf_reads_pended);
+		q = jskf_owner_locked();
+		if (q)
+			jskf_queue_usage(q, &st);
+	} else {
+		jd = xa_load(&jskf_devs, req.dev_id);
+		if (jd)
+			jskf_read_ctrs(&jd->ctrs, &st.counters);
+		else
+			ret = -ENODEV;
+	}
+	mutex_unlock(&jskf_mutex);
+
+	if (!ret && copy_to_user(uarg, &st, sizeof(st)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static long jskf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct jskf_file *jf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case JSKF_IOC_INFO:
+		return jskf_ioctl_info(uarg);
+	case JSKF_IOC_LIST_DEVICES:
+		return jskf_ioctl_list(uarg);
+	case JSKF_IOC_CAPTURE:
+		return jskf_ioctl_capture(jf, uarg);
+	case JSKF_IOC_RELEASE:
+		return jskf_ioctl_release(jf);
+	case JSKF_IOC_SET_ACTIVE:
+		return jskf_ioctl_set_active(jf, uarg);
+	case JSKF_IOC_READ:
+		return jskf_ioctl_read(file, jf, uarg);
+	case JSKF_IOC_CANCEL:
+		/* Reads pended now see the change; later ones sample it. */
+		atomic_inc(&jf->cancel_gen);
+		jskf_wake();
+		return 0;
+	case JSKF_IOC_EXCLUDE:
+		return jskf_ioctl_exclude(jf, uarg);
+	case JSKF_IOC_STATS:
+		return jskf_ioctl_stats(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations jskf_fops = {
+	.owner		= THIS_MODULE,
+	.open		= jskf_open,
+	.release	= jskf_release,
+	.poll		= jskf_poll,
+	.unlocked_ioctl	= jskf_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= no_llseek,
+};
+
+struct miscdevice jskf_misc = {
+	.minor		= MISC_DYNAMIC_MINOR,
+	.name		= JSKF_DEVICE_NAME,
+	.fops		= &jskf_fops,
+	.mode		= 0600,
+};

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * joystickd_kfilter: the input handler.
+ *
+ * It attaches with .filter to every pointer (REL_X and REL_Y) and every
+ * keyboard (keys below BTN_MISC, for the toggle hotkey only).  The filter
+ * runs under dev->event_lock with interrupts off, in process, softirq or
+ * hardirq context: it never sleeps or allocates, stages a frame's records
+ * in the device and commits them at SYN_REPORT under one lock.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "jskf.h"
+
+/* What a device is to the filter: a pointer, a keyboard, both or neither. */
+static u32 jskf_classify(const struct input_dev *dev)
+{
+	u32 flags = 0;
+
+	if (test_bit(EV_REL, dev->evbit) && test_bit(REL_X, dev->relbit) &&
+	    test_bit(REL_Y, dev->relbit))
+		flags |= JSKF_DEVF_POINTER;
+	if (test_bit(EV_KEY, dev->evbit) &&
+	    find_next_bit(dev->keybit, BTN_MISC, KEY_ESC) < BTN_MISC)
+		flags |= JSKF_DEVF_KEYBOARD;
+	return flags;
+}
+
+static void jskf_dev_release(struct kref *kref)
+{
+	struct jskf_dev *jd = container_of(kref, struct jskf_dev, kref);
+
+	kfree(jd->stage);
+	kfree(jd);
+}
+
+/* Any context: the last reference only frees memory. */
+void jskf_dev_put(struct jskf_dev *jd)
+{
+	kref_put(&jd->kref, jskf_dev_release);
+}
+
+/*
+ * Enters @jd in the device table unless an open file excludes its input
+ * id, and captures it if the owner takes every pointer.
+ */
+static int jskf_dev_attach(struct jskf_dev *jd)
+{
+	struct jskf_queue *q;
+	int error;
+
+	mutex_lock(&jskf_mutex);
+
+	if (jskf_excluded(&jd->handle.dev->id)) {
+		error = -ENODEV;
+		goto out;
+	}
+	if (jskf_last_id == U32_MAX) {
+		error = -ENOSPC;
+		goto out;
+	}
+
+	jd->id = jskf_last_id + 1;
+	error = xa_insert(&jskf_devs, jd->id, jd, GFP_KERNEL);
+	if (error)
+		goto out;
+	jskf_last_id = jd->id;
+	jskf_n_devices++;
+	atomic64_inc(&jskf_devlist_gen);
+
+	q = jskf_owner_locked();
+	if (q && (q->capture_flags & JSKF_CAPTURE_ALL_POINTERS) &&
+	    (jd->flags & JSKF_DEVF_POINTER)) {
+		spin_lock_irq(&q->lock);
+		WRITE_ONCE(jd->captured, true);
+		__jskf_queue_dev(q, jd, JSKF_REC_DEV_ADDED, ktime_get_ns());
+		spin_unlock_irq(&q->lock);
+	}
+	WRITE_ONCE(jd->gone, false);
+
+out:
+	mutex_unlock(&jskf_mutex);
+	if (!error)
+		jskf_wake();
+	return error;
+}
+
+/*
+ * Takes @jd out of the device table (it is excluded or disconnected); the
+ * filter ignores it from now on.  If it was captured, the owner gets its
+ * DEV_REMOVED record.  Caller holds jskf_mutex and wakes jskf_wait.
+ */
+void jskf_dev_detach(struct jskf_dev *jd)
+{
+	struct jskf_queue *q = jskf_owner_locked();
+
+	lockdep_assert_held(&jskf_mutex);
+
+	xa_erase(&jskf_devs, jd->id);
+	jskf_n_devices--;
+	atomic64_inc(&jskf_devlist_gen);
+
+	if (!q) {
+		WRITE_ONCE(jd->gone, true);
+		return;
+	}
+
+	spin_lock_irq(&q->lock);
+	WRITE_ONCE(jd->gone, true);
+	if (jd->captured) {
+		WRITE_ONCE(jd->captured, false);
+		__jskf_queue_dev(q, jd, JSKF_REC_DEV_REMOVED, ktime_get_ns());
+	}
+	spin_unlock_irq(&q->lock);
+}
+
+/* Adds @n of counter @c to each record's device, by id, and the totals. */
+void jskf_count_records(const struct jskf_record *recs, u32 n,
+			enum jskf_ctr c)
+{
+	u32 i, run;
+
+	mutex_lock(&jskf_mutex);
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n; run++)
+			if (recs[i + run].dev_id != recs[i].dev_id)
+				break;
+		jskf_count(xa_load(&jskf_devs, recs[i].dev_id), c, run);
+	}
+	mutex_unlock(&jskf_mutex);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The filter: dev->event_lock held, interrupts off, under RCU            */
+/* ---------------------------------------------------------------------- */
+
+static bool jskf_capturing(const struct jskf_dev *jd,
+			   const struct jskf_queue *q)
+{
+	return q && READ_ONCE(jd->captured) && READ_ONCE(q->active);
+}
+
+static bool jskf_swallows(const struct jskf_queue *q, u32 class)
+{
+	return READ_ONCE(q->swallow) & class;
+}
+
+static u32 jskf_rel_class(unsigned int code)
+{
+	switch (code) {
+	case REL_WHEEL:
+	case REL_HWHEEL:
+	case REL_WHEEL_HI_RES:
+	case REL_HWHEEL_HI_RES:
+		return JSKF_CLASS_WHEEL;
+	default:
+		return JSKF_CLASS_MOTION;
+	}
+}
+
+static u64 jskf_frame_time(struct jskf_dev *jd)
+{
+	return ktime_to_ns(input_get_timestamp(jd->handle.dev)[INPUT_CLK_MONO]);
+}
+
+/* Adds a record to the frame being staged; time is set at commit. */
+static void jskf_stage(struct jskf_dev *jd, unsigned int type,
+		       unsigned int code, int value, bool swallowed)
+{
+	struct jskf_record *rec;
+
+	/* Only when another filter ate a SYN_REPORT. */
+	if (jd->stage_n == jd->stage_cap) {
+		jd->stage_lost++;
+		return;
+	}
+
+	rec = &jd->stage[jd->stage_n++];
+	rec->dev_id = jd->id;
+	rec->type = type;
+	rec->code = code;
+	rec->value = value;
+	rec->flags = swallowed ? JSKF_RECF_SWALLOWED : 0;
+}
+
+static bool jskf_filter_rel(struct jskf_dev *jd, struct jskf_queue *q,
+			    unsigned int code, int value)
+{
+	bool swallow;
+
+	if (!jskf_capturing(jd, q))
+		return false;
+
+	swallow = jskf_swallows(q, jskf_rel_class(code));
+	jskf_stage(jd, EV_REL, code, value, swallow);
+	return swallow;
+}
+
+static bool jskf_is_toggle(const struct jskf_queue *q, unsigned int code)
+{
+	u16 toggle = READ_ONCE(q->toggle_code);
+
+	return toggle && code == toggle;
+}
+
+/* The toggle hotkey's press: flip the active flag, tell the owner. */
+static void jskf_toggle(struct jskf_dev *jd, struct jskf_queue *q)
+{
+	u64 time_ns = jskf_frame_time(jd);
+
+	/* Interrupts are disabled, just acquire the lock. */
+	spin_lock(&q->lock);
+	__jskf_set_active(q, !q->active, JSKF_STATE_BY_HOTKEY, jd->id,
+			  time_ns);
+	spin_unlock(&q->lock);
+	jskf_wake();
+}
+
+/*
+ * No stuck keys: a release or repeat goes where its press went.  It is
+ * swallowed if the press was, and queued if the press was (a repeat only
+ * while capturing), whatever the capture state is now.
+ */
+static bool jskf_filter_key(struct jskf_dev *jd, struct jskf_queue *q,
+			    unsigned int code, int value)
+{
+	bool capturing = jskf_capturing(jd, q);
+	bool swallow;
+
+	if (value == 0) {
+		swallow = __test_and_clear_bit(code, jd->swallowed_down);
+		if (__test_and_clear_bit(code, jd->delivered_down) && q)
+			jskf_stage(jd, EV_KEY, code, value, swallow);
+		return swallow;
+	}
+
+	if (value == 2) {
+		swallow = test_bit(code, jd->swallowed_down);
+		if (capturing && test_bit(code, jd->delivered_down))
+			jskf_stage(jd, EV_KEY, code, value, swallow);
+		return swallow;
+	}
+
+	if (q && jskf_is_toggle(q, code)) {
+		__set_bit(code, jd->swallowed_down);
+		jskf_toggle(jd, q);
+		return true;
+	}
+
+	swallow = capturing && jskf_swallows(q, JSKF_CLASS_BUTTONS);
+	__assign_bit(code, jd->swallowed_down, swallow);
+	if (capturing) {
+		__set_bit(code, jd->delivered_down);
+		jskf_stage(jd, EV_KEY, code, value, swallow);
+	}
+	return swallow;
+}
+
+/* SYN_REPORT: commit the staged frame; swallow the SYN if all else was. */
+static bool jskf_frame_end(struct jskf_dev *jd, struct jskf_queue *q)
+{
+	bool swallow = jd->frame_swallowed && !jd->frame_passed;
+
+	if (q && (jd->stage_n || jd->stage_lost))
+		jskf_queue_frame(q, jd, jskf_frame_time(jd), swallow);
+
+	jd->stage_n = 0;
+	jd->stage_lost = 0;
+	jd->frame_passed = false;
+	jd->frame_swallowed = false;
+	return swallow;
+}
+
+static bool jskf_filter(struct input_handle *handle, unsigned int type,
+			unsigned int code, int value)
+{
+	struct jskf_dev *jd = handle->private;
+	struct jskf_queue *q;
+	bool swallow;
+
+	if (READ_ONCE(jd->gone))
+		return false;
+
+	q = rcu_dereference(jskf_owner);
+	if (q && jd->filter_gen != q->gen) {
+		/* A new capture: its reader has been given no key. */
+		bitmap_zero(jd->delivered_down, KEY_CNT);
+		jd->filter_gen = q->gen;
+	}
+
+	switch (type) {
+	case EV_SYN:
+		swallow = code == SYN_REPORT && jskf_frame_end(jd, q);
+		break;
+	case EV_REL:
+		swallow = jskf_filter_rel(jd, q, code, value);
+		break;
+	case EV_KEY:
+		swallow = jskf_filter_key(jd, q, code, value);
+		break;
+	case EV_MSC:
+		/* MSC_SCAN and friends go with the buttons. */
+		swallow = jskf_capturing(jd, q) &&
+			  jskf_swallows(q, JSKF_CLASS_BUTTONS);
+		break;
+	default:
+		swallow = false;
+		break;
+	}
+
+	jskf_count(jd, JSKF_CTR_SEEN, 1);
+	if (swallow)
+		jskf_count(jd, JSKF_CTR_SWALLOWED, 1);
+
+	if (type != EV_SYN || code != SYN_REPORT) {
+		if (swallow)
+			jd->frame_swallowed = true;
+		else
+			jd->frame_passed = true;
+	}
+	return swallow;
+}
+
+/* ---------------------------------------------------------------------- */
+/* connect / disconnect: under the input core's input_mutex               */
+/* ---------------------------------------------------------------------- */
+
+static bool jskf_match(struct input_handler *handler, struct input_dev *dev)
+{
+	return jskf_classify(dev) != 0;
+}
+
+static int jskf_connect(struct input_handler *handler, struct input_dev *dev,
+			const struct input_device_id *id)
+{
+	struct jskf_dev *jd;
+	int error;
+
+	jd = kzalloc(sizeof(*jd), GFP_KERNEL);
+	if (!jd)
+		return -ENOMEM;
+
+	kref_init(&jd->kref);
+	INIT_LIST_HEAD(&jd->backlog);
+	jd->gone = true;
+	jd->flags = jskf_classify(dev);
+	if (jd->flags & JSKF_DEVF_POINTER) {
+		jd->stage = kcalloc(dev->max_vals, sizeof(*jd->stage),
+				    GFP_KERNEL);
+		if (!jd->stage) {
+			error = -ENOMEM;
+			goto err_put;
+		}
+		jd->stage_cap = dev->max_vals;
+	}
+
+	jd->handle.dev = dev;
+	jd->handle.handler = handler;
+	jd->handle.name = JSKF_DEVICE_NAME;
+	jd->handle.private = jd;
+
+	error = input_register_handle(&jd->handle);
+	if (error)
+		goto err_put;
+
+	error = input_open_device(&jd->handle);
+	if (error)
+		goto err_unregister;
+
+	error = jskf_dev_attach(jd);
+	if (error)
+		goto err_close;
+
+	return 0;
+
+err_close:
+	input_close_device(&jd->handle);
+err_unregister:
+	input_unregister_handle(&jd->handle);
+err_put:
+	jskf_dev_put(jd);
+	return error;
+}
+
+static void jskf_disconnect(struct input_handle *handle)
+{
+	struct jskf_dev *jd = handle->private;
+
+	input_close_device(handle);
+	/* Waits for filter calls in flight (synchronize_rcu()). */
+	input_unregister_handle(handle);
+
+	mutex_lock(&jskf_mutex);
+	if (!jd->gone)
+		jskf_dev_detach(jd);
+	mutex_unlock(&jskf_mutex);
+	jskf_wake();
+
+	jskf_dev_put(jd);
+}
+
+static const struct input_device_id jskf_ids[] = {
+	{
+		.flags = INPUT_DEVICE_ID_MATCH_EVBIT |
+			 INPUT_DEVICE_ID_MATCH_RELBIT,
+		.evbit = { BIT_MASK(EV_REL) },
+		.relbit = { BIT_MASK(REL_X) | BIT_MASK(REL_Y) },
+	},
+	{
+		.flags = INPUT_DEVICE_ID_MATCH_EVBIT,
+		.evbit = { BIT_MASK(EV_KEY) },
+	},
+	{ }	/* Terminating entry */
+};
+
+struct input_handler jskf_handler = {
+	.filter		= jskf_filter,
+	.match		= jskf_match,
+	.connect	= jskf_connect,
+	.disconnect	= jskf_disconnect,
+	.name		= JSKF_DEVICE_NAME,
+	.id_table	= jskf_ids,
+};

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * joystickd_kfilter: the state shared by the module's parts.
+ *
+ * handler.c  the input handler: device table, filter, connect/disconnect
+ * queue.c    the capture owner's ring, its backlog and coalescing
+ * capture.c  capture, release, the active flag and the pended read
+ * chardev.c  /dev/joystickd_kfilter: open/release/poll, the other ioctls
+ * main.c     the globals below, module init and exit
+ *
+ * Locks, and the order they nest in:
+ *
+ *   jskf_mutex       the device table, ids, devlist generation, the owner,
+ *                    the open files and their exclusion lists; taken by
+ *                    connect() and disconnect() under the input core's
+ *                    input_mutex, so never call the input core's
+ *                    (un)registration functions while holding it
+ *   dev->event_lock  (input core) held, IRQs off, around the filter;
+ *                    protects the filter state of struct jskf_dev
+ *   jskf_queue.lock  the owner's ring and every device's backlog state;
+ *                    nests inside either of the two above
+ *   jskf_wait        woken only after dropping the spinlocks above
+ *
+ * jskf_mutex and dev->event_lock are never held together.  The filter
+ * runs under rcu_read_lock() (input_pass_values()), which is what keeps
+ * the owner queue alive while it uses it: ending a capture clears
+ * jskf_owner and waits with synchronize_rcu() before tearing the queue
+ * down.
+ */
+#ifndef _JSKF_H
+#define _JSKF_H
+
+#include <linux/atomic.h>
+#include <linux/input.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include "joystickd_kfilter.h"
+
+/*
+ * Ring bounds, in records.  A device's backlog (DEV_ADDED, one sum per
+ * axis, one resync record per key, SYN_REPORT, DEV_REMOVED) must always
+ * fit in an empty ring, or it could never be flushed: see queue.c.
+ */
+#define JSKF_RING_MIN		1024
+#define JSKF_RING_MAX		65536
+#define JSKF_RING_DEFAULT	4096
+#define JSKF_MAX_BATCH		1024
+
+enum jskf_ctr {
+	JSKF_CTR_SEEN,
+	JSKF_CTR_SWALLOWED,
+	JSKF_CTR_DELIVERED,
+	JSKF_CTR_COALESCED,
+	JSKF_CTR_DROPPED,
+	JSKF_CTR_SATURATED,
+	JSKF_CTR_N
+};
+
+/* Statistics, updated from any context without a lock. */
+struct jskf_ctrs {
+	atomic64_t v[JSKF_CTR_N];
+};
+
+/* One attached input device (pointer or keyboard). */
+struct jskf_dev {
+	struct input_handle handle;
+	struct kref kref;		/* the handle's, plus one while in a backlog */
+	u32 id;				/* set once at attach, never reused */
+	u32 flags;			/* JSKF_DEVF_POINTER and/or _KEYBOARD, fixed */
+
+	/*
+	 * Written under jskf_mutex (and under the owner queue's lock when
+	 * there is an owner), read locklessly by the filter.  gone: not in
+	 * the device table (not yet attached, excluded or disconnected); the
+	 * filter ignores the device.  captured: selected by the capture.
+	 */
+	bool gone;
+	bool captured;
+
+	struct jskf_ctrs ctrs;
+
+	/* Filter state: dev->event_lock. */
+	u64 filter_gen;			/* capture that delivered_down belongs to */
+	bool frame_passed;		/* this frame passed a value to the others */
+	bool frame_swallowed;		/* this frame swallowed a value */
+	u32 stage_n;			/* records staged for this frame */
+	u32 stage_cap;			/* dev->max_vals for pointers, else 0 */
+	u32 stage_lost;			/* values that found the stage full */
+	struct jskf_record *stage;
+	DECLARE_BITMAP(swallowed_down, KEY_CNT);	/* press was swallowed */
+	DECLARE_BITMAP(delivered_down, KEY_CNT);	/* press was queued */
+
+	/* Reader-side state: the owner queue's lock. */
+	DECLARE_BITMAP(reader_down, KEY_CNT);	/* keys the reader sees down */
+	struct list_head backlog;	/* in jskf_queue.backlog, or empty */
+	bool added_pending;		/* owes a DEV_ADDED record */
+	bool removed_pending;		/* owes a DEV_REMOVED record */
+	u64 added_ns;
+	u64 removed_ns;
+	u64 acc_ns;			/* time of the latest backlogged frame */
+	DECLARE_BITMAP(acc_mask, REL_CNT);	/* axes with a sum in acc[] */
+	u64 acc_events;			/* REL events summed into acc[] */
+	s64 acc[REL_CNT];
+	DECLARE_BITMAP(resync, KEY_CNT);	/* keys whose events were dropped */
+	DECLARE_BITMAP(resync_down, KEY_CNT);	/* their latest state */
+};
+
+/* One open file of /dev/joystickd_kfilter. */
+struct jskf_file {
+	struct list_head node;		/* in jskf_files; jskf_mutex */
+	struct jskf_queue *queue;	/* the capture it owns; jskf_mutex */
+	atomic_t cancel_gen;		/* bumped by JSKF_IOC_CANCEL */
+	u32 n_excludes;			/* jskf_mutex */
+	struct jskf_input_id excludes[JSKF_MAX_EXCLUDES];
+};
+
+/* The capture owner's queue. */
+struct jskf_queue {
+	struct kref kref;		/* the capture's, plus one per read in flight */
+	u64 gen;			/* tells captures apart; fixed */
+	struct jskf_file *owner;	/* fixed */
+	u32 size;			/* ring entries, a power of two; fixed */
+	struct jskf_record *ring;
+
+	/* Written under lock, read locklessly by the filter. */
+	u32 capture_flags;		/* JSKF_CAPTURE_ALL_POINTERS */
+	u32 swallow;			/* JSKF_CLASS_* */
+	u16 toggle_code;
+	bool active;
+
+	spinlock_t lock;		/* protects the ring and all below */
+	bool dead;			/* capture ended: reads get -ECANCELED */
+	u64 next_seq;			/* sequence number of the next record */
+	u64 read_seq;			/* sequence number of the oldest record */
+	u64 batch_seq;			/* of the last batch read */
+	u64 coalesced;			/* since the last batch */
+	u64 dropped;			/* since the last batch */
+	bool overflow;			/* backlogged since the last batch */
+	u32 high_water;
+	struct list_head backlog;	/* FIFO of jskf_dev.backlog and state_node */
+	struct list_head state_node;	/* in backlog while a STATE record waits */
+	struct jskf_record state_rec;	/* the latest such STATE record */
+};
+
+/* main.c */
+extern struct mutex jskf_mutex;
+extern struct xarray jskf_devs;
+extern u32 jskf_n_devices;
+extern u32 jskf_last_id;
+extern u64 jskf_last_gen;
+extern atomic64_t jskf_devlist_gen;
+extern struct jskf_queue __rcu *jskf_owner;
+extern wait_queue_head_t jskf_wait;
+extern struct jskf_ctrs jskf_totals;
+extern atomic64_t jskf_reads_pended;
+
+static inline void jskf_count(struct jskf_dev *jd, enum jskf_ctr c, u64 n)
+{
+	if (jd)
+		atomic64_add(n, &jd->ctrs.v[c]);
+	atomic64_add(n, &jskf_totals.v[c]);
+}
+
+/* Wakes every pended read and poller; call with no spinlock held. */
+static inline void jskf_wake(void)
+{
+	wake_up_interruptible_poll(&jskf_wait, EPOLLIN | EPOLLRDNORM);
+}
+
+/* The current owner's queue; the caller holds jskf_mutex. */
+static inline struct jskf_queue *jskf_owner_locked(void)
+{
+	return rcu_dereference_protected(jskf_owner,
+					 lockdep_is_held(&jskf_mutex));
+}
+
+/* handler.c */
+extern struct input_handler jskf_handler;
+void jskf_dev_put(struct jskf_dev *jd);
+void jskf_dev_detach(struct jskf_dev *jd);
+void jskf_count_records(const struct jskf_record *recs, u32 n,
+			enum jskf_ctr c);
+
+/* queue.c */
+struct jskf_queue *jskf_queue_alloc(u32 size, struct jskf_file *owner,
+				    u64 gen);
+void jskf_queue_put(struct jskf_queue *q);
+void jskf_queue_kill(struct jskf_queue *q);
+void jskf_queue_frame(struct jskf_queue *q, struct jskf_dev *jd,
+		      u64 time_ns, bool syn_swallowed);
+void __jskf_queue_dev(struct jskf_queue *q, struct jskf_dev *jd, u16 type,
+		      u64 time_ns);
+void __jskf_set_active(struct jskf_queue *q, bool active, u16 code,
+		       u32 dev_id, u64 time_ns);
+int jskf_queue_read(struct jskf_queue *q, struct jskf_record *buf, u32 cap,
+		    struct jskf_read *out);
+bool jskf_queue_ready(struct jskf_queue *q);
+void jskf_queue_add_dropped(struct jskf_queue *q, u32 n);
+void jskf_queue_usage(struct jskf_queue *q, struct jskf_stats *st);
+
+/* capture.c */
+long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg);
+long jskf_ioctl_release(struct jskf_file *jf);
+long jskf_ioctl_set_active(struct jskf_file *jf, void __user *uarg);
+long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
+		     void __user *uarg);
+void jskf_capture_end(struct jskf_file *jf);
+
+/* chardev.c */
+extern struct miscdevice jskf_misc;
+bool jskf_excluded(const struct input_id *id);
+
+#endif /* _JSKF_H */

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * joystickd_kfilter: captures mouse events for joystickd, optionally hides
+ * them from the desktop, and hands them out through a pended read ioctl.
+ * The protocol is joystickd_kfilter.h; README.md documents it.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include "jskf.h"
+
+/* Device table, ids, owner, open files: see jskf.h for what nests in it. */
+DEFINE_MUTEX(jskf_mutex);
+
+/* Attached devices by id; jskf_mutex. */
+DEFINE_XARRAY(jskf_devs);
+u32 jskf_n_devices;
+u32 jskf_last_id;
+
+/* Generation of the last capture; jskf_mutex. */
+u64 jskf_last_gen;
+
+/* Bumped under jskf_mutex on every attach and detach. */
+atomic64_t jskf_devlist_gen = ATOMIC64_INIT(0);
+
+/* Published under jskf_mutex, read by the filter under RCU. */
+struct jskf_queue __rcu *jskf_owner;
+
+/* Pended reads and pollers: records, cancel, release, device list. */
+DECLARE_WAIT_QUEUE_HEAD(jskf_wait);
+
+struct jskf_ctrs jskf_totals;
+atomic64_t jskf_reads_pended = ATOMIC64_INIT(0);
+
+static int __init jskf_init(void)
+{
+	int error;
+
+	error = input_register_handler(&jskf_handler);
+	if (error)
+		return error;
+
+	error = misc_register(&jskf_misc);
+	if (error) {
+		input_unregister_handler(&jskf_handler);
+		return error;
+	}
+
+	return 0;
+}
+
+/*
+ * Open files pin the module (jskf_fops.owner), so there is no capture
+ * owner and no reader left here.
+ */
+static void __exit jskf_exit(void)
+{
+	input_unregister_handler(&jskf_handler);
+	misc_deregister(&jskf_misc);
+	xa_destroy(&jskf_devs);
+}
+
+module_init(jskf_init);
+module_exit(jskf_exit);
+
+MODULE_DESCRIPTION("Mouse capture filter for joystickd");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * joystickd_kfilter: the capture owner's queue.
+ *
+ * A ring of records numbered by sequence: next_seq - read_seq records are
+ * queued, record s sits at ring[s & (size - 1)].  A frame goes into the
+ * ring whole or not at all.  When it does not fit, or while older state is
+ * still waiting, the frame goes to its device's backlog instead: relative
+ * motion is summed per axis, key events are dropped and remembered for a
+ * resync.  The backlog is a FIFO of devices (plus one slot for a STATE
+ * record) that is flushed into the ring, device by device and each device
+ * whole, as soon as there is room: before every frame and after every read.
+ * The filter's own records (STATE, DEV_ADDED, DEV_REMOVED) take the same
+ * path, so none of them is ever lost.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "jskf.h"
+
+static void jskf_queue_release(struct kref *kref)
+{
+	struct jskf_queue *q = container_of(kref, struct jskf_queue, kref);
+
+	kvfree(q->ring);
+	kfree(q);
+}
+
+struct jskf_queue *jskf_queue_alloc(u32 size, struct jskf_file *owner,
+				    u64 gen)
+{
+	struct jskf_queue *q;
+
+	/* The largest backlog entry must fit in an empty ring. */
+	BUILD_BUG_ON(JSKF_RING_MIN < 3 + REL_CNT + KEY_CNT);
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return NULL;
+
+	q->ring = kvcalloc(size, sizeof(*q->ring), GFP_KERNEL);
+	if (!q->ring) {
+		kfree(q);
+		return NULL;
+	}
+
+	kref_init(&q->kref);
+	q->gen = gen;
+	q->owner = owner;
+	q->size = size;
+	spin_lock_init(&q->lock);
+	q->next_seq = 1;
+	q->read_seq = 1;
+	INIT_LIST_HEAD(&q->backlog);
+	INIT_LIST_HEAD(&q->state_node);
+	return q;
+}
+
+/* Process context only: the last reference frees the ring with kvfree(). */
+void jskf_queue_put(struct jskf_queue *q)
+{
+	kref_put(&q->kref, jskf_queue_release);
+}
+
+static u32 __jskf_room(const struct jskf_queue *q)
+{
+	return q->size - (u32)(q->next_seq - q->read_seq);
+}
+
+static void __jskf_put(struct jskf_queue *q, const struct jskf_record *rec)
+{
+	u32 used;
+
+	q->ring[q->next_seq & (q->size - 1)] = *rec;
+	q->next_seq++;
+
+	used = q->next_seq - q->read_seq;
+	if (used > q->high_water)
+		q->high_water = used;
+}
+
+static void __jskf_put_own(struct jskf_queue *q, u64 time_ns, u32 dev_id,
+			   u16 type)
+{
+	struct jskf_record rec = {
+		.time_ns = time_ns,
+		.dev_id = dev_id,
+		.type = type,
+	};
+
+	__jskf_put(q, &rec);
+}
+
+static void __jskf_put_syn(struct jskf_queue *q, u64 time_ns, u32 dev_id,
+			   u32 flags)
+{
+	struct jskf_record rec = {
+		.time_ns = time_ns,
+		.dev_id = dev_id,
+		.type = EV_SYN,
+		.code = SYN_REPORT,
+		.flags = flags,
+	};
+
+	__jskf_put(q, &rec);
+}
+
+/* Puts @jd at the tail of the backlog unless it is there already. */
+static void __jskf_backlog_add(struct jskf_queue *q, struct jskf_dev *jd)
+{
+	if (!list_empty(&jd->backlog))
+		return;
+
+	kref_get(&jd->kref);
+	list_add_tail(&jd->backlog, &q->backlog);
+}
+
+/* Forgets what @jd owes the reader and takes it off the backlog. */
+static void __jskf_backlog_drop(struct jskf_dev *jd)
+{
+	memset(jd->acc, 0, sizeof(jd->acc));
+	bitmap_zero(jd->acc_mask, REL_CNT);
+	jd->acc_events = 0;
+	bitmap_zero(jd->resync, KEY_CNT);
+	jd->added_pending = false;
+	jd->removed_pending = false;
+
+	list_del_init(&jd->backlog);
+	/* May free @jd: a detached device waits here for its DEV_REMOVED. */
+	jskf_dev_put(jd);
+}
+
+/* A resync record is needed where the reader's idea of a key is wrong. */
+static u32 __jskf_resync_count(const struct jskf_dev *jd)
+{
+	unsigned int code;
+	u32 n = 0;
+
+	for_each_set_bit(code, jd->resync, KEY_CNT)
+		if (test_bit(code, jd->resync_down) !=
+		    test_bit(code, jd->reader_down))
+			n++;
+	return n;
+}
+
+/*
+ * Moves what @jd owes the reader into the ring, if all of it fits:
+ * DEV_ADDED, the per-axis sums, the key resyncs and a SYN_REPORT after
+ * them, DEV_REMOVED.
+ */
+static bool __jskf_flush_dev(struct jskf_queue *q, struct jskf_dev *jd)
+{
+	u32 n_sums = bitmap_weight(jd->acc_mask, REL_CNT);
+	u32 n_keys = __jskf_resync_count(jd);
+	u32 n_saturated = 0;
+	unsigned int code;
+	u32 need;
+
+	need = jd->added_pending + n_sums + n_keys + jd->removed_pending;
+	if (n_sums + n_keys)
+		need++;
+	if (need > __jskf_room(q))
+		return false;
+
+	if (jd->added_pending)
+		__jskf_put_own(q, jd->added_ns, jd->id, JSKF_REC_DEV_ADDED);
+
+	for_each_set_bit(code, jd->acc_mask, REL_CNT) {
+		struct jskf_record rec = {
+			.time_ns = jd->acc_ns,
+			.dev_id = jd->id,
+			.type = EV_REL,
+			.code = code,
+			.value = clamp_t(s64, jd->acc[code], S32_MIN, S32_MAX),
+			.flags = JSKF_RECF_COALESCED,
+		};
+
+		if (rec.value != jd->acc[code]) {
+			rec.flags |= JSKF_RECF_SATURATED;
+			n_saturated++;
+		}
+		__jskf_put(q, &rec);
+	}
+
+	for_each_set_bit(code, jd->resync, KEY_CNT) {
+		struct jskf_record rec = {
+			.time_ns = jd->acc_ns,
+			.dev_id = jd->id,
+			.type = EV_KEY,
+			.code = code,
+			.value = test_bit(code, jd->resync_down),
+			.flags = JSKF_RECF_RESYNC,
+		};
+
+		if (rec.value == test_bit(code, jd->reader_down))
+			continue;
+		__assign_bit(code, jd->reader_down, rec.value);
+		__jskf_put(q, &rec);
+	}
+
+	if (n_sums + n_keys)
+		__jskf_put_syn(q, jd->acc_ns, jd->id, 0);
+
+	if (jd->removed_pending)
+		__jskf_put_own(q, jd->removed_ns, jd->id, JSKF_REC_DEV_REMOVED);
+
+	q->coalesced += jd->acc_events - n_sums;
+	jskf_count(jd, JSKF_CTR_COALESCED, jd->acc_events - n_sums);
+	if (n_saturated)
+		jskf_count(jd, JSKF_CTR_SATURATED, n_saturated);
+
+	__jskf_backlog_drop(jd);
+	return true;
+}
+
+/* Moves as much of the backlog into the ring as fits, in order. */
+static void __jskf_flush(struct jskf_queue *q)
+{
+	struct list_head *pos, *next;
+
+	lockdep_assert_held(&q->lock);
+
+	list_for_each_safe(pos, next, &q->backlog) {
+		if (pos == &q->state_node) {
+			if (!__jskf_room(q))
+				return;
+			__jskf_put(q, &q->state_rec);
+			list_del_init(&q->state_node);
+		} else if (!__jskf_flush_dev(q, list_entry(pos, struct jskf_dev,
+							   backlog))) {
+			return;
+		}
+	}
+}
+
+/* True when @need records may go straight into the ring. */
+static bool __jskf_fits(struct jskf_queue *q, u32 need)
+{
+	__jskf_flush(q);
+	return list_empty(&q->backlog) && need <= __jskf_room(q);
+}
+
+/* Sums the frame's motion into the backlog and drops its keys. */
+static void __jskf_backlog_frame(struct jskf_queue *q, struct jskf_dev *jd,
+				 u64 time_ns)
+{
+	const struct jskf_record *rec, *end = jd->stage + jd->stage_n;
+	u32 dropped = 0;
+
+	for (rec = jd->stage; rec != end; rec++) {
+		if (rec->type == EV_REL) {
+			jd->acc[rec->code] += rec->value;
+			__set_bit(rec->code, jd->acc_mask);
+			jd->acc_events++;
+		} else {
+			__set_bit(rec->code, jd->resync);
+			__assign_bit(rec->code, jd->resync_down, rec->value);
+			dropped++;
+		}
+	}
+
+	jd->acc_ns = time_ns;
+	q->overflow = true;
+	q->dropped += dropped;
+	if (dropped)
+		jskf_count(jd, JSKF_CTR_DROPPED, dropped);
+	__jskf_backlog_add(q, jd);
+}
+
+/*
+ * The filter's commit of one frame: the records staged in @jd followed by
+ * a SYN_REPORT.  Runs in the filter, IRQs off.
+ */
+void jskf_queue_frame(struct jskf_queue *q, struct jskf_dev *jd,
+		      u64 time_ns, bool syn_swallowed)
+{
+	struct jskf_record *rec, *end = jd->stage + jd->stage_n;
+
+	/* Interrupts are disabled, just acquire the lock. */
+	spin_lock(&q->lock);
+
+	/* Detached meanwhile: its DEV_REMOVED must stay its last record. */
+	if (jd->gone)
+		goto out;
+
+	if (jd->stage_lost) {
+		q->dropped += jd->stage_lost;
+		jskf_count(jd, JSKF_CTR_DROPPED, jd->stage_lost);
+	}
+
+	if (!__jskf_fits(q, jd->stage_n + 1)) {
+		__jskf_backlog_frame(q, jd, time_ns);
+		goto out;
+	}
+
+	for (rec = jd->stage; rec != end; rec++) {
+		rec->time_ns = time_ns;
+		if (rec->type == EV_KEY)
+			__assign_bit(rec->code, jd->reader_down, rec->value);
+		__jskf_put(q, rec);
+	}
+	__jskf_put_syn(q, time_ns, jd->id,
+		       syn_swallowed ? JSKF_RECF_SWALLOWED : 0);
+out:
+	spin_unlock(&q->lock);
+	jskf_wake();
+}
+
+/* Queues DEV_ADDED or DEV_REMOVED for @jd. */
+void __jskf_queue_dev(struct jskf_queue *q, struct jskf_dev *jd, u16 type,
+		      u64 time_ns)
+{
+	lockdep_assert_held(&q->lock);
+
+	if (__jskf_fits(q, 1)) {
+		__jskf_put_own(q, time_ns, jd->id, type);
+		return;
+	}
+
+	q->overflow = true;
+	if (type == JSKF_REC_DEV_ADDED) {
+		jd->added_pending = true;
+		jd->added_ns = time_ns;
+	} else {
+		jd->removed_pending = true;
+		jd->removed_ns = time_ns;
+	}
+	__jskf_backlog_add(q, jd);
+}
+
+/* Sets the active flag and queues the STATE record that says so. */
+void __jskf_set_active(struct jskf_queue *q, bool active, u16 code,
+		       u32 dev_id, u64 time_ns)
+{
+	struct jskf_record rec = {
+		.time_ns = time_ns,
+		.dev_id = dev_id,
+		.type = JSKF_REC_STATE,
+		.code = code,
+		.value = JSKF_STATE_OWNER | (active ? JSKF_STATE_ACTIVE : 0),
+	};
+
+	lockdep_assert_held(&q->lock);
+
+	WRITE_ONCE(q->active, active);
+
+	if (__jskf_fits(q, 1)) {
+		__jskf_put(q, &rec);
+		return;
+	}
+
+	/* A STATE record still waiting is replaced by the newer one. */
+	q->overflow = true;
+	q->state_rec = rec;
+	if (list_empty(&q->state_node))
+		list_add_tail(&q->state_node, &q->backlog);
+}
+
+/*
+ * Takes the oldest records, up to @cap, into @buf and fills the batch
+ * fields of @out.  Returns the number of records, or -ECANCELED once the
+ * capture has ended.
+ */
+int jskf_queue_read(struct jskf_queue *q, struct jskf_record *buf, u32 cap,
+		    struct jskf_read *out)
+{
+	u32 mask = q->size - 1;
+	u32 n, first, part;
+	bool more;
+
+	spin_lock_irq(&q->lock);
+
+	if (q->dead) {
+		spin_unlock_irq(&q->lock);
+		return -ECANCELED;
+	}
+
+	n = min_t(u64, q->next_seq - q->read_seq, cap);
+	if (!n) {
+		spin_unlock_irq(&q->lock);
+		return 0;
+	}
+
+	first = q->read_seq & mask;
+	part = min(n, q->size - first);
+	memcpy(buf, q->ring + first, part * sizeof(*buf));
+	memcpy(buf + part, q->ring, (n - part) * sizeof(*buf));
+
+	out->first_seq = q->read_seq;
+	out->batch_seq = ++q->batch_seq;
+	out->count = n;
+	out->coalesced = min_t(u64, q->coalesced, U32_MAX);
+	out->dropped = min_t(u64, q->dropped, U32_MAX);
+	if (q->overflow)
+		out->state |= JSKF_STATE_OVERFLOW;
+	q->read_seq += n;
+	q->coalesced = 0;
+	q->dropped = 0;
+	q->overflow = false;
+
+	__jskf_flush(q);
+	more = q->next_seq != q->read_seq;
+
+	spin_unlock_irq(&q->lock);
+
+	/* Other readers may take the rest. */
+	if (more)
+		jskf_wake();
+	return n;
+}
+
+bool jskf_queue_ready(struct jskf_queue *q)
+{
+	bool ready;
+
+	spin_lock_irq(&q->lock);
+	ready = !q->dead && q->next_seq != q->read_seq;
+	spin_unlock_irq(&q->lock);
+	return ready;
+}
+
+/* Records a read took but could not copy out count as dropped. */
+void jskf_queue_add_dropped(struct jskf_queue *q, u32 n)
+{
+	spin_lock_irq(&q->lock);
+	q->dropped += n;
+	spin_unlock_irq(&q->lock);
+}
+
+void jskf_queue_usage(struct jskf_queue *q, struct jskf_stats *st)
+{
+	spin_lock_irq(&q->lock);
+	st->ring_size = q->size;
+	st->ring_used = q->next_seq - q->read_seq;
+	st->ring_high_water = q->high_water;
+	spin_unlock_irq(&q->lock);
+}
+
+/*
+ * Ends the queue once no filter can reach it any more (jskf_owner cleared,
+ * then synchronize_rcu()): reads in flight get -ECANCELED and the backlog
+ * lets go of its devices.
+ */
+void jskf_queue_kill(struct jskf_queue *q)
+{
+	struct list_head *pos, *next;
+
+	spin_lock_irq(&q->lock);
+	q->dead = true;
+	list_for_each_safe(pos, next, &q->backlog) {
+		if (pos == &q->state_node)
+			list_del_init(pos);
+		else
+			__jskf_backlog_drop(list_entry(pos, struct jskf_dev,
+						       backlog));
+	}
+	spin_unlock_irq(&q->lock);
+}
