@@ -28,9 +28,11 @@ include daemon/engine/engine.mk
 include daemon/daemon.mk
 include tests/unit/unit.mk
 include tests/vm/vm.mk
+include tests/vm/daemon/daemon.mk
 include systemd/systemd.mk
 include debian/deb.mk
 include tests/fuzz/fuzz.mk
+include tests/debug-kernel/debug-kernel.mk
 
 module:
 	$(MAKE) -C kfilter

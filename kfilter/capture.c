@@ -395,8 +395,8 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 			 req.count * sizeof(*r.buf)) ||
 	    copy_to_user(uarg, &req, sizeof(req))) {
 		/* Taken off the ring but never seen: they are lost. */
-		if (req.count) {
-			jskf_queue_add_dropped(r.q, req.count);
+		if (r.q) {
+			jskf_queue_unread(r.q, &req);
 			jskf_count_records(r.buf, req.count, JSKF_CTR_DROPPED);
 		}
 		ret = -EFAULT;

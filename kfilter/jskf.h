@@ -203,7 +203,7 @@ void __jskf_set_active(struct jskf_queue *q, bool active, u16 code,
 int jskf_queue_read(struct jskf_queue *q, struct jskf_record *buf, u32 cap,
 		    struct jskf_read *out);
 bool jskf_queue_ready(struct jskf_queue *q);
-void jskf_queue_add_dropped(struct jskf_queue *q, u32 n);
+void jskf_queue_unread(struct jskf_queue *q, const struct jskf_read *batch);
 void jskf_queue_usage(struct jskf_queue *q, struct jskf_stats *st);
 
 /* capture.c */

@@ -424,11 +424,18 @@ bool jskf_queue_ready(struct jskf_queue *q)
 	return ready;
 }
 
-/* Records a read took but could not copy out count as dropped. */
-void jskf_queue_add_dropped(struct jskf_queue *q, u32 n)
+/*
+ * A batch that could not be copied out: its records are lost and count as
+ * dropped, and the counts it took from the queue go back, so that the next
+ * batch reports all of them.
+ */
+void jskf_queue_unread(struct jskf_queue *q, const struct jskf_read *batch)
 {
 	spin_lock_irq(&q->lock);
-	q->dropped += n;
+	q->dropped += (u64)batch->count + batch->dropped;
+	q->coalesced += batch->coalesced;
+	if (batch->state & JSKF_STATE_OVERFLOW)
+		q->overflow = true;
 	spin_unlock_irq(&q->lock);
 }
 

@@ -51,4 +51,8 @@ make -C "$tree" -j"$jobs" modules_prepare >>"$log" 2>&1
 [ -e "$tree/Module.symvers" ] || make -C "$tree" -j"$jobs" modules >>"$log" 2>&1
 cp "$tree/arch/x86/boot/bzImage" "$dir/bzImage"
 touch "$dir/.complete"
+# Older configurations' kernels (1.5 GiB each) are of no further use.
+for old in "$cache_root"/*; do
+	[ "$old" = "$dir" ] || rm -rf "$old"
+done
 echo "$dir"

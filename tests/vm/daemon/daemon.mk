@@ -1,0 +1,36 @@
+# make vmtest-daemon: joystickd and joystickctl against the real module,
+# in their own QEMU boot (tests/vm/daemon/README.md).  Part of `make vmtest`.
+# Uses the harness's settings from tests/vm/vm.mk (VM_*), so include it after.
+
+VMD_DIR		:= $(VM_DIR)/daemon
+VMD_OUT		?= $(VM_OUT)/daemon
+VMD_PROG	:= $(VM_OUT)/bin/vmt-daemon
+VMD_SRCS	:= $(VMD_DIR)/vmt-daemon.c $(VMD_DIR)/dtest.c
+VMD_BINS	:= $(BUILD)/joystickd $(BUILD)/joystickctl $(BUILD)/joystickd-asan
+VMD_FILES	:= $(VMD_DIR)/test.ini:/etc/jsd-test/test.ini \
+		   $(VMD_DIR)/mice.ini:/etc/jsd-test/mice.ini \
+		   $(VMD_DIR)/bad.ini:/etc/jsd-test/bad.ini \
+		   config/joystickd.ini:/etc/jsd-test/joystickd.ini
+
+.PHONY: vmtest-daemon vm-run-daemon
+vmtest: vmtest-daemon
+
+vmtest-daemon:
+	@$(DEPS) build vm
+	@$(MAKE) --no-print-directory vm-run-daemon
+
+$(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -pthread -static -o $@ $(VMD_SRCS) -lm
+
+vm-run-daemon: $(VMD_PROG) $(VMD_BINS)
+	$(MAKE) -C kfilter KDIR=$(VM_KDIR)
+	@if [ -n "$(VM_KMOD_DIR)" ]; then \
+		$(VM_DIR)/kernel.sh fetch $(VM_KVER) $(VM_KMOD_DIR) || exit 1; \
+	fi
+	@echo "vmtest-daemon: booting $(VM_IMAGE) (console log: $(VMD_OUT)/console.log)"
+	@$(VM_DIR)/vmrun.sh -d $(VMD_OUT) -K $(VM_IMAGE) -- \
+		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KVER)) \
+		$(addprefix -m ,$(VM_KMODS)) -M $(VM_KO) \
+		-t $(VMD_PROG) $(addprefix -b ,$(VMD_BINS)) -b $$(command -v udevadm) \
+		$(addprefix -f ,$(VMD_FILES)) $(if $(VMT_VERBOSE),-e VMT_VERBOSE=1)

@@ -1,0 +1,992 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Daemon VM tests: the real joystickd_kfilter module, the real joystickd
+ * and joystickctl, a uinput virtual mouse and keyboard.
+ *
+ * The tests run in order and share one daemon where they build on each
+ * other (motion, then reload, then replug ...); each prints PASS or FAIL.
+ * Expected axis values are computed here from the formulas of
+ * joystickd.ini(5) and the numbers of the configuration under test:
+ *
+ *	position  s = clamp(counts / sensitivity, -1, 1)   (from the trim, 0)
+ *	expo:k    y = (1 - k) s + k s^3
+ *	power:p   y = sign(s) |s|^p
+ *	value     v = lround(min + (y + 1) (max - min) / 2)
+ *
+ * and joydev's correction for /dev/input/jsN (drivers/input/joydev.c,
+ * joydev_connect and joydev_correct with flat 0): c = (min + max) / 2,
+ * k = 2^29 / ((max - min) / 2), js = clamp((k (v - c)) >> 14, -32767, 32767).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/joystick.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dtest.h"
+
+#define JOYSTICKD	"/usr/bin/joystickd"
+#define JOYSTICKD_ASAN	"/usr/bin/joystickd-asan"
+#define JOYSTICKCTL	"/usr/bin/joystickctl"
+#define UDEVADM		"/usr/bin/udevadm"
+#define TEST_INI	"/etc/jsd-test/test.ini"
+#define BAD_INI		"/etc/jsd-test/bad.ini"
+#define SHIPPED_INI	"/etc/jsd-test/joystickd.ini"
+#define MICE_INI	"/etc/jsd-test/mice.ini"
+#define RUN_INI		"/tmp/jsd.ini"	/* the running daemon's file, rewritten to reload */
+#define SOCKET		"/run/joystickd/control.sock"
+#define GROUP_SOCKET	"/run/jsd-group/control.sock"	/* test_control_group() */
+#define GROUP_GID	1234
+#define GROUP_GID_STR	"1234"
+
+#define STICK_NAME	"jsd-test stick"
+#define MOUSE_NAME	"jsd-test mouse"
+#define KBD_NAME	"jsd-test keyboard"
+#define OTHER_NAME	"jsd-other mouse"	/* matches no [mouse] section */
+#define AXIS_MIN	(-32767)
+#define AXIS_MAX	32767
+
+/* test.ini */
+#define ROLL_SENS	400.0
+#define ROLL_EXPO	0.3
+#define ROLL_POWER	2.0	/* the curve after the reload */
+#define PITCH_SENS	400.0
+#define THROTTLE_SENS	20.0
+
+/* config/joystickd.ini, as shipped */
+#define SHIPPED_STICK	"joystickd virtual flight stick"
+#define SHIPPED_SENS	800.0	/* aileron and elevator: spring */
+#define SHIPPED_DZ	0.02
+#define SHIPPED_EXPO	0.3
+#define SHIPPED_THR_SENS 10.0	/* throttle: hold, trim -1 */
+
+#define WAIT_MS		10000	/* generous: QEMU without KVM on shared cores */
+
+static struct vdev mouse, kbd;
+static struct daemon jsd;
+static char out[65536];
+
+static double clamp1(double x)
+{
+	return x < -1 ? -1 : x > 1 ? 1 : x;
+}
+
+static int32_t scale(double y)
+{
+	return (int32_t)lround(AXIS_MIN + (clamp1(y) + 1) * (AXIS_MAX - AXIS_MIN) / 2.0);
+}
+
+static int32_t expo(double counts, double sens, double k)
+{
+	double s = clamp1(counts / sens);
+
+	return scale((1 - k) * s + k * s * s * s);
+}
+
+static int32_t power(double counts, double sens, double p)
+{
+	double s = clamp1(counts / sens);
+
+	return scale(s < 0 ? -pow(-s, p) : pow(s, p));
+}
+
+/* deadzone @dz (outer 0), then expo:k */
+static int32_t dz_expo(double counts, double sens, double dz, double k)
+{
+	double s = clamp1(counts / sens);
+	double d = fabs(s) <= dz ? 0 : (s < 0 ? -1 : 1) * (fabs(s) - dz) / (1 - dz);
+
+	return scale((1 - k) * d + k * d * d * d);
+}
+
+static int32_t linear(double counts, double sens)
+{
+	return scale(counts / sens);
+}
+
+static int16_t joydev(int32_t v)
+{
+	long c = (AXIS_MIN + AXIS_MAX) / 2;
+	long k = (1L << 29) / ((AXIS_MAX - AXIS_MIN) / 2);
+	long js = (k * (v - c)) >> 14;
+
+	return js < -32767 ? -32767 : js > 32767 ? 32767 : js;
+}
+
+/* joystickctl ARGS... into out[]; returns its exit status. */
+static int ctl(int uid, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	char *argv[] = { JOYSTICKCTL, (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL };
+
+	return dt_run(argv, uid, out, sizeof(out), WAIT_MS);
+}
+
+/* Polls `joystickctl status` until it contains @needle. */
+static bool status_has(const char *needle)
+{
+	uint64_t deadline = dt_now_ms() + WAIT_MS;
+
+	do {
+		if (ctl(-1, "status", NULL, NULL, NULL) == 0 && strstr(out, needle))
+			return true;
+		dt_sleep_ms(20);
+	} while (dt_now_ms() < deadline);
+	return false;
+}
+
+/* The first value of @code the stick reports after a motion. */
+static int stick_next(int fd, uint16_t code, int32_t *ret)
+{
+	return evdev_wait(fd, EV_ABS, code, true, 0, WAIT_MS, ret);
+}
+
+/* Waits until the stick reports @want for @code (the spring returns ...). */
+static bool stick_settles(int fd, uint16_t code, int32_t want)
+{
+	uint64_t deadline = dt_now_ms() + WAIT_MS;
+	int32_t v;
+
+	do {
+		if (evdev_abs(fd, code, &v) == 0 && v == want)
+			return true;
+		dt_sleep_ms(20);
+	} while (dt_now_ms() < deadline);
+	return false;
+}
+
+/* ---- start-up failures: nothing changed, one clear line */
+
+static void test_config_error(void)
+{
+	char *argv[] = { JOYSTICKD, "-c", BAD_INI, "--socket", "/tmp/bad.sock", NULL };
+	const char *want = BAD_INI ":3: unknown key 'frobnicate' in [capture]";
+	char node[64];
+	int st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+
+	if (st != 78)
+		return dt_fail("daemon-config-error", "exit status %d, want 78; output: %s", st, out);
+	if (!strstr(out, want))
+		return dt_fail("daemon-config-error", "output '%s' lacks '%s'", out, want);
+	if (access("/tmp/bad.sock", F_OK) == 0 || dt_find_event(STICK_NAME, node, sizeof(node)) == 0)
+		return dt_fail("daemon-config-error", "something was created");
+	dt_pass("daemon-config-error");
+}
+
+static void test_no_module(void)
+{
+	char *argv[] = { JOYSTICKD, "-c", TEST_INI, "--device", "/dev/no-such-kfilter",
+			 "--socket", "/tmp/nomod.sock", NULL };
+	int st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+
+	if (st != 1 || !strstr(out, "modprobe joystickd_kfilter") || strchr(out, '\n') != strrchr(out, '\n'))
+		return dt_fail("daemon-no-module", "exit %d, want 1 and one line naming modprobe: %s",
+			       st, out);
+	dt_pass("daemon-no-module");
+}
+
+static void test_check_config(void)
+{
+	int st = ctl(-1, "check-config", TEST_INI, NULL, NULL);
+
+	if (st != 0)
+		return dt_fail("ctl-check-config", "good file: exit %d: %s", st, out);
+	st = ctl(-1, "check-config", BAD_INI, NULL, NULL);
+	if (st != 78 || !strstr(out, BAD_INI ":3: "))
+		return dt_fail("ctl-check-config", "bad file: exit %d, want 78 and file:line: %s",
+			       st, out);
+	dt_pass("ctl-check-config");
+}
+
+/* ---- the running daemon */
+
+static bool start_daemon(const char *exe, char *const env[], bool journal)
+{
+	char *argv[] = { (char *)exe, "-c", RUN_INI, NULL };
+
+	if (daemon_spawn(&jsd, argv, env, journal) < 0 || daemon_wait_notify(&jsd, "READY=1", 4 * WAIT_MS) < 0) {
+		daemon_dump_log(&jsd);
+		return false;
+	}
+	return true;
+}
+
+static void test_ready(void)
+{
+	char *env[] = { "WATCHDOG_USEC=400000", NULL };
+	struct stat st;
+
+	if (!start_daemon(JOYSTICKD, env, false))
+		return dt_fail("daemon-ready", "no READY=1 (log on the console)");
+	pthread_mutex_lock(&jsd.lock);
+	if (!strstr(jsd.status, "Active") || !strstr(jsd.status, "1 mice captured")) {
+		pthread_mutex_unlock(&jsd.lock);
+		return dt_fail("daemon-ready", "STATUS=%s", jsd.status);
+	}
+	pthread_mutex_unlock(&jsd.lock);
+	if (stat(SOCKET, &st) < 0 || !S_ISSOCK(st.st_mode) || (st.st_mode & 0777) != 0600)
+		return dt_fail("daemon-ready", "%s: want a socket of mode 0600 (no joystickd group)",
+			       SOCKET);
+	dt_pass("daemon-ready");
+
+	/* sd-event pings at half the period: several within 2 s. */
+	if (daemon_wait_notify(&jsd, "WATCHDOG=1", 2000) < 0 ||
+	    daemon_wait_notify(&jsd, "WATCHDOG=1", 2000) < 0)
+		dt_fail("daemon-watchdog", "no WATCHDOG=1 with WATCHDOG_USEC=400000");
+	else
+		dt_pass("daemon-watchdog");
+}
+
+/* udev's input_id builtin calls the stick a joystick, and joydev gives it a jsN. */
+static void test_joystick_class(const char *test, const char *stick)
+{
+	char node[64], js[64], sys[96];
+	char *argv[] = { UDEVADM, "test-builtin", "input_id", sys, NULL };
+	int st;
+
+	if (dt_find_event(stick, node, sizeof(node)) < 0)
+		return dt_fail(test, "no event node named '%s'", stick);
+	snprintf(sys, sizeof(sys), "/sys/class/input/%s", node + strlen("/dev/input/"));
+	st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+	if (st != 0 || !strstr(out, "ID_INPUT_JOYSTICK=1"))
+		return dt_fail(test, "udevadm exit %d: %s", st, out);
+	if (strstr(out, "ID_INPUT_MOUSE=1") || strstr(out, "ID_INPUT_KEY=1"))
+		return dt_fail(test, "also classified as something else: %s", out);
+	if (dt_find_js(stick, js, sizeof(js)) < 0 || access(js, R_OK) < 0)
+		return dt_fail(test, "no /dev/input/jsN for the stick");
+	dt_pass(test);
+}
+
+/* Motion, wheel and buttons reach the stick with the predicted values. */
+static void test_motion(void)
+{
+	int32_t roll = expo(100, ROLL_SENS, ROLL_EXPO), pitch = linear(200, PITCH_SENS);
+	int32_t throttle = linear(5, THROTTLE_SENS);
+	char node[64], js[64];
+	int16_t jsv;
+	int32_t v;
+	int fd, jfd;
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || dt_find_js(STICK_NAME, js, sizeof(js)) < 0)
+		return dt_fail("motion-roll", "stick nodes missing");
+	fd = evdev_open(node);
+	jfd = open(js, O_RDONLY | O_NONBLOCK);
+	if (fd < 0 || jfd < 0)
+		return dt_fail("motion-roll", "cannot open %s or %s", node, js);
+	/* The initial state of every axis: roll (axis 0) at the centre. */
+	if (js_init(jfd, 0, &jsv) < 0 || jsv != 0)
+		dt_fail("motion-roll", "js axis 0 starts at %d, want 0", jsv);
+
+	vdev_rel(&mouse, REL_X, 100);
+	if (stick_next(fd, ABS_X, &v) < 0 || v != roll)
+		dt_fail("motion-roll", "REL_X 100 gave ABS_X %d, want %d", v, roll);
+	else if (js_wait_axis(jfd, 0, joydev(roll), WAIT_MS, &jsv) < 0)
+		dt_fail("motion-roll", "js axis 0 is %d, want %d", jsv, joydev(roll));
+	else
+		dt_pass("motion-roll");
+
+	/* Spring: back to the centre by itself (rate 2/s: within 0.5 s). */
+	if (!stick_settles(fd, ABS_X, 0))
+		dt_fail("spring-return", "ABS_X did not return to 0");
+	else
+		dt_pass("spring-return");
+
+	vdev_rel(&mouse, REL_Y, 200);
+	if (stick_next(fd, ABS_Y, &v) < 0 || v != pitch || !stick_settles(fd, ABS_Y, pitch))
+		dt_fail("motion-pitch-hold", "REL_Y 200 gave ABS_Y %d, want %d and staying", v, pitch);
+	else
+		dt_pass("motion-pitch-hold");
+
+	vdev_rel(&mouse, REL_WHEEL, 5);
+	if (stick_next(fd, ABS_THROTTLE, &v) < 0 || v != throttle)
+		dt_fail("wheel-throttle", "5 notches gave ABS_THROTTLE %d, want %d", v, throttle);
+	else
+		dt_pass("wheel-throttle");
+
+	/* joydev numbers the axes in code order: ABS_X 0, ABS_Y 1, ABS_THROTTLE 2. */
+	if (js_wait_axis(jfd, 1, joydev(pitch), WAIT_MS, &jsv) < 0)
+		dt_fail("js-axes", "js axis 1 is %d, want %d", jsv, joydev(pitch));
+	else if (js_wait_axis(jfd, 2, joydev(throttle), WAIT_MS, &jsv) < 0)
+		dt_fail("js-axes", "js axis 2 is %d, want %d", jsv, joydev(throttle));
+	else
+		dt_pass("js-axes");
+
+	vdev_key(&mouse, BTN_LEFT, 1);
+	if (evdev_wait(fd, EV_KEY, BTN_TRIGGER, false, 1, WAIT_MS, &v) < 0) {
+		dt_fail("button-trigger", "BTN_LEFT press: no BTN_TRIGGER 1");
+	} else {
+		vdev_key(&mouse, BTN_LEFT, 0);
+		if (evdev_wait(fd, EV_KEY, BTN_TRIGGER, false, 0, WAIT_MS, &v) < 0)
+			dt_fail("button-trigger", "BTN_LEFT release: no BTN_TRIGGER 0");
+		else
+			dt_pass("button-trigger");
+	}
+	close(jfd);
+	close(fd);
+}
+
+/* While active, the desktop (an evdev reader of the mouse) sees nothing. */
+static void test_swallow(void)
+{
+	char node[64];
+	int fd, n;
+
+	if (dt_find_event(MOUSE_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail("swallow-active", "no mouse node");
+	vdev_rel(&mouse, REL_X, 7);
+	vdev_rel(&mouse, REL_WHEEL, 1);
+	vdev_key(&mouse, BTN_RIGHT, 1);
+	vdev_key(&mouse, BTN_RIGHT, 0);
+	n = evdev_count(fd, EV_REL, 300);
+	close(fd);
+	if (n != 0)
+		return dt_fail("swallow-active", "the mouse's evdev reader got %d REL events", n);
+	dt_pass("swallow-active");
+}
+
+static void test_ctl(void)
+{
+	int st;
+
+	st = ctl(-1, "status", NULL, NULL, NULL);
+	if (st != 0 || !strstr(out, "active: yes\n") || !strstr(out, "mice captured: 1\n") ||
+	    !strstr(out, "kernel coalesced: 0\n") || !strstr(out, "kernel dropped: 0\n") ||
+	    !strstr(out, "sequence gaps: 0 (0 records)\n"))
+		dt_fail("ctl-status", "exit %d: %s", st, out);
+	else
+		dt_pass("ctl-status");
+
+	st = ctl(-1, "devices", NULL, NULL, NULL);
+	if (st != 0 || !strstr(out, "pointer  yes") || !strstr(out, MOUSE_NAME) ||
+	    !strstr(out, "keyboard"))
+		dt_fail("ctl-devices", "exit %d: %s", st, out);
+	else
+		dt_pass("ctl-devices");
+
+	st = ctl(1000, "status", NULL, NULL, NULL);
+	if (st != 1 || !strstr(out, "permission denied"))
+		dt_fail("ctl-permission", "uid 1000: exit %d: %s", st, out);
+	else
+		dt_pass("ctl-permission");
+
+	st = ctl(-1, "profile", "default", NULL, NULL);
+	if (st != 0 || strcmp(out, "profile: default\n") != 0)
+		dt_fail("ctl-profile", "profile default: exit %d: %s", st, out);
+	else
+		dt_pass("ctl-profile");
+
+	st = ctl(-1, "profile", "nosuch", NULL, NULL);
+	if (st != 1 || !strstr(out, "no profile 'nosuch'"))
+		dt_fail("ctl-errors", "profile nosuch: exit %d: %s", st, out);
+	else
+		dt_pass("ctl-errors");
+}
+
+/*
+ * >= 60 frames a second (the rate the last frame reports), every axis and
+ * button drawn.  The guest's clock runs while a loaded host starves its
+ * emulated CPUs, so the best of three runs counts.
+ */
+static void test_monitor(void)
+{
+	double best = 0;
+	int run;
+
+	for (run = 0; run < 3 && best < 60; run++) {
+		int st = ctl(-1, "monitor", "--frames", "60", NULL);
+		const char *last = strstr(out, "frame 60 ");
+		double rate = 0;
+
+		if (st != 0 || !last || sscanf(last, "frame 60 %lf/s", &rate) != 1 ||
+		    !strstr(out, "ABS_X ") || !strstr(out, "ABS_THROTTLE ") ||
+		    !strstr(out, "BTN_TRIGGER "))
+			return dt_fail("ctl-monitor", "exit %d: %.300s", st, out);
+		dt_info("ctl-monitor: run %d: %.0f frames per second", run + 1, rate);
+		if (rate > best)
+			best = rate;
+	}
+	if (best < 60)
+		return dt_fail("ctl-monitor", "%.0f frames per second at best, want >= 60", best);
+	dt_pass("ctl-monitor");
+}
+
+static void test_curve(void)
+{
+	char svg[16384];
+	int st;
+
+	st = ctl(-1, "curve", "roll", "--svg", "/tmp/roll.svg");
+	if (st != 0 || dt_read("/tmp/roll.svg", svg, sizeof(svg)) < 0 ||
+	    strncmp(svg, "<?xml", 5) != 0 || !strstr(svg, "</svg>") || !strstr(svg, "<polyline"))
+		return dt_fail("ctl-curve", "--svg: exit %d: %s", st, out);
+	st = ctl(-1, "curve", "roll", NULL, NULL);
+	if (st != 0 || !strstr(out, "axis roll -> ABS_X: expo:0.3"))
+		return dt_fail("ctl-curve", "ascii: exit %d: %s", st, out);
+	st = ctl(-1, "curve", "roll", "-c", TEST_INI);
+	if (st != 0 || !strstr(out, "axis roll -> ABS_X: expo:0.3"))
+		return dt_fail("ctl-curve", "-c: exit %d: %s", st, out);
+	dt_pass("ctl-curve");
+}
+
+/* The kernel hotkey flips capture; held joystick buttons are let go. */
+static void test_hotkey(void)
+{
+	char snode[64], mnode[64];
+	int sfd, mfd, n;
+	int32_t v;
+
+	if (dt_find_event(STICK_NAME, snode, sizeof(snode)) < 0 ||
+	    dt_find_event(MOUSE_NAME, mnode, sizeof(mnode)) < 0)
+		return dt_fail("hotkey-toggle", "nodes missing");
+	sfd = evdev_open(snode);
+	mfd = evdev_open(mnode);
+
+	vdev_key(&mouse, BTN_LEFT, 1);
+	if (evdev_wait(sfd, EV_KEY, BTN_TRIGGER, false, 1, WAIT_MS, &v) < 0) {
+		dt_fail("hotkey-toggle", "trigger not pressed");
+		goto out;
+	}
+	vdev_key(&kbd, KEY_SCROLLLOCK, 1);
+	vdev_key(&kbd, KEY_SCROLLLOCK, 0);
+	if (!status_has("active: no\n")) {
+		dt_fail("hotkey-toggle", "status still says: %s", out);
+		goto out;
+	}
+	if (evdev_wait(sfd, EV_KEY, BTN_TRIGGER, false, 0, WAIT_MS, &v) < 0) {
+		dt_fail("toggle-off-releases", "BTN_TRIGGER still pressed after capture off");
+		goto out;
+	}
+	dt_pass("toggle-off-releases");
+	/* on_toggle_off = recenter: pitch (hold, at 200 counts) goes to its trim. */
+	if (!stick_settles(sfd, ABS_Y, 0))
+		dt_fail("toggle-off-recenter", "ABS_Y did not go to 0");
+	else
+		dt_pass("toggle-off-recenter");
+	vdev_key(&mouse, BTN_LEFT, 0);
+
+	evdev_drain(mfd);
+	evdev_drain(sfd);
+	vdev_rel(&mouse, REL_X, 9);
+	if (evdev_wait(mfd, EV_REL, REL_X, false, 9, WAIT_MS, &v) < 0) {
+		dt_fail("hotkey-toggle", "inactive: the desktop did not get REL_X 9");
+		goto out;
+	}
+	n = evdev_count(sfd, EV_ABS, 300);
+	if (n != 0) {
+		dt_fail("hotkey-toggle", "inactive: the stick moved (%d events)", n);
+		goto out;
+	}
+	vdev_key(&kbd, KEY_SCROLLLOCK, 1);
+	vdev_key(&kbd, KEY_SCROLLLOCK, 0);
+	if (!status_has("active: yes\n")) {
+		dt_fail("hotkey-toggle", "not active again: %s", out);
+		goto out;
+	}
+	evdev_drain(mfd);
+	vdev_rel(&mouse, REL_X, 9);
+	n = evdev_count(mfd, EV_REL, 300);
+	if (n != 0)
+		dt_fail("hotkey-toggle", "active again but the desktop got %d REL events", n);
+	else
+		dt_pass("hotkey-toggle");
+out:
+	close(sfd);
+	close(mfd);
+}
+
+static int write_config(const char *from_curve, const char *to_curve)
+{
+	static char text[16384];
+	char *p;
+
+	if (dt_read(TEST_INI, text, sizeof(text)) < 0 || !(p = strstr(text, from_curve)))
+		return -EINVAL;
+	if (to_curve) {
+		size_t fl = strlen(from_curve), tl = strlen(to_curve);
+
+		memmove(p + tl, p + fl, strlen(p + fl) + 1);
+		memcpy(p, to_curve, tl);
+	}
+	return dt_write(RUN_INI, text);
+}
+
+static bool reload(void)
+{
+	kill(jsd.pid, SIGHUP);
+	return daemon_wait_notify(&jsd, "RELOADING=1", WAIT_MS) == 0 &&
+	       daemon_wait_notify(&jsd, "READY=1", WAIT_MS) == 0;
+}
+
+/* The same device (node, input id) with the new curve; positions stay. */
+static void test_reload(void)
+{
+	int32_t want = power(100, ROLL_SENS, ROLL_POWER), pitch = linear(200, PITCH_SENS), v;
+	struct input_id before, after;
+	char node[64], node2[64];
+	int fd;
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail("reload-curve", "no stick");
+	ioctl(fd, EVIOCGID, &before);
+	vdev_rel(&mouse, REL_Y, 200);
+	if (!stick_settles(fd, ABS_Y, pitch)) {
+		close(fd);
+		return dt_fail("reload-curve", "pitch did not reach %d before the reload", pitch);
+	}
+	if (write_config("curve = expo:0.3", "curve = power:2") < 0 || !reload()) {
+		close(fd);
+		return dt_fail("reload-curve", "no RELOADING=1 / READY=1");
+	}
+	if (dt_find_event(STICK_NAME, node2, sizeof(node2)) < 0 || strcmp(node, node2) != 0 ||
+	    ioctl(fd, EVIOCGID, &after) < 0 || memcmp(&before, &after, sizeof(before)) != 0) {
+		close(fd);
+		return dt_fail("reload-curve", "the stick was replaced (%s -> %s)", node, node2);
+	}
+	if (evdev_abs(fd, ABS_Y, &v) < 0 || v != pitch)
+		dt_fail("reload-keeps-position", "ABS_Y is %d after reload, want %d", v, pitch);
+	else
+		dt_pass("reload-keeps-position");
+	evdev_drain(fd);
+	vdev_rel(&mouse, REL_X, 100);
+	if (stick_next(fd, ABS_X, &v) < 0 || v != want)
+		dt_fail("reload-curve", "REL_X 100 gave ABS_X %d, want %d (power:2)", v, want);
+	else
+		dt_pass("reload-curve");
+	stick_settles(fd, ABS_X, 0);
+
+	/* A broken file: file:line logged, the power:2 mapping stays. */
+	if (dt_write(RUN_INI, "[axis roll]\ntarget = ABS_X\ncurve = sideways\n") < 0 || !reload()) {
+		dt_fail("reload-bad-keeps", "no READY=1 after a bad reload");
+	} else {
+		evdev_drain(fd);
+		vdev_rel(&mouse, REL_X, 100);
+		if (!daemon_log_has(&jsd, RUN_INI ":3: "))
+			dt_fail("reload-bad-keeps", "the log has no '%s:3: ' line", RUN_INI);
+		else if (stick_next(fd, ABS_X, &v) < 0 || v != want)
+			dt_fail("reload-bad-keeps", "REL_X 100 gave ABS_X %d, want %d", v, want);
+		else
+			dt_pass("reload-bad-keeps");
+		stick_settles(fd, ABS_X, 0);
+	}
+	close(fd);
+}
+
+/* A mouse unplugged and plugged back is captured again and drives the stick. */
+static void test_replug(void)
+{
+	int32_t v, want = linear(200 - 300, PITCH_SENS);
+	char node[64];
+	int fd;
+
+	vdev_destroy(&mouse);
+	if (!status_has("mice captured: 0\n"))
+		return dt_fail("mouse-replug", "unplugged mouse still captured: %s", out);
+	if (vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0)
+		return dt_fail("mouse-replug", "cannot create the mouse again");
+	if (!status_has("mice captured: 1\n"))
+		return dt_fail("mouse-replug", "replugged mouse not captured: %s", out);
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail("mouse-replug", "no stick");
+	vdev_rel(&mouse, REL_Y, -300);
+	if (stick_next(fd, ABS_Y, &v) < 0 || v != want)
+		dt_fail("mouse-replug", "REL_Y -300 gave ABS_Y %d, want %d", v, want);
+	else
+		dt_pass("mouse-replug");
+
+	/* joystickctl recenter AXIS: the position jumps to the trim (0). */
+	if (ctl(-1, "recenter", "pitch", NULL, NULL) != 0 || !stick_settles(fd, ABS_Y, 0))
+		dt_fail("ctl-recenter", "ABS_Y did not go to 0: %s", out);
+	else if (ctl(-1, "recenter", "nosuch", NULL, NULL) != 1)
+		dt_fail("ctl-recenter", "recenter nosuch: %s", out);
+	else
+		dt_pass("ctl-recenter");
+
+	/*
+	 * A burst of 20,000 frames (+1/-1 in turn, then +100) from the centre:
+	 * whatever the kernel coalesced, the sum arrives whole and at once.
+	 */
+	{
+		static int32_t burst[20001];
+		uint64_t t0;
+		size_t i;
+
+		for (i = 0; i < 20000; i++)
+			burst[i] = i % 2 ? -1 : 1;
+		burst[20000] = 100;
+		evdev_drain(fd);
+		t0 = dt_now_ms();
+		if (vdev_rel_burst(&mouse, REL_Y, burst, 20001) < 0 ||
+		    !stick_settles(fd, ABS_Y, linear(100, PITCH_SENS)))
+			dt_fail("burst-sum", "ABS_Y did not settle at %d", linear(100, PITCH_SENS));
+		else if (ctl(-1, "status", NULL, NULL, NULL) != 0 ||
+			 !strstr(out, "kernel dropped: 0\n") || !strstr(out, "sequence gaps: 0 "))
+			dt_fail("burst-sum", "status: %s", out);
+		else
+			dt_pass("burst-sum");
+		dt_info("burst-sum: 20001 frames reached the stick in %llu ms",
+			(unsigned long long)(dt_now_ms() - t0));
+	}
+	close(fd);
+}
+
+/* Under journald every line has its syslog priority: "<6>" for information. */
+static void test_journal(void)
+{
+	static char log[16384];
+	char *line, *save = NULL;
+	int n = 0;
+
+	dt_read(jsd.log, log, sizeof(log));
+	for (line = strtok_r(log, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		if (line[0] != '<' || line[1] < '0' || line[1] > '7' || line[2] != '>')
+			return dt_fail("daemon-journal-log", "line without <N> prefix: %s", line);
+	}
+	if (n == 0 || !daemon_log_has(&jsd, "<6>running: stick /dev/input/event"))
+		return dt_fail("daemon-journal-log", "no '<6>running: ...' line (%d lines)", n);
+	dt_pass("daemon-journal-log");
+}
+
+/* SIGKILL: the kernel ends capture with the file; the desktop has the mouse again. */
+static void test_kill9(void)
+{
+	char node[64];
+	int32_t v;
+	int fd, st;
+
+	if (dt_find_event(MOUSE_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail("kill9-pointer-back", "no mouse node");
+	st = daemon_stop(&jsd, SIGKILL, WAIT_MS);
+	if (st < 0 || !WIFSIGNALED(st)) {
+		close(fd);
+		return dt_fail("kill9-pointer-back", "daemon did not die");
+	}
+	vdev_rel(&mouse, REL_X, 11);
+	if (evdev_wait(fd, EV_REL, REL_X, false, 11, WAIT_MS, &v) < 0)
+		dt_fail("kill9-pointer-back", "the desktop did not get REL_X 11");
+	else
+		dt_pass("kill9-pointer-back");
+	close(fd);
+}
+
+/* SIGTERM: STOPPING=1, exit 0, the stick is gone. */
+static void test_sigterm(void)
+{
+	char node[64];
+	int st;
+
+	st = daemon_stop(&jsd, SIGTERM, WAIT_MS);
+	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return dt_fail("daemon-sigterm", "wait status %d", st);
+	if (daemon_wait_notify(&jsd, "STOPPING=1", 100) < 0)
+		return dt_fail("daemon-sigterm", "no STOPPING=1");
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) == 0 || access(SOCKET, F_OK) == 0)
+		return dt_fail("daemon-sigterm", "stick or socket left behind");
+	dt_pass("daemon-sigterm");
+}
+
+/*
+ * The shipped configuration: capture starts off, `joystickctl toggle`
+ * turns it on, then motion and wheel give what its numbers predict.
+ */
+static void test_shipped(void)
+{
+	int32_t roll = dz_expo(200, SHIPPED_SENS, SHIPPED_DZ, SHIPPED_EXPO);
+	int32_t pitch = dz_expo(-200, SHIPPED_SENS, SHIPPED_DZ, SHIPPED_EXPO);
+	int32_t throttle = scale(-1 + 5 / SHIPPED_THR_SENS), v;
+	char *argv[] = { JOYSTICKD, "-c", SHIPPED_INI, NULL };
+	char snode[64], mnode[64];
+	int sfd = -1, mfd = -1, n;
+
+	if (daemon_spawn(&jsd, argv, NULL, false) < 0 ||
+	    daemon_wait_notify(&jsd, "READY=1", 4 * WAIT_MS) < 0) {
+		daemon_dump_log(&jsd);
+		return dt_fail("shipped-config", "no READY=1 with %s", SHIPPED_INI);
+	}
+	test_joystick_class("shipped-stick-is-joystick", SHIPPED_STICK);
+	if (dt_find_event(SHIPPED_STICK, snode, sizeof(snode)) < 0 ||
+	    dt_find_event(MOUSE_NAME, mnode, sizeof(mnode)) < 0 ||
+	    (sfd = evdev_open(snode)) < 0 || (mfd = evdev_open(mnode)) < 0) {
+		dt_fail("shipped-config", "nodes missing");
+		goto out;
+	}
+	if (evdev_abs(sfd, ABS_THROTTLE, &v) < 0 || v != AXIS_MIN) {
+		dt_fail("shipped-config", "throttle starts at %d, want %d (trim -1)", v, AXIS_MIN);
+		goto out;
+	}
+	/* active_at_start = no: the desktop keeps the mouse. */
+	vdev_rel(&mouse, REL_X, 200);
+	if (evdev_wait(mfd, EV_REL, REL_X, false, 200, WAIT_MS, &v) < 0 ||
+	    (n = evdev_count(sfd, EV_ABS, 300)) != 0) {
+		dt_fail("shipped-config", "capture is on at start");
+		goto out;
+	}
+	if (ctl(-1, "toggle", NULL, NULL, NULL) != 0 || !strstr(out, "active: yes") ||
+	    !status_has("active: yes\n")) {
+		dt_fail("shipped-config", "joystickctl toggle: %s", out);
+		goto out;
+	}
+	vdev_rel(&mouse, REL_X, 200);
+	if (stick_next(sfd, ABS_X, &v) < 0 || v != roll) {
+		dt_fail("shipped-config", "REL_X 200 gave ABS_X %d, want %d", v, roll);
+		goto out;
+	}
+	vdev_rel(&mouse, REL_Y, -200);
+	if (stick_next(sfd, ABS_Y, &v) < 0 || v != pitch) {
+		dt_fail("shipped-config", "REL_Y -200 gave ABS_Y %d, want %d", v, pitch);
+		goto out;
+	}
+	vdev_rel(&mouse, REL_WHEEL, 5);
+	if (stick_next(sfd, ABS_THROTTLE, &v) < 0 || v != throttle) {
+		dt_fail("shipped-config", "5 notches gave ABS_THROTTLE %d, want %d", v, throttle);
+		goto out;
+	}
+	dt_pass("shipped-config");
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (mfd >= 0)
+		close(mfd);
+	daemon_stop(&jsd, SIGTERM, WAIT_MS);
+	daemon_close(&jsd);
+}
+
+/*
+ * With a control group: the socket is root:joystickd 0660; members (primary
+ * or supplementary group) are served, others refused, by the file mode and,
+ * if that is opened up, by the daemon's own SO_PEERCRED check.
+ */
+static void test_control_group(void)
+{
+	char *argv[] = { JOYSTICKD, "-c", RUN_INI, "--socket", GROUP_SOCKET, NULL };
+	char *status[] = { JOYSTICKCTL, "--socket", GROUP_SOCKET, "status", NULL };
+	struct stat st;
+	int r;
+
+	if (dt_write("/etc/group", "root:x:0:\njoystickd:x:" GROUP_GID_STR ":\n") < 0 ||
+	    daemon_spawn(&jsd, argv, NULL, false) < 0 ||
+	    daemon_wait_notify(&jsd, "READY=1", 4 * WAIT_MS) < 0) {
+		daemon_dump_log(&jsd);
+		dt_fail("ctl-group", "no READY=1");
+		goto out;
+	}
+	if (stat(GROUP_SOCKET, &st) < 0 || (st.st_mode & 0777) != 0660 || st.st_uid != 0 ||
+	    st.st_gid != GROUP_GID) {
+		dt_fail("ctl-group", "socket mode %o owner %u:%u, want 660 0:%d",
+			st.st_mode & 0777, st.st_uid, st.st_gid, GROUP_GID);
+		goto out;
+	}
+	r = dt_run_as(status, 1000, 1000, GROUP_GID, out, sizeof(out), WAIT_MS);
+	if (r != 0 || !strstr(out, "active: yes")) {
+		dt_fail("ctl-group", "supplementary member: exit %d: %s", r, out);
+		goto out;
+	}
+	r = dt_run_as(status, 1000, GROUP_GID, -1, out, sizeof(out), WAIT_MS);
+	if (r != 0 || !strstr(out, "active: yes")) {
+		dt_fail("ctl-group", "primary member: exit %d: %s", r, out);
+		goto out;
+	}
+	r = dt_run_as(status, 1001, 1001, -1, out, sizeof(out), WAIT_MS);
+	if (r != 1 || !strstr(out, "permission denied")) {
+		dt_fail("ctl-group", "non-member: exit %d: %s", r, out);
+		goto out;
+	}
+	/* Past the file mode, the daemon itself refuses. */
+	chmod(GROUP_SOCKET, 0666);
+	r = dt_run_as(status, 1001, 1001, -1, out, sizeof(out), WAIT_MS);
+	if (r != 1 || !strstr(out, "permission denied: only root and group 'joystickd' may use")) {
+		dt_fail("ctl-group", "non-member past the file mode: exit %d: %s", r, out);
+		goto out;
+	}
+	dt_pass("ctl-group");
+out:
+	daemon_stop(&jsd, SIGTERM, WAIT_MS);
+	daemon_close(&jsd);
+	unlink("/etc/group");
+}
+
+/* The line of `joystickctl devices` naming @name, or NULL. */
+static const char *device_line(const char *name, char *line, size_t size)
+{
+	const char *p = strstr(out, name), *start;
+
+	if (!p)
+		return NULL;
+	for (start = p; start > out && start[-1] != '\n'; start--)
+		;
+	snprintf(line, size, "%.*s", (int)(strcspn(start, "\n")), start);
+	return line;
+}
+
+/*
+ * mice = stickmouse: the mouse that matches [mouse stickmouse] is captured
+ * by id (and again when replugged), another mouse is left to the desktop.
+ */
+static void test_mouse_sections(void)
+{
+	char *argv[] = { JOYSTICKD, "-c", MICE_INI, NULL };
+	int32_t pitch = linear(200, PITCH_SENS), v;
+	char line[256], snode[64], onode[64];
+	struct vdev other = { .fd = -1 };
+	int sfd = -1, ofd = -1;
+
+	if (vdev_mouse(&other, OTHER_NAME, 0x1234, 0x0001) < 0)
+		return dt_fail("mouse-sections", "cannot create %s", OTHER_NAME);
+	if (daemon_spawn(&jsd, argv, NULL, false) < 0 ||
+	    daemon_wait_notify(&jsd, "READY=1", 4 * WAIT_MS) < 0) {
+		daemon_dump_log(&jsd);
+		dt_fail("mouse-sections", "no READY=1 with %s", MICE_INI);
+		goto out;
+	}
+	if (ctl(-1, "devices", NULL, NULL, NULL) != 0 ||
+	    !device_line(MOUSE_NAME, line, sizeof(line)) ||
+	    !strstr(line, " pointer  yes      046d:c077 stickmouse ")) {
+		dt_fail("mouse-sections", "devices: %s", out);
+		goto out;
+	}
+	if (!device_line(OTHER_NAME, line, sizeof(line)) ||
+	    !strstr(line, " pointer  -        1234:0001 -            ")) {
+		dt_fail("mouse-sections", "the other mouse: %s", line);
+		goto out;
+	}
+	if (dt_find_event(STICK_NAME, snode, sizeof(snode)) < 0 ||
+	    dt_find_event(OTHER_NAME, onode, sizeof(onode)) < 0 ||
+	    (sfd = evdev_open(snode)) < 0 || (ofd = evdev_open(onode)) < 0) {
+		dt_fail("mouse-sections", "nodes missing");
+		goto out;
+	}
+	vdev_rel(&other, REL_Y, 50);
+	if (evdev_wait(ofd, EV_REL, REL_Y, false, 50, WAIT_MS, &v) < 0 ||
+	    evdev_count(sfd, EV_ABS, 300) != 0) {
+		dt_fail("mouse-sections", "the other mouse was captured");
+		goto out;
+	}
+	vdev_rel(&mouse, REL_Y, 200);
+	if (stick_next(sfd, ABS_Y, &v) < 0 || v != pitch) {
+		dt_fail("mouse-sections", "REL_Y 200 gave ABS_Y %d, want %d", v, pitch);
+		goto out;
+	}
+	dt_pass("mouse-sections");
+
+	vdev_destroy(&mouse);
+	if (!status_has("mice captured: 0\n") ||
+	    vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0 || !status_has("mice captured: 1\n")) {
+		dt_fail("mouse-sections-replug", "not captured again: %s", out);
+		goto out;
+	}
+	vdev_rel(&mouse, REL_Y, -200);
+	if (stick_next(sfd, ABS_Y, &v) < 0 || v != 0)
+		dt_fail("mouse-sections-replug", "REL_Y -200 gave ABS_Y %d, want 0", v);
+	else
+		dt_pass("mouse-sections-replug");
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (ofd >= 0)
+		close(ofd);
+	vdev_destroy(&other);
+	daemon_stop(&jsd, SIGTERM, WAIT_MS);
+	daemon_close(&jsd);
+}
+
+/* The whole life of the daemon under AddressSanitizer, LeakSanitizer and UBSan. */
+static void test_asan(void)
+{
+	char *env[] = { "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99",
+			"UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98", NULL };
+	char node[64];
+	int fd, st;
+	int32_t v;
+
+	write_config("curve = expo:0.3", NULL);
+	if (!start_daemon(JOYSTICKD_ASAN, env, false))
+		return dt_fail("daemon-asan", "no READY=1");
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0) {
+		daemon_close(&jsd);
+		return dt_fail("daemon-asan", "no stick");
+	}
+	vdev_rel(&mouse, REL_X, 100);
+	vdev_key(&mouse, BTN_LEFT, 1);
+	vdev_key(&mouse, BTN_LEFT, 0);
+	stick_next(fd, ABS_X, &v);
+	stick_settles(fd, ABS_X, 0);
+	close(fd);
+	ctl(-1, "status", NULL, NULL, NULL);
+	ctl(-1, "devices", NULL, NULL, NULL);
+	ctl(-1, "monitor", "--frames", "5", NULL);
+	ctl(-1, "curve", "roll", "--svg", "/tmp/asan.svg");
+	write_config("curve = expo:0.3", "curve = power:2");
+	reload();
+	dt_write(RUN_INI, "[nonsense\n");
+	reload();
+	vdev_destroy(&mouse);
+	vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077);
+	status_has("mice captured: 1\n");
+	vdev_key(&kbd, KEY_SCROLLLOCK, 1);
+	vdev_key(&kbd, KEY_SCROLLLOCK, 0);
+	status_has("active: no\n");
+
+	st = daemon_stop(&jsd, SIGTERM, 4 * WAIT_MS);
+	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+	    daemon_log_has(&jsd, "Sanitizer") || daemon_log_has(&jsd, "runtime error")) {
+		daemon_dump_log(&jsd);
+		dt_fail("daemon-asan", "wait status %d; sanitizer report on the console", st);
+	} else {
+		dt_pass("daemon-asan");
+	}
+	daemon_close(&jsd);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	mkdir("/run", 0755);
+	/* The initramfs root comes from mktemp -d (0700): let uid 1000 in. */
+	chmod("/", 0755);
+	if (vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0 || vdev_keyboard(&kbd, KBD_NAME) < 0 ||
+	    write_config("curve = expo:0.3", NULL) < 0) {
+		dt_fail("daemon-setup", "uinput devices or %s: %s", RUN_INI, strerror(errno));
+		return 1;
+	}
+
+	test_config_error();
+	test_no_module();
+	test_check_config();
+
+	test_ready();
+	if (dt_failed) {
+		printf("INFO daemon tests stop here: the daemon did not start\n");
+		return 1;
+	}
+	test_joystick_class("stick-is-joystick", STICK_NAME);
+	test_motion();
+	test_swallow();
+	test_ctl();
+	test_monitor();
+	test_curve();
+	test_hotkey();
+	test_reload();
+	test_replug();
+	test_sigterm();
+	daemon_close(&jsd);
+
+	write_config("curve = expo:0.3", NULL);
+	if (start_daemon(JOYSTICKD, NULL, true)) {
+		test_journal();
+		test_kill9();
+	} else {
+		dt_fail("kill9-pointer-back", "daemon did not start again");
+	}
+	daemon_close(&jsd);
+	test_shipped();
+	test_mouse_sections();
+	test_control_group();
+	test_asan();
+
+	return dt_failed ? 1 : 0;
+}

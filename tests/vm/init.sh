@@ -1,0 +1,73 @@
+#!/bin/sh
+# /init of the VM test initramfs (busybox sh), written by mkinitramfs.sh.
+#
+# Loads the modules listed in /etc/vmtest/modules, runs the programs listed
+# in /etc/vmtest/tests one after the other, then dumps the kernel log and
+# powers off.  Results go to the second serial port (ttyS1), which the host
+# reads; the console (ttyS0) gets the kernel log and the tests' stderr.
+#
+# Result channel protocol, one line each:
+#   BOOT <release>        the guest is up
+#   RUN <program>         a program starts
+#   PASS <name>           written by the programs
+#   FAIL <name>: <why>    written by the programs, or here
+#   INFO <text>           anything else worth showing
+#   TAINT <n>             /proc/sys/kernel/tainted after the last program
+#   DONE                  everything ran (missing: the guest died)
+export PATH=/bin:/usr/bin
+export HOME=/root
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+# For programs that need it (kmemleak on the debug kernel).
+mount -t debugfs debugfs /sys/kernel/debug
+
+# Raw: no \r added to the result lines.
+stty -F /dev/ttyS1 raw -echo
+exec 3>/dev/ttyS1
+res() {
+	echo "$*" >&3
+}
+res "BOOT $(uname -r)"
+
+# Program environment: one NAME=VALUE a line.
+while IFS= read -r kv; do
+	[ -n "$kv" ] && export "${kv?}"
+done </etc/vmtest/env
+
+# "name path", in load order (mkinitramfs.sh resolved the dependencies).
+while read -r name path; do
+	[ -n "$name" ] || continue
+	if [ ! -e "$path" ]; then
+		res "FAIL load-$name: $path is missing"
+	elif ! out=$(insmod "$path" 2>&1); then
+		res "FAIL load-$name: insmod: $out"
+	fi
+done </etc/vmtest/modules
+
+timeout=$(cat /etc/vmtest/timeout)
+while read -r prog; do
+	[ -n "$prog" ] || continue
+	res "RUN $prog"
+	start=$(cut -d' ' -f1 /proc/uptime)
+	timeout -s KILL "$timeout" "/tests/$prog" >&3 2>/dev/console </dev/null
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	res "INFO $prog: exit $rc after $(echo "$end - $start" | bc) s"
+	# 0: all passed, 1: failures reported; anything else was not reported.
+	case $rc in
+	0 | 1) ;;
+	137) res "FAIL $prog: killed after ${timeout} s (timeout or SIGKILL)" ;;
+	*) res "FAIL $prog: exit status $rc" ;;
+	esac
+done </etc/vmtest/tests
+
+echo "@@VMTEST-DMESG-BEGIN@@" >/dev/console
+dmesg >/dev/console
+echo "@@VMTEST-DMESG-END@@" >/dev/console
+res "TAINT $(cat /proc/sys/kernel/tainted)"
+res "DONE"
+sync
+poweroff -f

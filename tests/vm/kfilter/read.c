@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device list and the pended read: records in order with their
+ * sequence numbers and time stamps, and every way a pended read ends
+ * (event, deadline, signal, cancel, release, O_NONBLOCK, device list).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+
+#define MS 1000000LL
+/* How late a wake-up may be: TCG on a loaded 2-core host is slow. */
+#define LATE (400 * MS)
+#define OWNER_ACTIVE (JSKF_STATE_OWNER | JSKF_STATE_ACTIVE)
+#define STATE_MASK (JSKF_STATE_OWNER | JSKF_STATE_ACTIVE | JSKF_STATE_OVERFLOW)
+
+static char why[512];
+
+/* JSKF_IOC_LIST_DEVICES reports the mouse exactly as uinput created it. */
+static int test_list_devices(void)
+{
+	struct vmt_dev m, k;
+	struct jskf_device d;
+	struct jskf_info info0, info1;
+	struct jskf_list l = { 0 };
+	int kfd;
+
+	kfd = kf_open(0);
+	CHECK_OK(kfd);
+	CHECK_OK(kf_info(kfd, &info0));
+	CHECK_EQ(info0.abi_version, JSKF_ABI_VERSION);
+	CHECK_EQ(info0.max_capture_ids, JSKF_MAX_CAPTURE_IDS);
+	CHECK(info0.max_batch > 0, "max_batch is 0");
+	CHECK(info0.ring_min && !(info0.ring_min & (info0.ring_min - 1)) &&
+	      !(info0.ring_max & (info0.ring_max - 1)) &&
+	      info0.ring_min <= info0.ring_default && info0.ring_default <= info0.ring_max,
+	      "ring sizes min %u default %u max %u", info0.ring_min, info0.ring_default,
+	      info0.ring_max);
+
+	CHECK_OK(vmt_mouse_create(&m, "vmtest list mouse", 0x0101));
+	CHECK_OK(vmt_keyboard_create(&k, "vmtest list keyboard", 0x0102));
+	CHECK_OK(kf_info(kfd, &info1));
+	CHECK_EQ(info1.n_devices, info0.n_devices + 2);
+	CHECK_EQ(info1.devlist_gen, info0.devlist_gen + 2);
+
+	CHECK_OK(kf_find(kfd, m.name, &d));
+	CHECK_EQ(d.flags, JSKF_DEVF_POINTER);
+	CHECK_EQ(d.bustype, BUS_USB);
+	CHECK_EQ(d.vendor, VMT_VENDOR);
+	CHECK_EQ(d.product, 0x0101);
+	CHECK_EQ(d.version, 1);
+	CHECK_EQ(d.rel_bits, VMT_MOUSE_REL_BITS);
+	CHECK_EQ(d.button_bits, VMT_MOUSE_BUTTON_BITS);
+	CHECK_EQ(d.n_keys, VMT_MOUSE_N_KEYS);
+	CHECK_EQ(d.reserved, 0);
+	CHECK_EQ(d.phys[0], 0);
+	CHECK_EQ(d.uniq[0], 0);
+	CHECK(d.id > 0, "id 0");
+
+	CHECK_OK(kf_find(kfd, k.name, &d));
+	CHECK_EQ(d.flags, JSKF_DEVF_KEYBOARD);
+	CHECK_EQ(d.product, 0x0102);
+	CHECK_EQ(d.rel_bits, 0);
+	CHECK_EQ(d.button_bits, 0);
+	CHECK_EQ(d.n_keys, KEY_F12 - KEY_ESC + 1);
+
+	/* capacity 0 just counts. */
+	CHECK_OK(kf_ioctl(kfd, JSKF_IOC_LIST_DEVICES, &l));
+	CHECK_EQ(l.count, 0);
+	CHECK_EQ(l.total, info1.n_devices);
+	CHECK_EQ(l.devlist_gen, info1.devlist_gen);
+
+	/* Entries come in id order. */
+	{
+		struct jskf_device devs[64];
+		struct jskf_list full = { .devices_ptr = (uintptr_t)devs, .capacity = 64 };
+
+		CHECK_OK(kf_ioctl(kfd, JSKF_IOC_LIST_DEVICES, &full));
+		CHECK_EQ(full.count, info1.n_devices);
+		for (uint32_t i = 1; i < full.count; i++)
+			CHECK(devs[i].id > devs[i - 1].id, "entry %u id %u after id %u",
+			      i, devs[i].id, devs[i - 1].id);
+	}
+
+	CHECK_OK(vmt_dev_destroy(&m));
+	CHECK_OK(kf_info(kfd, &info1));
+	CHECK_EQ(info1.n_devices, info0.n_devices + 1);
+	CHECK_EQ(info1.devlist_gen, info0.devlist_gen + 3);
+	CHECK_ERR(kf_find(kfd, "vmtest list mouse", &d), ENOENT);
+	return 0;
+}
+
+/* One frame of the order test: events written together, then a SYN. */
+struct order_frame {
+	int n;
+	struct input_event ev[2];
+};
+
+static void order_frame(int k, struct order_frame *f)
+{
+	memset(f, 0, sizeof(*f));
+	switch (k % 5) {
+	case 2:
+		f->n = 1;
+		f->ev[0] = (struct input_event){ .type = EV_KEY, .code = BTN_LEFT, .value = 1 };
+		break;
+	case 3:
+		f->n = 1;
+		f->ev[0] = (struct input_event){ .type = EV_KEY, .code = BTN_LEFT, .value = 0 };
+		break;
+	case 4:
+		f->n = 2;
+		f->ev[0] = (struct input_event){ .type = EV_REL, .code = REL_X, .value = k };
+		f->ev[1] = (struct input_event){ .type = EV_REL, .code = REL_WHEEL, .value = -1 };
+		break;
+	default:
+		f->n = 2;
+		f->ev[0] = (struct input_event){ .type = EV_REL, .code = REL_X, .value = k };
+		f->ev[1] = (struct input_event){ .type = EV_REL, .code = REL_Y, .value = -2 * k };
+		break;
+	}
+}
+
+/*
+ * Test 1: a mouse moves and clicks; reads of at most 5 records return the
+ * capture's DEV_ADDED and STATE records, then exactly the events, in order,
+ * in consecutive batches, stamped with the frame's CLOCK_MONOTONIC time (the
+ * time evdev reports too).
+ */
+static int test_read_order(void)
+{
+	enum { WRITES = 4, FRAMES = 5, CAP = 5 };
+	struct exp_rec want[2 + WRITES * FRAMES * 3];
+	int64_t t_before[WRITES], t_after[WRITES];
+	int write_of[ARRAY_SIZE(want)];
+	struct input_event evs[64];
+	struct jskf_stats tot0, tot1, dev1;
+	struct jskf_info info;
+	size_t n_want = 0, n_values = 0;
+	struct recbuf rb;
+	struct vmt_cap c;
+	int evfd, n_ev, r;
+
+	CHECK_OK(vmt_capture_mouse(&c, "vmtest read-order", 0x0111, 0, 0, 0, 0));
+	evfd = evdev_open(c.mouse.evdev);
+	CHECK_OK(evfd);
+	CHECK_OK(kf_stats(c.kfd, 0, &tot0));
+	CHECK_OK(kf_set_active(c.kfd, 1));
+
+	want[n_want++] = (struct exp_rec){ c.id, JSKF_REC_DEV_ADDED, 0, 0, 0 };
+	want[n_want++] = (struct exp_rec){ 0, JSKF_REC_STATE, JSKF_STATE_BY_IOCTL, OWNER_ACTIVE, 0 };
+	for (int w = 0; w < WRITES; w++) {
+		struct evbuf b = { 0 };
+
+		for (int f = 0; f < FRAMES; f++) {
+			struct order_frame fr;
+
+			order_frame(w * FRAMES + f + 1, &fr);
+			for (int i = 0; i < fr.n; i++) {
+				evbuf_add(&b, fr.ev[i].type, fr.ev[i].code, fr.ev[i].value);
+				write_of[n_want] = w;
+				want[n_want++] = (struct exp_rec){ c.id, fr.ev[i].type,
+					fr.ev[i].code, fr.ev[i].value, 0 };
+			}
+			evbuf_syn(&b);
+			write_of[n_want] = w;
+			want[n_want++] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
+		}
+		n_values += b.n;
+		t_before[w] = now_ns();
+		r = evbuf_flush(&b, c.mouse.fd);
+		t_after[w] = now_ns();
+		evbuf_free(&b);
+		CHECK_OK(r);
+	}
+
+	recbuf_init(&rb);
+	r = kf_collect(c.kfd, &rb, n_want, CAP, 2000);
+	CHECK(!r, "reading %zu records (got %zu): %s", n_want, rb.n, vmt_strerror(r));
+	CHECK(!recs_compare(rb.r, rb.n, want, n_want, why, sizeof(why)), "%s", why);
+	CHECK_EQ(rb.first_seq0, 1);
+	CHECK_EQ(rb.first_batch0, 1);
+	/* Everything was queued before the first read: every batch is full. */
+	CHECK_EQ(rb.batches, (n_want + CAP - 1) / CAP);
+	CHECK_EQ(rb.coalesced, 0);
+	CHECK_EQ(rb.dropped, 0);
+	CHECK_EQ(rb.first_state & STATE_MASK, OWNER_ACTIVE);
+	CHECK_EQ(rb.state_or & JSKF_STATE_OVERFLOW, 0);
+
+	/* Time stamps: one per frame, inside the write() that made it. */
+	for (size_t i = 2; i < rb.n; i++) {
+		uint64_t t = rb.r[i].time_ns;
+		int w = write_of[i];
+
+		CHECK((int64_t)t >= t_before[w] && (int64_t)t <= t_after[w],
+		      "record %zu time %llu outside its write() [%lld, %lld]", i,
+		      (unsigned long long)t, (long long)t_before[w], (long long)t_after[w]);
+		if (i > 2 && rb.r[i - 1].type != EV_SYN)
+			CHECK(t == rb.r[i - 1].time_ns, "record %zu: frame with two times", i);
+		else if (i > 2)
+			CHECK(t >= rb.r[i - 1].time_ns, "record %zu: time goes back", i);
+	}
+
+	/* Nothing swallowed: evdev saw the same events, with the same times. */
+	n_ev = evdev_read_all(evfd, evs, ARRAY_SIZE(evs));
+	CHECK_OK(n_ev);
+	CHECK_EQ(n_ev, rb.n - 2);
+	for (int i = 0; i < n_ev; i++) {
+		const struct jskf_record *rec = &rb.r[i + 2];
+		uint64_t us = (uint64_t)evs[i].input_event_sec * 1000000 + evs[i].input_event_usec;
+
+		CHECK(evs[i].type == rec->type && evs[i].code == rec->code &&
+		      evs[i].value == rec->value, "evdev event %d differs from record %d", i, i + 2);
+		CHECK(us == rec->time_ns / 1000, "evdev event %d at %llu us, record at %llu ns",
+		      i, (unsigned long long)us, (unsigned long long)rec->time_ns);
+	}
+
+	CHECK_OK(kf_stats(c.kfd, 0, &tot1));
+	CHECK_OK(kf_stats(c.kfd, c.id, &dev1));
+	CHECK_EQ(dev1.counters.seen, n_values);
+	CHECK_EQ(dev1.counters.swallowed, 0);
+	CHECK_EQ(dev1.counters.dropped, 0);
+	CHECK_EQ(dev1.counters.coalesced, 0);
+	CHECK_EQ(tot1.counters.delivered - tot0.counters.delivered, n_want);
+	CHECK_EQ(tot1.ring_used, 0);
+	CHECK_OK(kf_info(c.kfd, &info));
+	CHECK_EQ(tot1.ring_size, info.ring_default);
+	recbuf_free(&rb);
+	return 0;
+}
+
+/* A captured, active mouse with nothing queued. */
+static int setup_idle(struct vmt_cap *c, const char *name, uint16_t product)
+{
+	struct recbuf rb;
+
+	CHECK_OK(vmt_capture_mouse(c, name, product, JSKF_CAPTURE_ACTIVE, 0, 0, 0));
+	recbuf_init(&rb);
+	CHECK_OK(kf_drain(c->kfd, &rb));
+	CHECK_EQ(rb.n, 2);	/* DEV_ADDED, STATE */
+	recbuf_free(&rb);
+	return 0;
+}
+
+/* Test 2a: a read pended before any event completes with the first frame. */
+static int test_pend_then_event(void)
+{
+	static const struct input_event move[] = { { .type = EV_REL, .code = REL_X, .value = 7 } };
+	struct exp_rec want[2];
+	struct jskf_stats s0, s1;
+	struct vmt_cap c;
+	struct pender p;
+	int64_t t_write;
+
+	CHECK_OK(setup_idle(&c, "vmtest pend-then-event", 0x0121));
+	CHECK_OK(kf_stats(c.kfd, 0, &s0));
+	CHECK_OK(pender_start(&p, c.kfd, 0, 0, 0));
+	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
+	sleep_ms(100);
+	CHECK(!pender_done(&p), "the read returned %d without an event", p.ret);
+
+	t_write = now_ns();
+	CHECK_OK(vmt_frame(&c.mouse, move, 1));
+	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK_OK(p.ret);
+	CHECK(p.t_end >= t_write, "returned before the write");
+	want[0] = (struct exp_rec){ c.id, EV_REL, REL_X, 7, 0 };
+	want[1] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
+	CHECK(!recs_compare(p.buf, p.rd.count, want, 2, why, sizeof(why)), "%s", why);
+	CHECK_EQ(p.rd.first_seq, 3);
+	CHECK_OK(kf_stats(c.kfd, 0, &s1));
+	CHECK_EQ(s1.reads_pended - s0.reads_pended, 1);
+	return 0;
+}
+
+/*
+ * Test 2b: the deadline gives -ETIMEDOUT, never early, and soon after
+ * (the tolerance allows for a loaded host starving the emulated CPUs).
+ */
+static int test_deadline(void)
+{
+	struct jskf_record buf[4];
+	struct jskf_read rd;
+	struct vmt_cap c;
+	int64_t t0, t1, deadline;
+
+	CHECK_OK(setup_idle(&c, "vmtest deadline", 0x0122));
+	deadline = now_ns() + 300 * MS;
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, deadline);
+	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
+	t1 = now_ns();
+	CHECK(t1 >= deadline, "returned %lld ns before the deadline", (long long)(deadline - t1));
+	CHECK(t1 - deadline < LATE, "returned %lld ms after the deadline",
+	      (long long)((t1 - deadline) / MS));
+
+	/* A deadline in the past: at once. */
+	t0 = now_ns();
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, t0 - MS);
+	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
+	t1 = now_ns();
+	CHECK(t1 - t0 < LATE, "an expired deadline waited %lld ms", (long long)((t1 - t0) / MS));
+	return 0;
+}
+
+static int handled;
+
+static void on_usr1(int sig)
+{
+	__atomic_add_fetch(&handled, 1, __ATOMIC_RELAXED);
+}
+
+static int set_handler(int flags)
+{
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = flags };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGUSR1, &sa, NULL) < 0 ? -errno : 0;
+}
+
+/* Test 2c: a signal (handler without SA_RESTART) gives -EINTR. */
+static int test_signal_eintr(void)
+{
+	struct vmt_cap c;
+	struct pender p;
+
+	CHECK_OK(setup_idle(&c, "vmtest signal-eintr", 0x0123));
+	CHECK_OK(set_handler(0));
+	CHECK_OK(pender_start(&p, c.kfd, 0, 0, 0));
+	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
+	CHECK_OK(-pthread_kill(p.thread, SIGUSR1));
+	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK_ERR(p.ret, EINTR);
+	CHECK_EQ(handled, 1);
+	return 0;
+}
+
+/*
+ * Test 2c': under SA_RESTART the read restarts with the same absolute
+ * deadline.  The signal comes 800 ms into a 1 s wait, so a restart with a
+ * fresh timeout would end 800 ms late.
+ */
+static int test_signal_restart(void)
+{
+	struct vmt_cap c;
+	struct pender p;
+	int64_t start, deadline;
+
+	CHECK_OK(setup_idle(&c, "vmtest signal-restart", 0x0124));
+	CHECK_OK(set_handler(SA_RESTART));
+	start = now_ns();
+	deadline = start + 1000 * MS;
+	CHECK_OK(pender_start(&p, c.kfd, JSKF_READ_DEADLINE, deadline, 0));
+	CHECK(!pender_wait_blocked(&p, 700), "the read did not wait in the kernel");
+	if (now_ns() < start + 800 * MS)
+		sleep_ms((unsigned int)((start + 800 * MS - now_ns()) / MS));
+	CHECK_OK(-pthread_kill(p.thread, SIGUSR1));
+	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK_ERR(p.ret, ETIMEDOUT);
+	CHECK_EQ(handled, 1);
+	CHECK(p.t_end >= deadline, "returned %lld ms before the deadline",
+	      (long long)((deadline - p.t_end) / MS));
+	CHECK(p.t_end - deadline < LATE, "returned %lld ms after the deadline (restarted with a fresh timeout?)",
+	      (long long)((p.t_end - deadline) / MS));
+	return 0;
+}
+
+/*
+ * Test 2d: JSKF_IOC_CANCEL ends every read pended on that file (only that
+ * file) with -ECANCELED; later reads wait as usual.
+ */
+static int test_cancel(void)
+{
+	struct jskf_record buf[4];
+	struct jskf_read rd;
+	struct pender p1, p2;
+	struct vmt_cap c;
+	int other;
+
+	CHECK_OK(setup_idle(&c, "vmtest cancel", 0x0125));
+	other = kf_open(0);
+	CHECK_OK(other);
+	CHECK_OK(pender_start(&p1, c.kfd, 0, 0, 0));
+	CHECK_OK(pender_start(&p2, c.kfd, 0, 0, 0));
+	CHECK(!pender_wait_blocked(&p1, 5000), "the read did not wait in the kernel");
+	CHECK(!pender_wait_blocked(&p2, 5000), "the read did not wait in the kernel");
+
+	/* Cancel on another file does not touch them. */
+	CHECK_OK(kf_ioctl(other, JSKF_IOC_CANCEL, NULL));
+	sleep_ms(100);
+	CHECK(!pender_done(&p1) && !pender_done(&p2), "CANCEL on another file ended a read");
+
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	CHECK(!pender_join(&p1, 5000), "the pended read did not return within 5 s");
+	CHECK(!pender_join(&p2, 5000), "the pended read did not return within 5 s");
+	CHECK_ERR(p1.ret, ECANCELED);
+	CHECK_ERR(p2.ret, ECANCELED);
+
+	/* Not sticky: the next read waits for its deadline. */
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 150 * MS);
+	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
+	/* A cancel with nobody waiting has no effect on later reads. */
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 100 * MS);
+	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
+	return 0;
+}
+
+/* Test 2d': JSKF_IOC_RELEASE ends the owner's pended reads too. */
+static int test_release_wakes(void)
+{
+	struct vmt_cap c;
+	struct pender p;
+	int other;
+
+	CHECK_OK(setup_idle(&c, "vmtest release-wakes", 0x0126));
+	other = kf_open(0);
+	CHECK_OK(other);
+	CHECK_ERR(kf_ioctl(other, JSKF_IOC_RELEASE, NULL), EPERM);
+	CHECK_OK(pender_start(&p, c.kfd, 0, 0, 0));
+	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_RELEASE, NULL));
+	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK_ERR(p.ret, ECANCELED);
+	CHECK_ERR(kf_ioctl(c.kfd, JSKF_IOC_RELEASE, NULL), EPERM);
+	CHECK_OK(kf_capture(other, &c.id, 1, 0, 0, 0, 0));
+	return 0;
+}
+
+/* Test 2e: O_NONBLOCK gives -EAGAIN at once instead of waiting. */
+static int test_nonblock(void)
+{
+	static const struct input_event move[] = { { .type = EV_REL, .code = REL_Y, .value = -9 } };
+	struct jskf_record buf[4];
+	struct jskf_read rd;
+	struct vmt_cap c;
+	struct pender p;
+	int64_t t0;
+	int fl;
+
+	CHECK_OK(setup_idle(&c, "vmtest nonblock", 0x0127));
+	fl = fcntl(c.kfd, F_GETFL);
+	CHECK(fcntl(c.kfd, F_SETFL, fl | O_NONBLOCK) == 0, "fcntl: %s", strerror(errno));
+	t0 = now_ns();
+	kf_read_init(&rd, buf, 4, 0, 0);
+	CHECK_ERR(kf_read(c.kfd, &rd), EAGAIN);
+	CHECK(now_ns() - t0 < LATE, "O_NONBLOCK read took %lld ms", (long long)((now_ns() - t0) / MS));
+	/* With a deadline too. */
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 1000 * MS);
+	CHECK_ERR(kf_read(c.kfd, &rd), EAGAIN);
+
+	CHECK_OK(vmt_frame(&c.mouse, move, 1));
+	kf_read_init(&rd, buf, 4, 0, 0);
+	CHECK_OK(kf_read(c.kfd, &rd));
+	CHECK_EQ(rd.count, 2);
+	CHECK_EQ(buf[0].value, -9);
+
+	/* Cleared again (re-checked on every call): it waits. */
+	CHECK(fcntl(c.kfd, F_SETFL, fl) == 0, "fcntl: %s", strerror(errno));
+	CHECK_OK(pender_start(&p, c.kfd, 0, 0, 0));
+	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK_ERR(p.ret, ECANCELED);
+	return 0;
+}
+
+/*
+ * Test 2f: a read with JSKF_READ_DEVLIST (allowed without capture) returns
+ * count 0 with JSKF_STATE_DEVLIST when a mouse is plugged or unplugged.
+ */
+static int test_devlist(void)
+{
+	struct jskf_record buf[4];
+	struct jskf_info info;
+	struct jskf_read rd;
+	struct vmt_dev m;
+	struct pender p;
+	int fd;
+	uint64_t g;
+
+	fd = kf_open(0);
+	CHECK_OK(fd);
+	CHECK_OK(kf_info(fd, &info));
+	g = info.devlist_gen;
+
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 1000 * MS);
+	CHECK_ERR(kf_read(fd, &rd), EPERM);	/* not the owner, no DEVLIST */
+
+	/* Up to date: waits. */
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEVLIST | JSKF_READ_DEADLINE, now_ns() + 100 * MS);
+	rd.devlist_gen = g;
+	CHECK_ERR(kf_read(fd, &rd), ETIMEDOUT);
+
+	CHECK_OK(pender_start(&p, fd, JSKF_READ_DEVLIST, 0, g));
+	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
+	CHECK_OK(vmt_mouse_create(&m, "vmtest devlist", 0x0128));
+	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK_OK(p.ret);
+	CHECK_EQ(p.rd.count, 0);
+	CHECK_EQ(p.rd.state & JSKF_STATE_DEVLIST, JSKF_STATE_DEVLIST);
+	CHECK_EQ(p.rd.devlist_gen, g + 1);
+
+	/* Stale generation: at once. */
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEVLIST, 0);
+	rd.devlist_gen = g;
+	CHECK_OK(kf_read(fd, &rd));
+	CHECK_EQ(rd.count, 0);
+	CHECK_EQ(rd.state & JSKF_STATE_DEVLIST, JSKF_STATE_DEVLIST);
+	CHECK_EQ(rd.devlist_gen, g + 1);
+
+	CHECK_OK(vmt_dev_destroy(&m));
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEVLIST, 0);
+	rd.devlist_gen = g + 1;
+	CHECK_OK(kf_read(fd, &rd));
+	CHECK_EQ(rd.count, 0);
+	CHECK_EQ(rd.devlist_gen, g + 2);
+	return 0;
+}
+
+/* Capture belongs to one file; the owner may change it but not its ring. */
+static int test_ownership(void)
+{
+	struct jskf_record buf[4];
+	struct jskf_info info;
+	struct jskf_stats st;
+	struct jskf_read rd;
+	struct vmt_cap c;
+	uint32_t ring;
+	int other;
+
+	CHECK_OK(vmt_capture_mouse(&c, "vmtest ownership", 0x0129, 0, 0, 0, 0));
+	CHECK_OK(kf_info(c.kfd, &info));
+	CHECK_OK(kf_stats(c.kfd, 0, &st));
+	CHECK_EQ(st.ring_size, info.ring_default);
+	other = kf_open(0);
+	CHECK_OK(other);
+	CHECK_ERR(kf_capture(other, &c.id, 1, 0, 0, 0, 0), EBUSY);
+	CHECK_ERR(kf_set_active(other, 1), EPERM);
+	CHECK_ERR(kf_ioctl(other, JSKF_IOC_RELEASE, NULL), EPERM);
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns());
+	CHECK_ERR(kf_read(other, &rd), EPERM);
+
+	/* The owner changes classes and flags; the ring size stays. */
+	CHECK_OK(kf_capture(c.kfd, &c.id, 1, JSKF_CAPTURE_ACTIVE, JSKF_CLASS_ALL, 0, 0));
+	CHECK_OK(kf_capture(c.kfd, &c.id, 1, 0, JSKF_CLASS_WHEEL, info.ring_default, 0));
+	ring = info.ring_default == info.ring_min ? info.ring_default * 2 : info.ring_default / 2;
+	if (ring >= info.ring_min && ring <= info.ring_max)
+		CHECK_ERR(kf_capture(c.kfd, &c.id, 1, 0, 0, ring, 0), EINVAL);
+
+	close(c.kfd);
+	CHECK_OK(kf_capture(other, &c.id, 1, 0, 0, 0, 0));
+	return 0;
+}
+
+static const struct vmt_case cases[] = {
+	{ "list-devices", test_list_devices, 0 },
+	{ "read-order", test_read_order, 0 },
+	{ "pend-then-event", test_pend_then_event, 0 },
+	{ "deadline-timeout", test_deadline, 0 },
+	{ "signal-eintr", test_signal_eintr, 0 },
+	{ "signal-restart-deadline", test_signal_restart, 0 },
+	{ "cancel", test_cancel, 0 },
+	{ "release-wakes", test_release_wakes, 0 },
+	{ "nonblock-eagain", test_nonblock, 0 },
+	{ "devlist-wakes", test_devlist, 0 },
+	{ "capture-ownership", test_ownership, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	return vmt_main(cases, ARRAY_SIZE(cases), argc, argv);
+}

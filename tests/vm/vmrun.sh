@@ -1,0 +1,113 @@
+#!/bin/sh
+# Boot a kernel under QEMU with a test initramfs and report the results.
+#
+#   tests/vm/vmrun.sh -d OUTDIR -K KERNEL [-W SECONDS] [-A CMDLINE] [-m MB] -- MKINITRAMFS-OPTIONS
+#
+#   -d OUTDIR     where the run keeps initrd.gz, console.log and results.log
+#   -K KERNEL     the kernel image (bzImage/vmlinuz) to boot
+#   -W SECONDS    limit for the whole boot (default 600)
+#   -A CMDLINE    extra kernel command line
+#   -m MB         guest memory (default 512; a KASAN kernel wants more)
+#   after --      options for mkinitramfs.sh (modules, test programs, files)
+#
+# Prints every PASS/FAIL/INFO line as the guest sends it, then the host's own
+# checks: the guest reached DONE, the kernel log has no BUG/WARNING/Oops/
+# lockdep/KASAN/UBSAN report, and the kernel is tainted by nothing but the
+# out-of-tree unsigned module.  Ends with "N passed, N failed" and the
+# runtime; exits 1 if anything failed.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out="" kernel="" limit=600 cmdline="" mem=512
+
+die() {
+	echo "vmrun.sh: $*" >&2
+	exit 2
+}
+
+while getopts d:K:W:A:m: opt; do
+	case $opt in
+	d) out=$OPTARG ;;
+	K) kernel=$OPTARG ;;
+	W) limit=$OPTARG ;;
+	A) cmdline=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	*) die "bad option (see the header of $0)" ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" != "--" ] || shift
+{ [ -n "$out" ] && [ -n "$kernel" ]; } || die "-d OUTDIR and -K KERNEL are required"
+[ -r "$kernel" ] || die "kernel image $kernel not found"
+
+mkdir -p "$out"
+# One run at a time per OUTDIR: a second one waits instead of mixing logs.
+exec 9>"$out/.lock"
+if ! flock -n 9; then
+	echo "vmrun.sh: waiting for another run using $out"
+	flock 9
+fi
+"$here/mkinitramfs.sh" -o "$out/initrd.gz" "$@"
+
+console=$out/console.log
+results=$out/results.log
+: >"$console"
+: >"$results"
+start=$(date +%s)
+
+# ttyS0 (console) and ttyS1 (results) both go to files; nothing on stdio.
+timeout -s KILL "$limit" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
+	-nographic -no-reboot -monitor none -nic none \
+	-kernel "$kernel" -initrd "$out/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 printk.time=1 log_buf_len=1M mitigations=off $cmdline" \
+	-serial "file:$console" -serial "file:$results" </dev/null &
+qemu=$!
+tail -n +1 -f --pid=$qemu "$results" 2>/dev/null |
+	grep --line-buffered -E '^(PASS|FAIL|INFO) ' || true
+rc=0
+wait $qemu || rc=$?
+
+passed=$(grep -c '^PASS ' "$results" || true)
+failed=$(grep -c '^FAIL ' "$results" || true)
+fail() {
+	echo "FAIL $*"
+	failed=$((failed + 1))
+}
+
+if ! grep -q '^DONE$' "$results"; then
+	running=$(sed -n 's/^RUN //p' "$results" | tail -n 1)
+	if [ "$rc" = 137 ]; then
+		fail "vm: no result after $limit s${running:+ (while running $running)}"
+	else
+		fail "vm: guest stopped before the end, qemu status $rc${running:+ (while running $running)}"
+	fi
+	echo "--- last lines of $console:"
+	tail -n 40 "$console"
+	echo "---"
+fi
+
+# Kernel messages carry a "[    1.234567]" time stamp (printk.time=1): the
+# live console (errors, since "quiet") and the full dmesg dumped at the end.
+reports='\bBUG\b|\bWARNING\b|\bOops\b|general protection|scheduling while atomic'
+reports="$reports|possible recursive locking|inconsistent lock state|circular locking"
+reports="$reports|lockdep|DEBUG_LOCKS_WARN_ON|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected"
+reports="$reports|Kernel panic|Call Trace|blocked for more than|detected stall"
+reports="$reports|soft lockup|hard LOCKUP"
+benign='KernelAddressSanitizer initialized|RCU lockdep checking is enabled'
+benign="$benign|loading out-of-tree module taints kernel|module verification failed"
+bad=$(grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$console" | grep -aE "$reports" |
+	grep -avE "$benign" | tr -d '\r' | sort -u || true)
+if [ -n "$bad" ]; then
+	fail "kernel-log: $(echo "$bad" | wc -l) suspicious lines in $console:"
+	echo "$bad" | sed 's/^/    /'
+fi
+
+# Taint: O (out-of-tree, 4096) and E (unsigned, 8192) are expected.
+taint=$(sed -n 's/^TAINT //p' "$results" | tail -n 1)
+if [ -n "$taint" ] && [ $((taint & ~12288)) != 0 ]; then
+	fail "kernel-taint: tainted=$taint (bits other than O and E: $((taint & ~12288)))"
+fi
+
+echo "vm runtime: $(($(date +%s) - start)) s (logs in $out)"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
