@@ -3,15 +3,23 @@
 #include <errno.h>
 #include <libevdev/libevdev-uinput.h>
 #include <libevdev/libevdev.h>
+#include <linux/input.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "stick.h"
+
+/* A frame never holds more than every axis and button once, plus its SYN. */
+#define STICK_FRAME_MAX	(ABS_CNT + JSD_STICK_MAX_BUTTONS + 1)
 
 struct stick {
 	struct jsd_stick_cfg cfg;
 	struct libevdev_uinput *uidev;
 	int32_t abs[ABS_CNT];		/* last value written per ABS_* code */
 	unsigned char btn[KEY_CNT];	/* last state written per BTN_* code */
+	/* The frame being built; stick_sync() writes it with one write(). */
+	unsigned int n_frame;
+	struct input_event frame[STICK_FRAME_MAX];
 };
 
 static int stick_describe(struct stick *s, struct libevdev *dev)
@@ -117,12 +125,23 @@ int stick_button_value(const struct stick *s, uint16_t code)
 	return code < KEY_CNT ? s->btn[code] : 0;
 }
 
+/* Queues one event of the current frame (uinput ignores the time field). */
+static int stick_queue(struct stick *s, uint16_t type, uint16_t code, int32_t value)
+{
+	if (s->n_frame == STICK_FRAME_MAX)
+		return -ENOBUFS;
+	s->frame[s->n_frame++] = (struct input_event){
+		.type = type, .code = code, .value = value,
+	};
+	return 0;
+}
+
 int stick_axis(struct stick *s, uint16_t code, int32_t value)
 {
 	if (code >= ABS_CNT)
 		return -EINVAL;
 	s->abs[code] = value;
-	return libevdev_uinput_write_event(s->uidev, EV_ABS, code, value);
+	return stick_queue(s, EV_ABS, code, value);
 }
 
 int stick_button(struct stick *s, uint16_t code, int value)
@@ -130,10 +149,28 @@ int stick_button(struct stick *s, uint16_t code, int value)
 	if (code >= KEY_CNT)
 		return -EINVAL;
 	s->btn[code] = !!value;
-	return libevdev_uinput_write_event(s->uidev, EV_KEY, code, !!value);
+	return stick_queue(s, EV_KEY, code, !!value);
 }
 
+/*
+ * The whole frame and its SYN_REPORT in one write() to the uinput device
+ * (libevdev_uinput_write_event() would make one system call per event).
+ */
 int stick_sync(struct stick *s)
 {
-	return libevdev_uinput_write_event(s->uidev, EV_SYN, SYN_REPORT, 0);
+	size_t size;
+	ssize_t n;
+	int r;
+
+	r = stick_queue(s, EV_SYN, SYN_REPORT, 0);
+	size = s->n_frame * sizeof(s->frame[0]);
+	s->n_frame = 0;
+	if (r < 0)
+		return r;
+	do
+		n = write(libevdev_uinput_get_fd(s->uidev), s->frame, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == size ? 0 : -EIO;
 }

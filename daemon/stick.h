@@ -31,7 +31,9 @@ int32_t stick_axis_value(const struct stick *s, uint16_t code);
 int stick_button_value(const struct stick *s, uint16_t code);
 
 /*
- * Event writers: 0 or -errno.  Readers see nothing before stick_sync().
+ * Event writers: 0 or -errno.  Events are collected and stick_sync()
+ * writes the frame with its SYN_REPORT in one system call; readers see
+ * nothing before it.
  * The first stick_sync() after stick_new() must follow a full state
  * (engine_emit_state(e, true)).
  */

@@ -247,11 +247,46 @@ struct jskf_reader {
 	struct jskf_file *jf;
 	struct jskf_queue *q;		/* referenced; NULL if not the owner */
 	struct jskf_record *buf;	/* bounce buffer of cap records */
+	bool own_buf;			/* buf is ours to free, not jf->read_buf */
 	u32 cap;
 	int cancel_gen;			/* jf->cancel_gen when the read began */
 	u64 devlist_gen;		/* the caller's */
 	struct jskf_read *req;		/* the answer is built here */
 };
+
+/*
+ * The file's kept bounce buffer if no other read of the file uses it (it
+ * is made on first use), else one of this read's own.
+ */
+static int jskf_read_buf_get(struct jskf_reader *r)
+{
+	struct jskf_file *jf = r->jf;
+
+	if (mutex_trylock(&jf->read_buf_lock)) {
+		if (!jf->read_buf)
+			jf->read_buf = kvmalloc_array(JSKF_MAX_BATCH,
+						      sizeof(*jf->read_buf),
+						      GFP_KERNEL);
+		if (jf->read_buf) {
+			r->buf = jf->read_buf;
+			return 0;
+		}
+		mutex_unlock(&jf->read_buf_lock);
+	}
+	r->buf = kvmalloc_array(r->cap, sizeof(*r->buf), GFP_KERNEL);
+	if (!r->buf)
+		return -ENOMEM;
+	r->own_buf = true;
+	return 0;
+}
+
+static void jskf_read_buf_put(struct jskf_reader *r)
+{
+	if (r->own_buf)
+		kvfree(r->buf);
+	else if (r->buf)
+		mutex_unlock(&r->jf->read_buf_lock);
+}
 
 static struct jskf_queue *jskf_queue_of(struct jskf_file *jf)
 {
@@ -373,11 +408,9 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 	if (!r.q && !(req.flags & JSKF_READ_DEVLIST))
 		return -EPERM;
 	if (r.q) {
-		r.buf = kvmalloc_array(r.cap, sizeof(*r.buf), GFP_KERNEL);
-		if (!r.buf) {
-			ret = -ENOMEM;
+		ret = jskf_read_buf_get(&r);
+		if (ret)
 			goto out;
-		}
 	}
 
 	req.batch_seq = 0;
@@ -404,7 +437,7 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 	}
 	jskf_count_records(r.buf, req.count, JSKF_CTR_DELIVERED);
 out:
-	kvfree(r.buf);
+	jskf_read_buf_put(&r);
 	if (r.q)
 		jskf_queue_put(r.q);
 	return ret;

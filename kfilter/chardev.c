@@ -49,6 +49,7 @@ static int jskf_open(struct inode *inode, struct file *file)
 	jf = kzalloc(sizeof(*jf), GFP_KERNEL);
 	if (!jf)
 		return -ENOMEM;
+	mutex_init(&jf->read_buf_lock);
 
 	mutex_lock(&jskf_mutex);
 	list_add_tail(&jf->node, &jskf_files);
@@ -69,6 +70,8 @@ static int jskf_release(struct inode *inode, struct file *file)
 	list_del(&jf->node);
 	mutex_unlock(&jskf_mutex);
 
+	kvfree(jf->read_buf);
+	mutex_destroy(&jf->read_buf_lock);
 	kfree(jf);
 	return 0;
 }

@@ -120,6 +120,14 @@ struct jskf_file {
 	atomic_t cancel_gen;		/* bumped by JSKF_IOC_CANCEL */
 	u32 n_excludes;			/* jskf_mutex */
 	struct jskf_input_id excludes[JSKF_MAX_EXCLUDES];
+
+	/*
+	 * The bounce buffer of JSKF_MAX_BATCH records, made by the first
+	 * read and kept, so that a read allocates nothing.  One read at a
+	 * time uses it; a concurrent read of the same file brings its own.
+	 */
+	struct mutex read_buf_lock;	/* protects read_buf */
+	struct jskf_record *read_buf;
 };
 
 /* The capture owner's queue. */
