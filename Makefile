@@ -33,13 +33,21 @@ include systemd/systemd.mk
 include debian/deb.mk
 include tests/fuzz/fuzz.mk
 include tests/debug-kernel/debug-kernel.mk
+include bench/bench.mk
+include mk/install.mk
 
 module:
 	$(MAKE) -C kfilter
 
 # The README's test command: everything, in order from fastest to slowest.
-check: uapi-check lint unit vmtest deb systemd-test
+# Its packages are checked first, all at once, so that a user who is not
+# root is shown one apt-get command for everything.
+check: check-deps uapi-check lint unit fuzz vmtest deb systemd-test
 	@echo "make check: all test tiers passed"
+
+.PHONY: check-deps
+check-deps:
+	@$(DEPS) build kmod unit lint fuzz vm deb e2e
 
 # The module stays checkpatch- and sparse-clean.
 .PHONY: lint

@@ -1,0 +1,73 @@
+# make bench: latency, throughput, CPU and memory of joystickd against a
+# minimal floor program and interception-tools (bench/README.md).  Not part
+# of `make check`.  Uses the VM harness's settings (tests/vm/vm.mk, VM_*).
+#
+#   make bench                        everything: one VM boot, callgrind, report
+#   make bench-vm                     only the VM part (results in BENCH_OUT/vm)
+#   make bench-ipe                    only the engine's instructions per event
+#   make bench-report                 the table and plot from the last runs
+#
+# Results: bench/results/bench.md, bench.csv, latency-cdf.csv, latency.png.
+
+BENCH_OUT	?= $(BUILD)/bench
+BENCH_RESULTS	?= bench/results
+BENCH_VM_SRCS	:= $(wildcard bench/vm/*.c)
+BENCH_VM_PROG	:= $(BENCH_OUT)/jsd-bench-vm
+BENCH_FLOOR	:= $(BENCH_OUT)/jsd-floor
+BENCH_IPE	:= $(BENCH_OUT)/jsd-engine-ipe
+BENCH_IPE_FRAMES ?= 100000
+BENCH_INI	:= bench/bench.ini
+# The module, built from a copy of kfilter/ so that no other build of
+# kfilter/ (another kernel, a sanitizer) can change what the VM loads.
+BENCH_KDIR	:= $(BENCH_OUT)/kfilter
+BENCH_KO	:= $(BENCH_KDIR)/joystickd_kfilter.ko
+BENCH_KSRC	:= kfilter/Kbuild kfilter/jskf.h kfilter/joystickd_kfilter.h \
+		   $(filter-out %.mod.c,$(wildcard kfilter/*.c))
+
+.PHONY: bench bench-vm bench-ipe bench-report
+
+# The VM's result decides the exit status, after the report is written.
+bench:
+	@$(DEPS) build vm bench
+	@rc=0; $(MAKE) --no-print-directory bench-vm || rc=$$?; \
+	$(MAKE) --no-print-directory bench-ipe bench-report || rc=1; \
+	exit $$rc
+
+$(BENCH_VM_PROG): $(BENCH_VM_SRCS) bench/vm/bvm.h bench/stream.h kfilter/joystickd_kfilter.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) -pthread -static -o $@ $(BENCH_VM_SRCS) -lm
+
+$(BENCH_FLOOR): bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) -o $@ $<
+
+$(BENCH_IPE): bench/engine-ipe.c bench/stream.h $(ENGINE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) -Ibench -o $@ $< $(ENGINE_LIB) $(ENGINE_LIBS) -lm
+
+$(BENCH_KO): $(BENCH_KSRC)
+	@mkdir -p $(BENCH_KDIR)
+	cp $(BENCH_KSRC) $(BENCH_KDIR)/
+	$(MAKE) -C $(VM_KDIR) M=$(abspath $(BENCH_KDIR)) modules
+
+bench-vm: $(BENCH_VM_PROG) $(BENCH_FLOOR) $(BUILD)/joystickd $(BUILD)/joystickctl $(BENCH_KO)
+	@$(VM_DIR)/kernel.sh fetch $(VM_KVER) $(VM_KMOD_DIR)
+	@echo "bench: booting $(VM_IMAGE) (logs in $(BENCH_OUT)/vm)"
+	@cut -d' ' -f1-3 /proc/loadavg >$(BENCH_OUT)/load-before
+	@$(VM_DIR)/vmrun.sh -d $(BENCH_OUT)/vm -K $(VM_IMAGE) -W 1800 -- -T 1500 \
+		-k $(VM_KMOD_DIR) -r $(VM_KVER) $(addprefix -m ,$(VM_KMODS)) -M $(BENCH_KO) \
+		-t $(BENCH_VM_PROG) -b $(BENCH_FLOOR) -b $(BUILD)/joystickd -b $(BUILD)/joystickctl \
+		-b $$(command -v interception) -b $$(command -v uinput) \
+		$$(command -v perf >/dev/null && echo -b $$(command -v perf)) \
+		-f $(BENCH_INI):/etc/jsd-bench/bench.ini
+
+# Instructions of engine_feed() and everything it calls, per record fed.
+bench-ipe: $(BENCH_IPE)
+	valgrind --tool=callgrind --toggle-collect=engine_feed \
+		--callgrind-out-file=$(BENCH_OUT)/callgrind.out \
+		$(BENCH_IPE) $(BENCH_INI) $(BENCH_IPE_FRAMES) >$(BENCH_OUT)/ipe.txt 2>$(BENCH_OUT)/callgrind.log
+	callgrind_annotate $(BENCH_OUT)/callgrind.out >$(BENCH_OUT)/callgrind.txt
+	@cat $(BENCH_OUT)/ipe.txt
+
+bench-report:
+	bench/report.sh $(BENCH_OUT) $(BENCH_RESULTS) $(BENCH_KO)

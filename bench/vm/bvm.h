@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The VM half of `make bench`: virtual mice, the paths under test
+ * (joystickd, the floor, interception-tools, and the floor writing event
+ * by event), and what the bench measures of them.  Runs as a test program
+ * of the tests/vm harness; every result is one line on stdout (the
+ * harness's result channel), parsed on the host by bench/report.sh:
+ *
+ *	PASS name / FAIL name: why	sanity checks (paths up, frames measured)
+ *	INFO text			progress and context
+ *	CAL rate p50 p10 p90 n		write-to-input-stamp offset, ns
+ *	LAT path rate n p50 p90 p99 max	added latency, ns
+ *	CDF path rate q ns		its distribution, q = 0.000 ... 1.000
+ *	CPU path rate frames cpu_ns syscr syscw lost damaged	the path's processes
+ *	TPUT rate_per_mouse frames achieved_hz delivered coalesced dropped writes
+ *	     cpu_ns on_schedule lossless reader_frames reader_drops	eight mice, joystickd
+ *	READ reader events wall_ns cpu_ns calls lost	pended read vs evdev read()
+ *	RCALL reader ns				CPU of one read of an empty queue
+ *	MEM what value			peak RSS (KiB), the module's ring
+ *	STATUS tag line			joystickctl status after a phase
+ *	PERF label self|share row	perf report (profile.c)
+ */
+#ifndef JSD_BENCH_VM_H
+#define JSD_BENCH_VM_H
+
+#include <linux/input.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "joystickd_kfilter.h"
+
+#define BVM_MICE		8	/* joystickd's mice: "jsd-bench mouse 0..7" */
+#define BVM_MOUSE_NAME		"jsd-bench mouse %u"
+#define BVM_FLOOR_MOUSE		"jsd-bench floor mouse"
+#define BVM_ICPT_MOUSE		"jsd-bench icpt mouse"
+#define BVM_FLOOR_E_MOUSE	"jsd-bench floor-e mouse"
+#define BVM_STICK_NAME		"jsd-bench stick"	/* bench.ini */
+#define BVM_FLOOR_OUT		"jsd-bench floor out"	/* jsd-floor */
+#define BVM_FLOOR_E_OUT		"jsd-bench floor-e out"	/* jsd-floor -e */
+
+#define BVM_JOYSTICKD		"/usr/bin/joystickd"
+#define BVM_JOYSTICKCTL		"/usr/bin/joystickctl"
+#define BVM_FLOOR		"/usr/bin/jsd-floor"
+#define BVM_INTERCEPT		"/usr/bin/interception"
+#define BVM_UINPUT		"/usr/bin/uinput"
+#define BVM_PERF		"/usr/bin/perf"
+#define BVM_CONFIG		"/etc/jsd-bench/bench.ini"
+#define BVM_SOCKET		"/tmp/jsd-bench.sock"
+
+/* ---- results (main.c) */
+void bvm_pass(const char *name);
+void bvm_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bvm_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void bvm_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- time (clock.c) */
+uint64_t bvm_now(void);				/* CLOCK_MONOTONIC, ns */
+void bvm_sleep_until(uint64_t t);		/* absolute CLOCK_MONOTONIC, ns */
+void bvm_sleep_ms(unsigned int ms);
+uint64_t bvm_event_ns(const struct input_event *ev);
+uint64_t bvm_thread_cpu(void);			/* this thread's CPU time, ns */
+/* SCHED_FIFO at @prio with 1 ns timer slack; 0: SCHED_OTHER, default slack. */
+int bvm_realtime(int prio);
+#define BVM_PRIO_GEN		50	/* the generator plays the mouse hardware: first */
+#define BVM_PRIO_COLLECT	40	/* the reader of the outputs plays the game */
+
+/* ---- virtual mice and input nodes (dev.c) */
+struct bvm_mouse {
+	int fd;			/* uinput */
+	char name[64];
+	char node[32];		/* /dev/input/eventN */
+	uint64_t k;		/* next frame index of the stream (bench/stream.h) */
+};
+
+int bvm_mouse_new(struct bvm_mouse *m, const char *name, uint16_t product);
+void bvm_mouse_free(struct bvm_mouse *m);
+/* Writes frame m->k of the stream in one write() and advances k. */
+int bvm_mouse_frame(struct bvm_mouse *m);
+/* The event node of the device called @name other than @not (NULL: any). */
+int bvm_find_node(const char *name, const char *not, char *node, size_t size, int timeout_ms);
+/* An evdev reader: O_NONBLOCK, EVIOCSCLOCKID(CLOCK_MONOTONIC), drained. */
+int bvm_evdev_open(const char *node);
+
+/* The kernel filter's view of the device called @name: id and JSKF_DEVF_*. */
+int bvm_kf_device(int kf, const char *name, uint32_t *ret_id, uint32_t *ret_flags);
+/* Waits until the device called @name has all of @flags. */
+int bvm_kf_wait_flags(int kf, const char *name, uint32_t flags, int timeout_ms);
+int bvm_kf_totals(int kf, struct jskf_stats *ret);
+
+/* ---- output frames: a reader thread collects them (collect.c) */
+struct bvm_frame {
+	uint64_t t;		/* the output frame's evdev timestamp, ns */
+	int32_t x, y;		/* REL_X/ABS_X and REL_Y/ABS_Y values, 0 if absent */
+};
+
+#define BVM_MAX_SOURCES	4
+
+struct bvm_collector;
+
+/*
+ * Starts a thread that reads every frame of the given evdev readers
+ * (bvm_evdev_open) at SCHED_FIFO @prio.  With @capacity > 0 each source
+ * keeps its first @capacity frames (bvm_collector_frames); counting goes on
+ * regardless.
+ */
+int bvm_collector_start(struct bvm_collector **ret, const int *fds, unsigned int n,
+			size_t capacity, int prio);
+/* Frames of source @i since the last reset, and SYN_DROPPED seen. */
+uint64_t bvm_collector_count(struct bvm_collector *c, unsigned int i);
+uint64_t bvm_collector_dropped(struct bvm_collector *c, unsigned int i);
+/* Frames before the first SYN_DROPPED (all of them without one). */
+uint64_t bvm_collector_valid(struct bvm_collector *c, unsigned int i);
+const struct bvm_frame *bvm_collector_frames(struct bvm_collector *c, unsigned int i);
+/* Forgets the frames of source @i (the thread must be idle for it). */
+void bvm_collector_reset(struct bvm_collector *c, unsigned int i);
+/* Waits until source @i has @n frames, or has had none for 300 ms. */
+void bvm_collector_settle(struct bvm_collector *c, unsigned int i, uint64_t n);
+void bvm_collector_stop(struct bvm_collector *c);
+
+/* ---- processes (proc.c) */
+struct bvm_path {
+	const char *name;		/* "joystickd", "floor", "interception", "floor-e" */
+	pid_t pids[2];			/* its processes (interception is two) */
+	unsigned int n_pids;
+	struct bvm_mouse *mouse;	/* its mouse (joystickd: mouse 0 of 8) */
+	char out_node[32];		/* the output device's event node */
+};
+
+/* Starts @argv with stdin/stdout as given (-1: /dev/null), stderr to @log. */
+pid_t bvm_spawn(char *const argv[], int in, int out, const char *log);
+/* SIGTERM, then waits up to 2 s (then SIGKILL); returns the wait status. */
+int bvm_kill(pid_t pid);
+bool bvm_alive(pid_t pid);
+/* CPU time of every thread of the path's processes, ns. */
+uint64_t bvm_path_cpu(const struct bvm_path *p);
+/* Read and write system calls of the path's processes (/proc/PID/io). */
+void bvm_path_io(const struct bvm_path *p, uint64_t *ret_syscr, uint64_t *ret_syscw);
+/* VmHWM of one process, KiB. */
+long bvm_vmhwm(pid_t pid);
+/* Runs @argv to completion with stdout into @buf; returns the exit status. */
+int bvm_run(char *const argv[], char *buf, size_t size);
+void bvm_dump_file(const char *path);
+
+/* ---- statistics (stats.c) */
+void bvm_sort(int64_t *v, size_t n);
+/* The q-quantile (0 ... 1) of sorted @v: nearest rank. */
+int64_t bvm_quantile(const int64_t *v, size_t n, double q);
+
+/* ---- the phases */
+#define BVM_JSD		0	/* joystickd */
+#define BVM_FLOOR_PATH	1	/* jsd-floor */
+#define BVM_ICPT	2	/* interception | uinput */
+#define BVM_FLOOR_E	3	/* jsd-floor -e: the floor with one write() per event */
+#define BVM_PATHS	4
+
+struct bvm_bench {
+	int kf;				/* /dev/joystickd_kfilter, for stats and lists */
+	struct bvm_mouse mice[BVM_MICE];
+	struct bvm_mouse floor_mouse, icpt_mouse, floor_e_mouse;
+	struct bvm_path paths[BVM_PATHS];
+	int64_t cal_offset[2];		/* per rate: median write-to-stamp, ns */
+};
+
+extern const unsigned int bvm_rates[2];	/* latency runs: 1 kHz, 8 kHz */
+
+int bvm_calibrate(struct bvm_bench *b);		/* latency.c, before the paths start */
+int bvm_start_paths(struct bvm_bench *b);	/* paths.c */
+void bvm_stop_path(struct bvm_bench *b, unsigned int path);
+int bvm_latency(struct bvm_bench *b);		/* latency.c */
+int bvm_throughput(struct bvm_bench *b);	/* throughput.c, joystickd alone */
+int bvm_readers(struct bvm_bench *b);		/* readers.c, without joystickd */
+void bvm_daemon_status(const char *tag);	/* paths.c: joystickctl status as STATUS */
+void bvm_profile(struct bvm_bench *b);		/* profile.c: perf, after the latency */
+/* perf record -a around a workload (-1 without perf), then PERF lines for @comms. */
+pid_t bvm_perf_start(const char *tag);
+void bvm_perf_finish(pid_t pid, const char *tag, char *const labels[], char *const comms[],
+		     unsigned int n);
+
+#endif

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * jsd-bench-vm: the benchmark's guest program (bvm.h).  In one boot:
+ * the write-to-timestamp calibration, the paths' latency at 1 and 8 kHz,
+ * their CPU and memory, a profile, eight mice through joystickd, and the
+ * module's pended read against evdev's read().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bvm.h"
+
+static int bvm_failed;
+
+void bvm_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+void bvm_pass(const char *name)
+{
+	bvm_line("PASS %s", name);
+}
+
+void bvm_fail(const char *name, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	bvm_line("FAIL %s: %s", name, why);
+	bvm_failed = 1;
+}
+
+void bvm_info(const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	bvm_line("INFO %s", text);
+}
+
+static int bvm_make_mice(struct bvm_bench *b)
+{
+	char name[64];
+	int r = 0;
+
+	for (unsigned int i = 0; r == 0 && i < BVM_MICE; i++) {
+		snprintf(name, sizeof(name), BVM_MOUSE_NAME, i);
+		r = bvm_mouse_new(&b->mice[i], name, 0xb000 + i);
+	}
+	if (r == 0)
+		r = bvm_mouse_new(&b->floor_mouse, BVM_FLOOR_MOUSE, 0xb0f0);
+	if (r == 0)
+		r = bvm_mouse_new(&b->icpt_mouse, BVM_ICPT_MOUSE, 0xb0f1);
+	if (r == 0)
+		r = bvm_mouse_new(&b->floor_e_mouse, BVM_FLOOR_E_MOUSE, 0xb0f2);
+	/* Let the module attach and the nodes settle before anything reads them. */
+	bvm_sleep_ms(200);
+	return r;
+}
+
+/* Peak RSS of the paths that are still up, and the module's ring. */
+static void bvm_memory(struct bvm_bench *b, unsigned int path)
+{
+	const struct bvm_path *p = &b->paths[path];
+	long sum = 0;
+
+	for (unsigned int i = 0; i < p->n_pids; i++)
+		sum += bvm_vmhwm(p->pids[i]);
+	bvm_line("MEM %s_vmhwm_kib %ld", p->name, sum);
+	if (path == BVM_JSD) {
+		struct jskf_stats st;
+
+		if (bvm_kf_totals(b->kf, &st) == 0) {
+			bvm_line("MEM ring_size %u", st.ring_size);
+			bvm_line("MEM ring_high_water %u", st.ring_high_water);
+			bvm_line("MEM record_size %zu", sizeof(struct jskf_record));
+		}
+	}
+}
+
+int main(void)
+{
+	static struct bvm_bench b;
+	struct utsname u;
+	int r;
+
+	uname(&u);
+	bvm_info("bench guest: %s, %ld CPUs", u.release, sysconf(_SC_NPROCESSORS_ONLN));
+	b.kf = open(JSKF_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (b.kf < 0) {
+		bvm_fail("setup", "%s: %s", JSKF_DEVICE_PATH, strerror(errno));
+		return 1;
+	}
+	r = bvm_make_mice(&b);
+	if (r < 0) {
+		bvm_fail("setup", "virtual mice: %s", strerror(-r));
+		return 1;
+	}
+
+	r = bvm_calibrate(&b);
+	if (r == 0)
+		r = bvm_start_paths(&b);
+	if (r == 0)
+		r = bvm_latency(&b);
+	if (r == 0) {
+		bvm_memory(&b, BVM_FLOOR_PATH);
+		bvm_memory(&b, BVM_ICPT);
+		bvm_profile(&b);
+	}
+	bvm_stop_path(&b, BVM_FLOOR_PATH);
+	bvm_stop_path(&b, BVM_ICPT);
+	bvm_stop_path(&b, BVM_FLOOR_E);
+
+	if (r == 0 && bvm_alive(b.paths[BVM_JSD].pids[0]))
+		r = bvm_throughput(&b);
+	if (r == 0)
+		bvm_memory(&b, BVM_JSD);
+	if (b.paths[BVM_JSD].n_pids && !bvm_alive(b.paths[BVM_JSD].pids[0]))
+		bvm_fail("joystickd", "the daemon died");
+	bvm_stop_path(&b, BVM_JSD);
+
+	if (r == 0)
+		r = bvm_readers(&b);
+
+	for (unsigned int i = 0; i < BVM_MICE; i++)
+		bvm_mouse_free(&b.mice[i]);
+	bvm_mouse_free(&b.floor_mouse);
+	bvm_mouse_free(&b.icpt_mouse);
+	bvm_mouse_free(&b.floor_e_mouse);
+	close(b.kf);
+	return bvm_failed || r < 0;
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Throughput: eight mice through the module, joystickd and the stick, at
+ * rising rates per mouse, until something is lost; see bvm.h.
+ *
+ * A step carries its frames with zero loss when the module delivered
+ * every record to joystickd (nothing coalesced or dropped), joystickd
+ * wrote one output frame per input frame to the stick (bench.ini gives
+ * every mouse its own axis, which every frame moves: mouse 0 writes
+ * ABS_X, ABS_Y and SYN_REPORT, the others one axis and SYN_REPORT, each
+ * with its own write(), counted in /proc/PID/io), and the stick ends at
+ * the position of every mouse's last frame.  The bench's own reader of
+ * the stick is reported too, but its SYN_DROPPED (a slow game) are not
+ * joystickd's loss.  A step where the generator could not keep its
+ * schedule measured the generator, and says so.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../stream.h"
+#include "bvm.h"
+
+#define TPUT_SECONDS_NS		1000000000ull	/* length of a step */
+
+static const unsigned int tput_rates[] = {
+	250, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000,
+};
+
+struct tput_step {
+	unsigned int rate;		/* frames per second per mouse */
+	uint64_t frames;		/* written, all mice */
+	uint64_t elapsed;		/* ns the generator took */
+	uint64_t delivered;		/* records the module handed to joystickd */
+	uint64_t coalesced, dropped;	/* the module's, during the step */
+	uint64_t writes;		/* joystickd's write() calls (to the stick) */
+	unsigned int wrong_axes;	/* axes not at their mouse's last position */
+	uint64_t seen;			/* output frames the bench's reader got */
+	uint64_t observer_drops;	/* SYN_DROPPED on the bench's stick reader */
+	uint64_t cpu;			/* joystickd's CPU time, ns */
+};
+
+/* bench.ini: the stick axis mouse i drives with its REL_X. */
+static const uint16_t tput_axis[BVM_MICE] = {
+	ABS_X, ABS_Z, ABS_RX, ABS_RY, ABS_RZ, ABS_THROTTLE, ABS_RUDDER, ABS_WHEEL,
+};
+
+static unsigned int tput_check_axes(struct bvm_bench *b, int fd)
+{
+	unsigned int wrong = 0;
+
+	for (unsigned int m = 0; m < BVM_MICE; m++) {
+		struct input_absinfo ai;
+		int32_t want = bench_axis_value(bench_pos((int64_t)b->mice[m].k - 1));
+
+		if (ioctl(fd, EVIOCGABS(tput_axis[m]), &ai) < 0 || abs(ai.value - want) > 1)
+			wrong++;
+	}
+	return wrong;
+}
+
+/* Writes one frame to each of the eight mice per period, for one second. */
+static int tput_generate(struct bvm_bench *b, struct tput_step *s)
+{
+	uint64_t period = 1000000000ull / s->rate, t0, n = TPUT_SECONDS_NS / period;
+	int r = 0;
+
+	bvm_realtime(BVM_PRIO_GEN);
+	t0 = bvm_now() + 2000000;
+	for (uint64_t i = 0; i < n && r == 0; i++) {
+		bvm_sleep_until(t0 + i * period);
+		for (unsigned int m = 0; m < BVM_MICE && r == 0; m++)
+			r = bvm_mouse_frame(&b->mice[m]);
+	}
+	s->elapsed = bvm_now() - t0;
+	bvm_realtime(0);
+	s->frames = n * BVM_MICE;
+	return r;
+}
+
+static int tput_step(struct bvm_bench *b, struct bvm_collector *c, int fd, struct tput_step *s)
+{
+	const struct bvm_path *jsd = &b->paths[BVM_JSD];
+	uint64_t last = 0, cpu0, r0, w0, r1, w1;
+	struct jskf_stats before, after;
+	int r;
+
+	bvm_collector_reset(c, 0);
+	r = bvm_kf_totals(b->kf, &before);
+	cpu0 = bvm_path_cpu(jsd);
+	bvm_path_io(jsd, &r0, &w0);
+	if (r == 0)
+		r = tput_generate(b, s);
+	/* Drained: nothing new on the stick for 200 ms. */
+	while (r == 0 && bvm_collector_count(c, 0) != last) {
+		last = bvm_collector_count(c, 0);
+		bvm_sleep_ms(200);
+	}
+	s->cpu = bvm_path_cpu(jsd) - cpu0;
+	bvm_path_io(jsd, &r1, &w1);
+	s->writes = w1 - w0;
+	if (r == 0)
+		r = bvm_kf_totals(b->kf, &after);
+	if (r < 0)
+		return r;
+	s->wrong_axes = tput_check_axes(b, fd);
+	s->seen = bvm_collector_count(c, 0);
+	s->observer_drops = bvm_collector_dropped(c, 0);
+	s->delivered = after.counters.delivered - before.counters.delivered;
+	s->coalesced = after.counters.coalesced - before.counters.coalesced;
+	s->dropped = after.counters.dropped - before.counters.dropped;
+	return 0;
+}
+
+int bvm_throughput(struct bvm_bench *b)
+{
+	struct bvm_collector *c = NULL;
+	double best = 0;		/* highest frames/s (all mice) carried without loss */
+	bool generator_bound = false;	/* ... and the generator could not go faster */
+	int fd, r;
+
+	fd = bvm_evdev_open(b->paths[BVM_JSD].out_node);
+	if (fd < 0)
+		return fd;
+	r = bvm_collector_start(&c, &fd, 1, 0, BVM_PRIO_COLLECT);
+
+	for (size_t i = 0; r == 0 && i < sizeof(tput_rates) / sizeof(tput_rates[0]); i++) {
+		struct tput_step s = { .rate = tput_rates[i] };
+		double achieved;
+		bool kept, lossless;
+
+		r = tput_step(b, c, fd, &s);
+		if (r < 0)
+			break;
+		achieved = (double)s.frames * 1e9 / (double)s.elapsed;
+		kept = achieved >= 0.97 * s.rate * BVM_MICE;
+		/* 3 records a frame; writes: mouse 0's frames 3, the others' 2. */
+		lossless = s.delivered == 3 * s.frames && !s.coalesced && !s.dropped &&
+			   s.writes >= s.frames / BVM_MICE * (3 + 2 * (BVM_MICE - 1)) &&
+			   !s.wrong_axes;
+		bvm_line("TPUT %u %llu %.0f %llu %llu %llu %llu %llu %d %d %llu %llu", s.rate,
+			 (unsigned long long)s.frames, achieved, (unsigned long long)s.delivered,
+			 (unsigned long long)s.coalesced, (unsigned long long)s.dropped,
+			 (unsigned long long)s.writes, (unsigned long long)s.cpu, kept, lossless,
+			 (unsigned long long)s.seen, (unsigned long long)s.observer_drops);
+		bvm_info("throughput %u Hz x %u mice: %.0f frames/s written (%s); module delivered %llu of %llu records, coalesced %llu, dropped %llu; joystickd %llu writes, %u axes wrong, %.3f CPU s; bench reader %llu frames, %llu SYN_DROPPED",
+			 s.rate, BVM_MICE, achieved, kept ? "on schedule" : "generator behind",
+			 (unsigned long long)s.delivered, (unsigned long long)(3 * s.frames),
+			 (unsigned long long)s.coalesced, (unsigned long long)s.dropped,
+			 (unsigned long long)s.writes, s.wrong_axes, s.cpu / 1e9,
+			 (unsigned long long)s.seen, (unsigned long long)s.observer_drops);
+		if (lossless && achieved > best) {
+			best = achieved;
+			generator_bound = !kept;
+		}
+		if (!kept || !lossless)
+			break;
+	}
+	bvm_daemon_status("throughput");
+	bvm_collector_stop(c);
+	close(fd);
+	if (r < 0) {
+		bvm_fail("throughput", "%s", strerror(-r));
+		return r;
+	}
+	bvm_info("throughput: %.0f frames/s (%u mice) carried with zero loss%s", best, BVM_MICE,
+		 generator_bound ? ", as fast as the generator could write" : "");
+	bvm_pass("throughput");
+	return 0;
+}

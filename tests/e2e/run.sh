@@ -1,0 +1,123 @@
+#!/bin/sh
+# make systemd-test: the packages, installed and run under a real systemd.
+#
+#   tests/e2e/run.sh OUTDIR DEBDIR [KERNELS]
+#   tests/e2e/run.sh --demo OUTDIR KERNELS     (make demo: demo.sh instead)
+#
+# Boots Debian's kernel under QEMU with the host's own root file system
+# (read-only 9p, tmpfs overlay) and systemd as PID 1.  guest.sh installs the
+# .debs in DEBDIR and checks each step; its PASS/FAIL lines come back on the
+# second serial port and are printed here as they arrive.  OUTDIR keeps the
+# initramfs and the logs (console.log, results.log, guest.log with the
+# details of failures).  KERNELS (default OUTDIR/kernel) holds Debian's
+# kernels unpacked by tests/vm/kernel.sh, one directory per release: the VM
+# tests' cache.
+set -eu
+
+demo=false
+if [ "${1:-}" = --demo ]; then
+	demo=true
+	shift
+	set -- "$1" - "$2"
+fi
+out=$1
+debs=$2
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+kernels=${3:-$1/kernel}
+
+# QEMU shares / with the guest as this user: as anyone else the guest's
+# systemd, dpkg and useradd cannot read what they need.
+if [ "$(id -u)" != 0 ]; then
+	echo "systemd-test: skipped: it needs root (the guest boots this machine's / read through QEMU)"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+timeout=${E2E_TIMEOUT:-900}
+
+# The kernel of the installed headers: DKMS builds against them in the guest.
+kver=$("$repo/tests/vm/kernel.sh" version)
+kdir=$kernels/$kver
+"$repo/tests/vm/kernel.sh" fetch "$kver" "$kdir"
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+kdir=$(cd "$kdir" && pwd)
+if ! $demo; then
+	debs=$(cd "$debs" && pwd)
+	for p in joystickd joystickd-dkms; do
+		ls "$debs/${p}_"*.deb >/dev/null 2>&1 || { echo "systemd-test: no $p .deb in $debs (make deb)" >&2; exit 1; }
+	done
+fi
+
+# The guest's /lib/modules/KVER: the input drivers only.  With all 4000 of
+# the image's modules, DKMS's depmod and find read 400 MB through 9p under
+# TCG, which took minutes.
+mods=$out/modules/lib/modules/$kver
+rm -rf "$out/modules"
+mkdir -p "$mods/kernel/drivers"
+cp -a "$kdir/lib/modules/$kver/kernel/drivers/input" "$mods/kernel/drivers/"
+cp "$kdir/lib/modules/$kver"/modules.builtin* "$mods/"
+grep '^kernel/drivers/input/' "$kdir/lib/modules/$kver/modules.order" >"$mods/modules.order"
+depmod -b "$out/modules" "$kver"
+
+# The initramfs: busybox, the modules that mount the host root, /init.
+rm -rf "$out/initramfs"
+mkdir -p "$out/initramfs/bin" "$out/initramfs/modules" "$out/initramfs/proc" \
+	"$out/initramfs/sys" "$out/initramfs/dev"
+cp /bin/busybox "$out/initramfs/bin/"
+for a in sh mount mkdir cp ln insmod switch_root poweroff; do
+	ln -s busybox "$out/initramfs/bin/$a"
+done
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev \
+	 virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay; do
+	f=$(find "$kdir/lib/modules/$kver/kernel" -name "$m.ko")
+	cp "$f" "$out/initramfs/modules/"
+done
+install -m 0755 "$here/init" "$out/initramfs/init"
+(cd "$out/initramfs" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
+
+: >"$out/results.log"
+: >"$out/console.log"
+: >"$out/guest.log"
+append="console=ttyS0 panic=-1 quiet mitigations=off systemd.unit=jsd-e2e.target"
+append="$append JSD_KVER=$kver JSD_MODULES=$out/modules JSD_REPO=$repo JSD_OUT=$debs"
+# qemu SERIAL-OPTIONS... -append CMDLINE: the guest, ttyS0 to console.log.
+qemu() {
+	timeout "$timeout" qemu-system-x86_64 -accel tcg -m 2048 -smp 2 \
+		-nodefaults -display none -no-reboot \
+		-kernel "$kdir/vmlinuz" -initrd "$out/initrd.gz" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-serial "file:$out/console.log" "$@"
+}
+
+if $demo; then
+	echo "demo: booting $kver under QEMU (TCG), about a minute; Ctrl-C quits"
+	qemu -serial stdio -append "$append JSD_GUEST=demo.sh"
+	exit
+fi
+
+start=$(date +%s)
+echo "systemd-test: booting $kver under QEMU (TCG); console in $out/console.log"
+qemu -serial "file:$out/results.log" -serial "file:$out/guest.log" \
+	-append "$append JSD_GUEST=guest.sh" &
+pid=$!
+tail -n +1 -f --pid=$pid "$out/results.log" | grep --line-buffered -E '^(PASS|FAIL|INFO) '
+rc=0
+wait $pid || rc=$?
+
+passed=$(grep -c '^PASS ' "$out/results.log" || true)
+failed=$(grep -c '^FAIL ' "$out/results.log" || true)
+if ! grep -q '^DONE' "$out/results.log"; then
+	if [ $rc = 124 ]; then
+		echo "FAIL guest: no result after ${timeout}s"
+	else
+		echo "FAIL guest: stopped before the end (qemu status $rc)"
+	fi
+	echo "--- the end of $out/console.log (details in $out/guest.log):"
+	tail -n 30 "$out/console.log"
+	failed=$((failed + 1))
+fi
+echo "systemd-test: $(($(date +%s) - start)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
