@@ -6,8 +6,8 @@
  * Threads.  A reader thread always has a JSKF_IOC_READ pended in the kernel;
  * when a batch returns it feeds the engine and writes the stick itself, so
  * an event reaches the stick with no hop through another thread or a
- * queue (lowest latency, and no backlog: the kernel coalesces motion while
- * the reader is busy, the daemon never replays old motion).  The main
+ * queue (lowest latency; while the reader is busy the kernel queues, and
+ * sums motion once its ring is full, so nothing is lost).  The main
  * thread runs sd-event: the engine's tick timer (spring return, velocity
  * decay), signals (SIGHUP reload, SIGTERM/SIGINT), the watchdog, udev and
  * the control socket.  Both take manager.lock around every use of the

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "manager.h"
+#include "stick.h"
 
 /* Bookkeeping of one batch: counters and the sequence check. */
 static void reader_account(struct manager *m, const struct jskf_read *rd)
@@ -62,6 +63,8 @@ static void reader_batch(struct manager *m, const struct jskf_read *rd,
 
 	if (rd->count)
 		reader_account(m, rd);
+	/* A batch reaches the stick as its latest state, in one write. */
+	stick_hold(m->stick, true);
 	for (i = 0; i < rd->count; i++) {
 		const struct jskf_record *rec = &recs[i];
 
@@ -81,6 +84,8 @@ static void reader_batch(struct manager *m, const struct jskf_read *rd,
 		engine_feed(m->engine, devmap_mouse_of(&m->devmap, rec->dev_id), rec);
 	}
 	manager_apply_requests(m);
+	if (stick_hold(m->stick, false) < 0)
+		m->counters.stick_errors++;
 
 	if (rd->state & JSKF_STATE_DEVLIST)
 		m->wake_devlist = true;

@@ -9,17 +9,19 @@
 
 #include "stick.h"
 
-/* A frame never holds more than every axis and button once, plus its SYN. */
-#define STICK_FRAME_MAX	(ABS_CNT + JSD_STICK_MAX_BUTTONS + 1)
+/* Events waiting for one write(): a frame, or a held batch's frames. */
+#define STICK_BUF_MAX	1024
 
 struct stick {
 	struct jsd_stick_cfg cfg;
 	struct libevdev_uinput *uidev;
 	int32_t abs[ABS_CNT];		/* last value written per ABS_* code */
 	unsigned char btn[KEY_CNT];	/* last state written per BTN_* code */
-	/* The frame being built; stick_sync() writes it with one write(). */
-	unsigned int n_frame;
-	struct input_event frame[STICK_FRAME_MAX];
+
+	bool held;			/* stick_hold(): frames are merged */
+	unsigned int n_buf;		/* events in buf */
+	unsigned int frame_start;	/* first event of the open frame */
+	struct input_event buf[STICK_BUF_MAX];
 };
 
 static int stick_describe(struct stick *s, struct libevdev *dev)
@@ -125,14 +127,66 @@ int stick_button_value(const struct stick *s, uint16_t code)
 	return code < KEY_CNT ? s->btn[code] : 0;
 }
 
-/* Queues one event of the current frame (uinput ignores the time field). */
+/* Closes the open frame with a SYN_REPORT (buf always has room for it). */
+static void stick_end_frame(struct stick *s)
+{
+	if (s->n_buf == s->frame_start)
+		return;
+	s->buf[s->n_buf++] = (struct input_event){ .type = EV_SYN, .code = SYN_REPORT };
+	s->frame_start = s->n_buf;
+}
+
+/*
+ * Everything queued, as complete frames, in one write() to the uinput
+ * device (libevdev_uinput_write_event() would make one system call per
+ * event).
+ */
+static int stick_write(struct stick *s)
+{
+	size_t size;
+	ssize_t n;
+
+	stick_end_frame(s);
+	size = s->n_buf * sizeof(s->buf[0]);
+	s->n_buf = s->frame_start = 0;
+	if (!size)
+		return 0;
+	do
+		n = write(libevdev_uinput_get_fd(s->uidev), s->buf, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == size ? 0 : -EIO;
+}
+
+/*
+ * Queues one event of the open frame (uinput ignores the time field).  An
+ * axis already in the frame takes the new value; a button already in it
+ * with the other value closes the frame first, so that no press or
+ * release is lost when frames are merged.
+ */
 static int stick_queue(struct stick *s, uint16_t type, uint16_t code, int32_t value)
 {
-	if (s->n_frame == STICK_FRAME_MAX)
-		return -ENOBUFS;
-	s->frame[s->n_frame++] = (struct input_event){
-		.type = type, .code = code, .value = value,
-	};
+	int r;
+
+	for (unsigned int i = s->frame_start; i < s->n_buf; i++) {
+		struct input_event *ev = &s->buf[i];
+
+		if (ev->type != type || ev->code != code)
+			continue;
+		if (type == EV_ABS || ev->value == value) {
+			ev->value = value;
+			return 0;
+		}
+		stick_end_frame(s);
+		break;
+	}
+	if (s->n_buf + 2 > STICK_BUF_MAX) {	/* keep room for the SYN */
+		r = stick_write(s);
+		if (r < 0)
+			return r;
+	}
+	s->buf[s->n_buf++] = (struct input_event){ .type = type, .code = code, .value = value };
 	return 0;
 }
 
@@ -152,25 +206,13 @@ int stick_button(struct stick *s, uint16_t code, int value)
 	return stick_queue(s, EV_KEY, code, !!value);
 }
 
-/*
- * The whole frame and its SYN_REPORT in one write() to the uinput device
- * (libevdev_uinput_write_event() would make one system call per event).
- */
 int stick_sync(struct stick *s)
 {
-	size_t size;
-	ssize_t n;
-	int r;
+	return s->held ? 0 : stick_write(s);
+}
 
-	r = stick_queue(s, EV_SYN, SYN_REPORT, 0);
-	size = s->n_frame * sizeof(s->frame[0]);
-	s->n_frame = 0;
-	if (r < 0)
-		return r;
-	do
-		n = write(libevdev_uinput_get_fd(s->uidev), s->frame, size);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == size ? 0 : -EIO;
+int stick_hold(struct stick *s, bool hold)
+{
+	s->held = hold;
+	return hold ? 0 : stick_write(s);
 }

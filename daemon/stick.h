@@ -11,6 +11,7 @@
 #ifndef JSD_STICK_H
 #define JSD_STICK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "engine/config.h"
@@ -40,5 +41,14 @@ int stick_button_value(const struct stick *s, uint16_t code);
 int stick_axis(struct stick *s, uint16_t code, int32_t value);
 int stick_button(struct stick *s, uint16_t code, int value);
 int stick_sync(struct stick *s);
+
+/*
+ * While held, stick_sync() writes nothing and the frames are merged: a
+ * batch of many input frames reaches the game as its latest state, in one
+ * write() when the hold ends (motion is integrated, never replayed late).
+ * A button that changes again within the hold starts a new frame, so every
+ * press and release is still seen.  Ending the hold writes: 0 or -errno.
+ */
+int stick_hold(struct stick *s, bool hold);
 
 #endif

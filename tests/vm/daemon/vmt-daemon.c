@@ -17,6 +17,7 @@
  * joydev_connect and joydev_correct with flat 0): c = (min + max) / 2,
  * k = 2^29 / ((max - min) / 2), js = clamp((k (v - c)) >> 14, -32767, 32767).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/joystick.h>
@@ -329,6 +330,95 @@ static void test_motion(void)
 	}
 	close(jfd);
 	close(fd);
+}
+
+/* Waits until every thread of @pid is stopped (state T). */
+static bool wait_stopped(pid_t pid)
+{
+	for (int tries = 0; tries < 200; tries++) {
+		char path[320], stat[512];
+		bool all = true;
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+		d = opendir(path);
+		if (!d)
+			return false;
+		while ((de = readdir(d))) {
+			char *state;
+
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", (int)pid, de->d_name);
+			if (dt_read(path, stat, sizeof(stat)) < 0 || !(state = strrchr(stat, ')')) ||
+			    state[2] != 'T')
+				all = false;
+		}
+		closedir(d);
+		if (all)
+			return true;
+		dt_sleep_ms(10);
+	}
+	return false;
+}
+
+/*
+ * Frames that reach the daemon in one batch (it is stopped while they are
+ * made) are merged: the stick gets the batch's final pitch in fewer frames
+ * than were made, and still the trigger's press and its release.  Pitch is
+ * a hold axis at 200 counts (test_motion); ten frames add 100.
+ */
+static void test_batch_merge(void)
+{
+	int32_t want = linear(300, PITCH_SENS), y = INT32_MIN;
+	int frames = 0, presses = 0, releases = 0;
+	uint64_t deadline;
+	char node[64];
+	int fd;
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail("batch-merge", "stick node missing");
+	evdev_drain(fd);
+	kill(jsd.pid, SIGSTOP);
+	if (!wait_stopped(jsd.pid)) {
+		kill(jsd.pid, SIGCONT);
+		close(fd);
+		return dt_fail("batch-merge", "the daemon did not stop");
+	}
+	for (int i = 0; i < 10; i++) {
+		vdev_rel(&mouse, REL_Y, 10);
+		if (i == 3)
+			vdev_key(&mouse, BTN_LEFT, 1);
+		if (i == 6)
+			vdev_key(&mouse, BTN_LEFT, 0);
+	}
+	kill(jsd.pid, SIGCONT);
+
+	deadline = dt_now_ms() + WAIT_MS;
+	while (dt_now_ms() < deadline && !(y == want && releases)) {
+		struct input_event ev;
+
+		if (read(fd, &ev, sizeof(ev)) != sizeof(ev)) {
+			dt_sleep_ms(5);
+			continue;
+		}
+		if (ev.type == EV_SYN && ev.code == SYN_REPORT)
+			frames++;
+		else if (ev.type == EV_ABS && ev.code == ABS_Y)
+			y = ev.value;
+		else if (ev.type == EV_KEY && ev.code == BTN_TRIGGER)
+			ev.value ? presses++ : releases++;
+	}
+	dt_sleep_ms(100);	/* nothing more may follow */
+	frames += evdev_count(fd, EV_SYN, 0);
+	close(fd);
+	if (y != want || presses != 1 || releases != 1 || frames > 3)
+		return dt_fail("batch-merge", "ABS_Y %d (want %d), %d presses, %d releases, "
+			       "%d frames for 12 input frames (want 1 press, 1 release, <= 3)",
+			       y, want, presses, releases, frames);
+	dt_info("batch-merge: 12 input frames in one batch became %d stick frames", frames);
+	dt_pass("batch-merge");
 }
 
 /* While active, the desktop (an evdev reader of the mouse) sees nothing. */
@@ -958,6 +1048,7 @@ int main(void)
 	}
 	test_joystick_class("stick-is-joystick", STICK_NAME);
 	test_motion();
+	test_batch_merge();
 	test_swallow();
 	test_ctl();
 	test_monitor();
