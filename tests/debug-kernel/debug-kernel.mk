@@ -6,6 +6,9 @@
 
 DEBUGK_OUT	:= $(BUILD)/debug-kernel
 DEBUGK_KO	:= $(DEBUGK_OUT)/module/joystickd_kfilter.ko
+# The bad-input test at the scale of the hardening issue.
+DEBUGK_IOCTL_CALLS ?= 1000000
+DEBUGK_RELOADS	?= 200
 
 .PHONY: check-debug-kernel
 check-debug-kernel:
@@ -18,4 +21,5 @@ check-debug-kernel:
 		$(VM_DIR)/lib/vmtest.c && \
 	$(MAKE) --no-print-directory vm-run VM_OUT=$(DEBUGK_OUT) \
 		VM_IMAGE=$$dir/bzImage VM_KDIR=$$dir/linux-source-6.1 VM_KMOD_DIR= \
-		VM_KMODS= VM_KO=$(DEBUGK_KO) VM_TESTS="$(VM_TESTS) kmemleak"
+		VM_KMODS= VM_KO=$(DEBUGK_KO) VM_TESTS="$(VM_TESTS) kmemleak" \
+		VM_ENV="VMTEST_IOCTL_CALLS=$(DEBUGK_IOCTL_CALLS) VMTEST_RELOADS=$(DEBUGK_RELOADS)"

@@ -28,6 +28,8 @@ VM_IMAGE	?= $(VM_KMOD_DIR)/vmlinuz
 # The kfilter suite, in run order (badinput reloads the module: last).
 VM_TESTS	?= abi read swallow concurrency overflow hotplug badinput
 VM_CASES	?=
+# NAME=VALUE pairs for the test programs (e.g. VMTEST_IOCTL_CALLS=1000000).
+VM_ENV		?=
 VM_APPEND	?=
 VM_MEM		?= 512
 VM_RUN_DIR	?= $(VM_OUT)/kfilter
@@ -68,7 +70,8 @@ endif
 		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KVER)) \
 		$(addprefix -m ,$(VM_KMODS)) -M $(VM_KO) \
 		$(addprefix -t $(VM_OUT)/bin/,$(VM_TESTS)) -b $(VM_OUT)/bin/abi32 \
-		-e VMTEST_KFILTER_KO=$(VM_GUEST_KO) -e "VMTEST_CASES=$(VM_CASES)"
+		-e VMTEST_KFILTER_KO=$(VM_GUEST_KO) -e "VMTEST_CASES=$(VM_CASES)" \
+		$(addprefix -e ,$(VM_ENV))
 
 vm-clean:
 	rm -rf $(VM_OUT)/bin $(VM_OUT)/kfilter

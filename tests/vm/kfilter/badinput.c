@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Test 9: bad input.  Every documented error of every command, 200,000
- * random ioctl calls from several threads, open/close/read/cancel races,
- * and finally 50 unload/load cycles of the module.  A kernel oops or
+ * random ioctl calls from several threads ($VMTEST_IOCTL_CALLS),
+ * open/close/read/cancel races, and finally 50 unload/load cycles of the
+ * module ($VMTEST_RELOADS).  A kernel oops or
  * warning shows up in the kernel log, which the host checks.
  */
 #include <errno.h>
@@ -335,11 +336,33 @@ static int test_einval(void)
 /* ---- random calls ------------------------------------------------------ */
 
 #define FUZZ_THREADS 4
-#define FUZZ_CALLS 50000	/* per thread */
+
+/*
+ * How much of it: the defaults (200,000 calls, 50 cycles) keep make vmtest
+ * quick; the debug-kernel tier asks for more through the environment.
+ */
+static unsigned long env_count(const char *name, unsigned long fallback)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return fallback;
+	n = strtoul(v, &end, 10);
+	return *end || !n ? fallback : n;
+}
+
+/* Calls per thread: $VMTEST_IOCTL_CALLS in all, default 200,000. */
+static unsigned long fuzz_calls(void)
+{
+	return env_count("VMTEST_IOCTL_CALLS", 200000) / FUZZ_THREADS;
+}
 
 struct fuzzer {
 	pthread_t thread;
 	uint64_t seed;
+	unsigned long n_calls;
 	uint32_t mouse_id;
 	const char *error;	/* the first unexpected result, or NULL */
 	char text[256];
@@ -403,7 +426,7 @@ static void *fuzz_main(void *arg)
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
 		ids[i] = i % 2 ? fz->mouse_id : (uint32_t)i;
 
-	for (fz->calls = 0; fz->calls < FUZZ_CALLS; fz->calls++) {
+	for (fz->calls = 0; fz->calls < fz->n_calls; fz->calls++) {
 		uint64_t rnd = next_rand(&s);
 		unsigned long cmd = known_cmds[rnd % ARRAY_SIZE(known_cmds)];
 		unsigned int pick = (rnd >> 8) % 100;
@@ -572,7 +595,7 @@ static int test_fuzz(void)
 	CHECK_OK(-pthread_create(&in.thread, NULL, inject_main, &in));
 	for (int i = 0; i < FUZZ_THREADS; i++) {
 		fz[i] = (struct fuzzer){ .seed = seed + 0x9e3779b97f4a7c15ULL * (i + 1),
-					 .mouse_id = d.id };
+					 .n_calls = fuzz_calls(), .mouse_id = d.id };
 		CHECK_OK(-pthread_create(&fz[i].thread, NULL, fuzz_main, &fz[i]));
 	}
 	for (int i = 0; i < FUZZ_THREADS; i++) {
@@ -587,7 +610,7 @@ static int test_fuzz(void)
 		 calls, enotty, exact, (unsigned long long)seed);
 	for (int i = 0; i < FUZZ_THREADS; i++)
 		CHECK(!fz[i].error, "thread %d: %s", i, fz[i].error);
-	CHECK_EQ(calls, FUZZ_THREADS * FUZZ_CALLS);
+	CHECK_EQ(calls, FUZZ_THREADS * fuzz_calls());
 
 	/* Still sane afterwards. */
 	fd = kf_open(0);
@@ -786,7 +809,6 @@ static int test_races(void)
 
 /* ---- unload and load ---------------------------------------------------- */
 
-#define RELOADS 50
 #define MODNAME "joystickd_kfilter"
 
 static long module_refcnt(void)
@@ -838,25 +860,28 @@ static int test_reload(void)
 	evfd = evdev_open(m.evdev);
 	CHECK_OK(evfd);
 
-	for (int i = 0; i < RELOADS; i++) {
+	unsigned long reloads = env_count("VMTEST_RELOADS", 50);
+
+	vmt_info("rmmod-insmod: %lu cycles", reloads);
+	for (unsigned long i = 0; i < reloads; i++) {
 		struct jskf_device d;
 		struct exp_rec want[4];
 		struct input_event got[4];
 		struct recbuf rb;
 		int fd, r;
 
-		CHECK(module_refcnt() == 0, "cycle %d: refcnt %ld before unloading", i,
+		CHECK(module_refcnt() == 0, "cycle %lu: refcnt %ld before unloading", i,
 		      module_refcnt());
 		r = unload_module();
-		CHECK(!r, "cycle %d: delete_module: %s", i, strerror(-r));
+		CHECK(!r, "cycle %lu: delete_module: %s", i, strerror(-r));
 		CHECK(stat(JSKF_DEVICE_PATH, &sb) < 0 && errno == ENOENT,
-		      "cycle %d: %s still exists after unloading", i, JSKF_DEVICE_PATH);
+		      "cycle %lu: %s still exists after unloading", i, JSKF_DEVICE_PATH);
 		CHECK_OK(vmt_frame(&m, move, 1));	/* nobody filters it */
 		r = load_module(ko);
-		CHECK(!r, "cycle %d: finit_module(%s): %s", i, ko, strerror(-r));
+		CHECK(!r, "cycle %lu: finit_module(%s): %s", i, ko, strerror(-r));
 
 		fd = kf_open(0);
-		CHECK(fd >= 0, "cycle %d: open: %s", i, strerror(-fd));
+		CHECK(fd >= 0, "cycle %lu: open: %s", i, strerror(-fd));
 		CHECK_OK(kf_find(fd, k.name, &d));
 		CHECK_EQ(d.flags, JSKF_DEVF_KEYBOARD);
 		CHECK_OK(kf_find(fd, m.name, &d));
@@ -869,15 +894,15 @@ static int test_reload(void)
 		want[3] = (struct exp_rec){ d.id, EV_SYN, SYN_REPORT, 0, JSKF_RECF_SWALLOWED };
 		recbuf_init(&rb);
 		r = kf_drain(fd, &rb);
-		CHECK(!r, "cycle %d: reading: %s", i, vmt_strerror(r));
-		CHECK(!recs_compare(rb.r, rb.n, want, 4, why, sizeof(why)), "cycle %d: %s", i, why);
+		CHECK(!r, "cycle %lu: reading: %s", i, vmt_strerror(r));
+		CHECK(!recs_compare(rb.r, rb.n, want, 4, why, sizeof(why)), "cycle %lu: %s", i, why);
 		recbuf_free(&rb);
 		close(fd);
 
 		/* evdev got the frame made while unloaded, not the swallowed one. */
 		r = evdev_read_all(evfd, got, 4);
 		CHECK(r == 2 && got[0].code == REL_X && got[0].value == 3,
-		      "cycle %d: evdev read %d events", i, r);
+		      "cycle %lu: evdev read %d events", i, r);
 	}
 	return 0;
 }
@@ -886,9 +911,9 @@ static const struct vmt_case cases[] = {
 	{ "ioctl-enotty", test_enotty, 0 },
 	{ "ioctl-efault", test_efault, 0 },
 	{ "ioctl-einval", test_einval, 0 },
-	{ "ioctl-fuzz-200k", test_fuzz, 240 },
+	{ "ioctl-fuzz", test_fuzz, 900 },
 	{ "open-close-races", test_races, 120 },
-	{ "rmmod-insmod-50", test_reload, 180 },
+	{ "rmmod-insmod", test_reload, 900 },
 };
 
 int main(int argc, char **argv)
