@@ -811,19 +811,6 @@ static int test_races(void)
 
 #define MODNAME "joystickd_kfilter"
 
-static long module_refcnt(void)
-{
-	FILE *f = fopen("/sys/module/" MODNAME "/refcnt", "re");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 static int load_module(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -870,8 +857,8 @@ static int test_reload(void)
 		struct recbuf rb;
 		int fd, r;
 
-		CHECK(module_refcnt() == 0, "cycle %lu: refcnt %ld before unloading", i,
-		      module_refcnt());
+		CHECK(kf_module_refcnt() == 0, "cycle %lu: refcnt %ld before unloading", i,
+		      kf_module_refcnt());
 		r = unload_module();
 		CHECK(!r, "cycle %lu: delete_module: %s", i, strerror(-r));
 		CHECK(stat(JSKF_DEVICE_PATH, &sb) < 0 && errno == ENOENT,

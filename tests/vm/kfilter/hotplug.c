@@ -136,19 +136,6 @@ static bool module_may_use(const char *name)
 	       strstr(name, "joystickd");
 }
 
-static long read_refcnt(void)
-{
-	FILE *f = fopen("/sys/module/joystickd_kfilter/refcnt", "re");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 /* ---- the reader ------------------------------------------------------- */
 
 /* One thread keeps a read pended and collects the records. */
@@ -212,11 +199,11 @@ static int test_hotplug(void)
 	int g = 0;
 
 	CHECK(want, "out of memory");
-	ref0 = read_refcnt();
+	ref0 = kf_module_refcnt();
 	CHECK(ref0 >= 0, "cannot read /sys/module/joystickd_kfilter/refcnt");
 	co.fd = kf_open(0);
 	CHECK_OK(co.fd);
-	CHECK_EQ(read_refcnt(), ref0 + 1);
+	CHECK_EQ(kf_module_refcnt(), ref0 + 1);
 	CHECK_OK(kf_info(co.fd, &info0));
 	CHECK_OK(kf_ioctl(co.fd, JSKF_IOC_LIST_DEVICES, &l));
 	/* Pointers already there (a PS/2 mouse) are captured first, in id order. */
@@ -291,7 +278,7 @@ static int test_hotplug(void)
 	CHECK_EQ(info1.devlist_gen, info0.devlist_gen + 2 * MICE);
 	CHECK_EQ(info1.n_devices, info0.n_devices);
 	close(co.fd);
-	CHECK_EQ(read_refcnt(), ref0);
+	CHECK_EQ(kf_module_refcnt(), ref0);
 
 	/*
 	 * A leak of one object per mouse grows its cache by MICE - WARMUP.

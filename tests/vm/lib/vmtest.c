@@ -471,6 +471,19 @@ int evdev_read_all(int fd, struct input_event *ev, size_t max)
 
 /* ---- joystickd_kfilter ------------------------------------------------ */
 
+long kf_module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/joystickd_kfilter/refcnt", "re");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
 int kf_open(int flags)
 {
 	int fd = open(JSKF_DEVICE_PATH, O_RDWR | O_CLOEXEC | flags);

@@ -153,6 +153,8 @@ int evdev_read_all(int fd, struct input_event *ev, size_t max);
 
 /* fd or -errno; flags are added to O_RDWR | O_CLOEXEC. */
 int kf_open(int flags);
+/* The module's reference count (/sys/module/.../refcnt), or -1. */
+long kf_module_refcnt(void);
 /* 0 or -errno. */
 int kf_ioctl(int fd, unsigned long cmd, void *arg);
 int kf_info(int fd, struct jskf_info *info);
