@@ -294,6 +294,28 @@ static int ensure_parent_dir(const char *path)
 	return 0;
 }
 
+/*
+ * Whether something listens on @sa: 1, 0 for a socket file that nobody
+ * bound any more (left by a run that died), or -errno.  A listener whose
+ * backlog is full says EAGAIN; one of another socket type EPROTOTYPE.
+ */
+static int socket_live(const struct sockaddr_un *sa)
+{
+	int fd, r = 1;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+		if (errno == ECONNREFUSED || errno == ENOENT)
+			r = 0;
+		else if (errno != EAGAIN && errno != EPROTOTYPE)
+			r = -errno;
+	}
+	close(fd);
+	return r;
+}
+
 static int control_bind(struct control *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -306,11 +328,19 @@ static int control_bind(struct control *c)
 	r = ensure_parent_dir(c->path);
 	if (r < 0)
 		return r;
-	/* A socket left by a previous run; anything else there is not ours. */
+	/*
+	 * A stale socket left by a previous run is replaced; a live one
+	 * belongs to another process, and anything else there is not ours.
+	 */
 	if (lstat(c->path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
 			return -EEXIST;
-		if (unlink(c->path) < 0)
+		r = socket_live(&sa);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return -EADDRINUSE;
+		if (unlink(c->path) < 0 && errno != ENOENT)
 			return -errno;
 	}
 

@@ -24,9 +24,11 @@ typedef int (*control_handler_t)(void *userdata, int argc, char **argv,
 struct control;
 
 /*
- * Binds @path (replacing a stale socket there; creating its directory if
- * missing), mode 0660 owned by group @group, or mode 0600 and root only
- * when @group is (gid_t)-1.  @group_name is for the refusal message.
+ * Binds @path (creating its directory if missing), mode 0660 owned by group
+ * @group, or mode 0600 and root only when @group is (gid_t)-1.  A stale
+ * socket there (nobody listens) is replaced; a live one gives -EADDRINUSE
+ * and anything that is not a socket -EEXIST, both left alone.
+ * @group_name is for the refusal message.
  */
 int control_new(sd_event *event, const char *path, gid_t group, const char *group_name,
 		control_handler_t handler, void *userdata, struct control **ret);

@@ -77,13 +77,13 @@ int main(int argc, char *argv[])
 			return EXIT_SUCCESS;
 		default:
 			usage(stderr);
-			return 2;
+			return EXIT_INVALIDARGUMENT;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "joystickd: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		return 2;
+		return EXIT_INVALIDARGUMENT;
 	}
 
 	log_setup("joystickd", verbose);

@@ -3,10 +3,15 @@
  * The daemon's start-up, event loop, reload and shutdown; see manager.h.
  *
  * Start-up order matters: the configuration is loaded and checked before
- * anything is touched (a bad file changes nothing); the stick's input id is
- * excluded from the kernel filter before the stick exists (so the filter
- * never attaches to it and its events never loop back); the stick exists
- * before the capture starts swallowing the mice; READY=1 comes last.
+ * anything is touched (a bad file changes nothing); the control socket is
+ * bound next, so that a second joystickd stops there, before it touches
+ * the kernel filter or makes a stick; the stick's input id is excluded from
+ * the kernel filter before the stick exists (so the filter never attaches
+ * to it and its events never loop back); the stick exists before the
+ * capture starts swallowing the mice; READY=1 comes last.  A failure logs
+ * one line and returns the exit status for it; manager_stop() undoes the
+ * rest (the kernel also ends capture and uinput destroys the stick when
+ * their files close).
  */
 #include <errno.h>
 #include <grp.h>
@@ -127,7 +132,55 @@ static bool capture_equal(const struct kf_capture_req *a, const struct kf_captur
 	       memcmp(a->ids, b->ids, a->n_ids * sizeof(a->ids[0])) == 0;
 }
 
-int manager_refresh_devices(struct manager *m, bool force)
+static bool mouse_listed(const struct manager_mouse *mice, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (mice[i].id == id)
+			return true;
+	return false;
+}
+
+/*
+ * Under lock, after a capture: one info line for each mouse that is now
+ * captured, or no longer (unplugged, or not wanted since a reload).  Ids
+ * are never reused, so a replugged mouse is logged again.
+ */
+static void log_mice(struct manager *m)
+{
+	const struct devmap *dm = &m->devmap;
+	struct manager_mouse *now;
+	size_t n = 0, i;
+
+	now = calloc(dm->n ? dm->n : 1, sizeof(*now));
+	if (!now)
+		return;	/* only log lines are lost; the next change compares again */
+	for (i = 0; i < dm->n; i++) {
+		if (!devmap_wanted(dm, m->cfg, i))
+			continue;
+		now[n].id = dm->devs[i].id;
+		memcpy(now[n].name, dm->devs[i].name, sizeof(now[n].name));
+		n++;
+	}
+	for (i = 0; i < m->n_mice; i++) {
+		const struct manager_mouse *old = &m->mice[i];
+
+		if (mouse_listed(now, n, old->id))
+			continue;
+		if (devmap_find(dm, old->id) < 0)
+			log_info("mouse '%s' (id %u) removed", old->name, old->id);
+		else
+			log_info("mouse '%s' (id %u) no longer captured", old->name, old->id);
+	}
+	for (i = 0; i < n; i++)
+		if (!mouse_listed(m->mice, m->n_mice, now[i].id))
+			log_info("capturing mouse '%s' (id %u)", now[i].name, now[i].id);
+	free(m->mice);
+	m->mice = now;
+	m->n_mice = n;
+}
+
+/* Lists the devices and sends the capture they call for; see manager_refresh_devices(). */
+static int refresh_once(struct manager *m, bool force)
 {
 	const struct jsd_capture_cfg *cc = &m->cfg->capture;
 	uint32_t ids[JSKF_MAX_CAPTURE_IDS];
@@ -166,6 +219,21 @@ int manager_refresh_devices(struct manager *m, bool force)
 	m->captured = true;
 	m->wake_status = true;
 	return 0;
+}
+
+/* Mice unplugged between the listing and the capture give -ENODEV: list again. */
+#define REFRESH_TRIES	5
+
+int manager_refresh_devices(struct manager *m, bool force)
+{
+	int r, tries = 0;
+
+	do
+		r = refresh_once(m, force);
+	while (r == -ENODEV && ++tries < REFRESH_TRIES);
+	if (r == 0)
+		log_mice(m);
+	return r;
 }
 
 /* Main loop, under lock: the timer follows what the engine wants. */
@@ -226,8 +294,15 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 
 	pthread_mutex_lock(&m->lock);
 	if (m->reader_error) {
-		log_error("reading from the kernel filter failed: %s", strerror(-m->reader_error));
+		r = m->reader_error;
 		pthread_mutex_unlock(&m->lock);
+		if (r == -ENODEV) {
+			/* The module cannot be unloaded while we hold the file; only a forced one. */
+			log_error("%s: %s (the joystickd_kfilter module went away: modprobe joystickd_kfilter, then restart joystickd)",
+				  m->opt.device_path, strerror(-r));
+			return sd_event_exit(sd_event_source_get_event(s), EXIT_NOTINSTALLED);
+		}
+		log_error("%s: reading failed: %s", m->opt.device_path, strerror(-r));
 		return sd_event_exit(sd_event_source_get_event(s), EXIT_FAILURE);
 	}
 	if (m->wake_devlist) {
@@ -369,41 +444,109 @@ void manager_reload(struct manager *m)
 
 /* ---- start, run, stop */
 
-static gid_t control_group(const char *name)
+/*
+ * A device node that is missing, or whose driver is not loaded (a static
+ * node from kmod's static-nodes gives ENODEV or ENXIO then).
+ */
+static bool no_device(int r)
 {
-	struct group *g = getgrnam(name);
+	return r == -ENOENT || r == -ENODEV || r == -ENXIO;
+}
 
-	if (!g) {
-		log_info("group '%s' does not exist: the control socket is for root only", name);
-		return (gid_t)-1;
+/* The exit status for a device that could not be opened. */
+static int open_status(int r)
+{
+	if (r == -EACCES || r == -EPERM)
+		return EXIT_NOPERMISSION;
+	return no_device(r) ? EXIT_NOTINSTALLED : EXIT_FAILURE;
+}
+
+static int load_config(struct manager *m)
+{
+	const char *path = m->opt.config_path;
+	struct jsd_error err;
+	char line[600];
+	int r;
+
+	r = jsd_config_load(path, &m->cfg, &err);
+	switch (r) {
+	case 0:
+		return 0;
+	case -EINVAL:	/* the content: "file:line: message" */
+		log_raw(LOG_ERR, "%s", jsd_error_format(&err, line, sizeof(line)));
+		return EX_CONFIG;
+	case -ENOENT:
+		log_error("%s: %s (write one, see joystickd.ini(5), or name another with -c FILE)",
+			  path, strerror(-r));
+		return EXIT_NOTCONFIGURED;
+	case -EACCES:
+	case -EPERM:
+		log_error("%s: %s (joystickd runs without CAP_DAC_OVERRIDE: make it readable, chmod 0644 %s)",
+			  path, strerror(-r), path);
+		return EXIT_NOPERMISSION;
+	default:
+		log_error("%s: %s", path, strerror(-r));
+		return r == -ENOMEM ? EXIT_FAILURE : EXIT_NOTCONFIGURED;
 	}
-	return g->gr_gid;
+}
+
+static int open_control(struct manager *m)
+{
+	const char *path = m->opt.socket_path;
+	struct group *g = getgrnam(m->opt.group);
+	int r;
+
+	m->group = g ? g->gr_gid : (gid_t)-1;
+	r = control_new(m->event, path, m->group, m->opt.group, manager_command, m, &m->control);
+	switch (r) {
+	case 0:
+		return 0;
+	case -EADDRINUSE:
+		log_error("%s: %s (another joystickd or another program listens there: stop it, or use --socket PATH)",
+			  path, strerror(-r));
+		return EX_CANTCREAT;
+	case -EEXIST:
+		log_error("%s: %s (and it is not a socket: remove it, or use --socket PATH)",
+			  path, strerror(-r));
+		return EX_CANTCREAT;
+	case -EACCES:
+	case -EPERM:
+		log_error("%s: %s (joystickd must run as root to create its control socket)",
+			  path, strerror(-r));
+		return EXIT_NOPERMISSION;
+	default:
+		log_error("%s: %s", path, strerror(-r));
+		return r == -ENOMEM ? EXIT_FAILURE : EX_CANTCREAT;
+	}
 }
 
 static int open_kfilter(struct manager *m)
 {
+	const char *path = m->opt.device_path;
 	int r;
 
-	r = kf_open(m->opt.device_path, &m->kf_fd);
-	if (r == -ENOENT) {
-		log_error("%s: %s (is the kernel module loaded? run: modprobe joystickd_kfilter)",
-			  m->opt.device_path, strerror(-r));
-		return r;
-	}
-	if (r < 0) {
-		log_error("%s: %s", m->opt.device_path, strerror(-r));
-		return r;
-	}
+	r = kf_open(path, &m->kf_fd);
+	if (no_device(r))
+		log_error("%s: %s (is the joystickd_kfilter module loaded? modprobe joystickd_kfilter)",
+			  path, strerror(-r));
+	else if (r == -EACCES || r == -EPERM)
+		log_error("%s: %s (joystickd must run as root; under systemd, DeviceAllow=%s rw)",
+			  path, strerror(-r), path);
+	else if (r < 0)
+		log_error("%s: %s", path, strerror(-r));
+	if (r < 0)
+		return open_status(r);
+
 	r = kf_info(m->kf_fd, &m->info);
 	if (r < 0) {
 		log_error("%s: JSKF_IOC_INFO: %s (not the joystickd_kfilter device?)",
-			  m->opt.device_path, strerror(-r));
-		return r;
+			  path, strerror(-r));
+		return EXIT_NOTINSTALLED;
 	}
 	if (m->info.abi_version != JSKF_ABI_VERSION) {
 		log_error("%s speaks ABI %u, joystickd needs %u: install matching versions",
-			  m->opt.device_path, m->info.abi_version, JSKF_ABI_VERSION);
-		return -EPROTO;
+			  path, m->info.abi_version, JSKF_ABI_VERSION);
+		return EXIT_NOTINSTALLED;
 	}
 	return 0;
 }
@@ -416,20 +559,46 @@ static int create_stick(struct manager *m)
 	if (r < 0) {
 		log_error("excluding the virtual stick from the kernel filter failed: %s",
 			  strerror(-r));
-		return r;
+		return EXIT_FAILURE;
 	}
 	r = stick_new(&m->cfg->stick, &m->stick);
-	if (r < 0) {
-		log_error("creating the virtual stick failed: /dev/uinput: %s%s", strerror(-r),
-			  r == -ENOENT ? " (run: modprobe uinput)" : "");
-		return r;
-	}
+	if (no_device(r))
+		log_error("/dev/uinput: %s (is the uinput module loaded? modprobe uinput)",
+			  strerror(-r));
+	else if (r == -EACCES || r == -EPERM)
+		log_error("/dev/uinput: %s (joystickd must run as root; under systemd, DeviceAllow=/dev/uinput rw)",
+			  strerror(-r));
+	else if (r < 0)
+		log_error("creating the virtual stick failed: %s", strerror(-r));
+	if (r < 0)
+		return open_status(r);
+
 	r = engine_new(m->cfg, &manager_output, m, &m->engine);
 	if (r < 0) {
 		log_error("creating the engine failed: %s", strerror(-r));
-		return r;
+		return EXIT_FAILURE;
 	}
 	engine_emit_state(m->engine, true);
+	return 0;
+}
+
+static int capture(struct manager *m)
+{
+	int r;
+
+	m->want_active = m->cfg->capture.active_at_start;
+	r = manager_refresh_devices(m, true);
+	if (r == -EBUSY) {
+		log_error("%s: %s (another joystickd, or another program, owns the capture: stop it first)",
+			  m->opt.device_path, strerror(-r));
+		return EX_TEMPFAIL;
+	}
+	if (r < 0) {
+		log_error("capturing the mice failed: %s", strerror(-r));
+		return EXIT_FAILURE;
+	}
+	/* The capture call queues a state record; until it is read: */
+	m->active = m->want_active;
 	return 0;
 }
 
@@ -474,8 +643,6 @@ static int setup_loop(struct manager *m)
 
 int manager_start(struct manager *m, const struct manager_options *opt)
 {
-	struct jsd_error err;
-	char line[600];
 	int r;
 
 	memset(m, 0, sizeof(*m));
@@ -484,43 +651,31 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	m->wake_fd = -1;
 	m->pending_profile = -1;
 	m->tick_at = ENGINE_IDLE;
+	m->group = (gid_t)-1;
 	pthread_mutex_init(&m->lock, NULL);
 
-	r = jsd_config_load(opt->config_path, &m->cfg, &err);
-	if (r < 0) {
-		log_raw(LOG_ERR, "%s", jsd_error_format(&err, line, sizeof(line)));
-		return EXIT_CONFIG;
-	}
+	r = load_config(m);
+	if (r)
+		return r;
 	r = setup_loop(m);
 	if (r < 0) {
 		log_error("setting up the event loop failed: %s", strerror(-r));
 		return EXIT_FAILURE;
 	}
-	if (open_kfilter(m) < 0 || create_stick(m) < 0)
-		return EXIT_FAILURE;
-
-	m->want_active = m->cfg->capture.active_at_start;
-	r = manager_refresh_devices(m, true);
-	if (r < 0) {
-		log_error("capturing the mice failed: %s%s", strerror(-r),
-			  r == -EBUSY ? " (another joystickd is running)" : "");
-		return EXIT_FAILURE;
-	}
-	/* The capture call queues a state record; until it is read: */
-	m->active = m->want_active;
+	r = open_control(m);
+	if (r == 0)
+		r = open_kfilter(m);
+	if (r == 0)
+		r = create_stick(m);
+	if (r == 0)
+		r = capture(m);
+	if (r)
+		return r;
 
 	r = discovery_new(m->event, on_udev_change, m, &m->discovery);
 	if (r < 0)
 		log_warning("udev monitor unavailable (%s), relying on the kernel's device list",
 			    strerror(-r));
-
-	m->group = control_group(opt->group);
-	r = control_new(m->event, opt->socket_path, m->group, opt->group, manager_command, m,
-			&m->control);
-	if (r < 0) {
-		log_error("control socket %s: %s", opt->socket_path, strerror(-r));
-		return EXIT_FAILURE;
-	}
 	r = reader_start(m);
 	if (r < 0) {
 		log_error("starting the reader thread failed: %s", strerror(-r));
@@ -533,6 +688,9 @@ int manager_run(struct manager *m)
 {
 	int r;
 
+	if (m->group == (gid_t)-1)
+		log_info("group '%s' does not exist: the control socket is for root only",
+			 m->opt.group);
 	pthread_mutex_lock(&m->lock);
 	log_info("running: stick %s, %zu devices known, capture %s, profile %s",
 		 stick_devnode(m->stick) ? stick_devnode(m->stick) : "(no node)",
@@ -565,6 +723,9 @@ void manager_stop(struct manager *m)
 	m->engine = engine_free(m->engine);
 	m->cfg = jsd_config_free(m->cfg);
 	devmap_done(&m->devmap);
+	free(m->mice);
+	m->mice = NULL;
+	m->n_mice = 0;
 	sd_event_source_disable_unref(m->tick_timer);
 	sd_event_source_disable_unref(m->status_timer);
 	sd_event_source_disable_unref(m->wake_source);

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <sysexits.h>
 #include <systemd/sd-event.h>
 
 #include "devmap.h"
@@ -64,7 +65,9 @@ struct manager {
 	sd_event_source *status_timer;	/* refreshes STATUS= */
 	struct control *control;
 	struct discovery *discovery;
-	gid_t group;
+	gid_t group;			/* of the control socket; (gid_t)-1: root only */
+	struct manager_mouse *mice;	/* captured mice as last logged */
+	size_t n_mice;
 
 	/* Set up before the reader starts, then read-only. */
 	int kf_fd;
@@ -98,13 +101,30 @@ struct manager {
 	int reader_error;		/* the reader died with this -errno */
 };
 
-/* Exit status of joystickd for a configuration error (sysexits EX_CONFIG). */
-#define EXIT_CONFIG	78
+/*
+ * Exit statuses of joystickd, one per kind of fault (joystickd(8), EXIT
+ * STATUS): the LSB codes of systemd.exec(5) and BSD's <sysexits.h>, both of
+ * which systemctl names ("status=6/NOTCONFIGURED").  EXIT_SUCCESS is a stop
+ * by signal, EXIT_FAILURE anything unexpected.
+ */
+#define EXIT_INVALIDARGUMENT	2	/* bad command line */
+#define EXIT_NOPERMISSION	4	/* a file or device is not permitted */
+#define EXIT_NOTINSTALLED	5	/* the module or uinput is missing, or the module is another ABI */
+#define EXIT_NOTCONFIGURED	6	/* no readable configuration file */
+/* EX_CANTCREAT (73): the control socket; EX_TEMPFAIL (75): capture is busy;
+ * EX_CONFIG (78): the configuration is invalid. */
+
+/* One captured mouse, as last logged. */
+struct manager_mouse {
+	uint32_t id;
+	char name[JSKF_NAME_LEN];
+};
 
 /*
- * Loads the configuration, opens the kernel filter, creates the stick,
- * captures, starts the reader and the control socket.  Logs its own
- * failures; returns 0, or the exit status the daemon should end with.
+ * Loads the configuration, binds the control socket, opens the kernel
+ * filter, creates the stick, captures and starts the reader.  Logs one line
+ * for a failure and returns the exit status it calls for (manager_stop()
+ * then leaves nothing behind), or 0.
  */
 int manager_start(struct manager *m, const struct manager_options *opt);
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <linux/joystick.h>
 #include <linux/uinput.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "dtest.h"
+#include "joystickd_kfilter.h"
 
 int dt_failed;
 
@@ -522,13 +525,24 @@ void daemon_dump_log(const struct daemon *d)
 		fprintf(stderr, "--- %s:\n%s--- end of %s\n", d->log, buf, d->log);
 }
 
-int dt_run(char *const argv[], int uid, char *out, size_t size, int timeout_ms)
+/* In a child: drops every capability from the bounding set (CAP_SETPCAP last). */
+static void drop_bounding_set(void)
 {
-	return dt_run_as(argv, uid, uid, -1, out, size, timeout_ms);
+	char text[16] = "";
+	int last = CAP_LAST_CAP;
+
+	if (dt_read("/proc/sys/kernel/cap_last_cap", text, sizeof(text)) == 0)
+		last = atoi(text);
+	for (int cap = 0; cap <= last; cap++)
+		if (cap != CAP_SETPCAP && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			_exit(126);
+	if (prctl(PR_CAPBSET_DROP, CAP_SETPCAP, 0, 0, 0) < 0)
+		_exit(126);
 }
 
-int dt_run_as(char *const argv[], int uid, int gid, int supp, char *out, size_t size,
-	      int timeout_ms)
+/* uid < 0: root; nocaps: with an empty bounding set. */
+static int run(char *const argv[], int uid, int gid, int supp, bool nocaps, char *out,
+	       size_t size, int timeout_ms)
 {
 	gid_t groups[1] = { supp };
 	uint64_t deadline = dt_now_ms() + timeout_ms;
@@ -547,6 +561,8 @@ int dt_run_as(char *const argv[], int uid, int gid, int supp, char *out, size_t 
 		if (uid >= 0 && (setgroups(supp >= 0, groups) < 0 || setgid(gid) < 0 ||
 				 setuid(uid) < 0))
 			_exit(126);
+		if (nocaps)
+			drop_bounding_set();
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -574,6 +590,69 @@ int dt_run_as(char *const argv[], int uid, int gid, int supp, char *out, size_t 
 		dt_sleep_ms(5);
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int dt_run(char *const argv[], int uid, char *out, size_t size, int timeout_ms)
+{
+	return run(argv, uid, uid, -1, false, out, size, timeout_ms);
+}
+
+int dt_run_as(char *const argv[], int uid, int gid, int supp, char *out, size_t size,
+	      int timeout_ms)
+{
+	return run(argv, uid, gid, supp, false, out, size, timeout_ms);
+}
+
+int dt_run_nocaps(char *const argv[], char *out, size_t size, int timeout_ms)
+{
+	return run(argv, -1, -1, -1, true, out, size, timeout_ms);
+}
+
+/* ---- leftovers */
+
+int dt_count_input(const char *name)
+{
+	static char buf[65536];
+	char want[160];
+	const char *p;
+	int n = 0;
+
+	if (dt_read("/proc/bus/input/devices", buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(want, sizeof(want), "N: Name=\"%s\"\n", name);
+	for (p = buf; (p = strstr(p, want)); p += strlen(want))
+		n++;
+	return n;
+}
+
+int dt_capture_ring(void)
+{
+	struct jskf_stats st = { 0 };
+	int fd = open(JSKF_DEVICE_PATH, O_RDWR | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, JSKF_IOC_STATS, &st) < 0)
+		r = -errno;
+	close(fd);
+	return r < 0 ? r : (int)st.ring_size;
+}
+
+int daemon_log_lines(const struct daemon *d, char *last, size_t size)
+{
+	static char buf[65536];
+	const char *p, *start = buf;
+	int n = 0;
+
+	if (dt_read(d->log, buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; (p = strchr(p, '\n')); p++) {
+		if (p[1])
+			start = p + 1;
+		n++;
+	}
+	snprintf(last, size, "%.*s", (int)strcspn(start, "\n"), start);
+	return n;
 }
 
 /* ---- files */

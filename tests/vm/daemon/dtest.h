@@ -117,6 +117,19 @@ int dt_run(char *const argv[], int uid, char *out, size_t size, int timeout_ms);
 /* The same as @uid:@gid, with the supplementary group @supp if >= 0. */
 int dt_run_as(char *const argv[], int uid, int gid, int supp, char *out, size_t size,
 	      int timeout_ms);
+/*
+ * The same as root with an empty capability bounding set, as
+ * joystickd.service runs it (CapabilityBoundingSet=): file modes apply.
+ */
+int dt_run_nocaps(char *const argv[], char *out, size_t size, int timeout_ms);
+
+/* ---- what a daemon may leave behind */
+/* How many input devices called @name /proc/bus/input/devices lists. */
+int dt_count_input(const char *name);
+/* The capture owner's ring size from JSKF_IOC_STATS (0: no owner), or -errno. */
+int dt_capture_ring(void);
+/* Lines in the daemon's log so far; the last one (without newline) in @last. */
+int daemon_log_lines(const struct daemon *d, char *last, size_t size);
 
 /* Copies a file; 0 or -errno. */
 int dt_copy(const char *from, const char *to);

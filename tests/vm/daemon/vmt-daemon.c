@@ -27,7 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -162,34 +165,261 @@ static bool stick_settles(int fd, uint16_t code, int32_t want)
 	return false;
 }
 
-/* ---- start-up failures: nothing changed, one clear line */
+/* ---- faults: one clear line, the right exit status, nothing left */
+
+/* joystickd(8), EXIT STATUS */
+#define EXIT_NOPERMISSION	4
+#define EXIT_NOTINSTALLED	5
+#define EXIT_NOTCONFIGURED	6
+#define EX_CANTCREAT		73
+#define EX_TEMPFAIL		75
+#define EX_CONFIG		78
+
+#define KFILTER		"joystickd_kfilter"
+#define KFILTER_DEV	"/dev/joystickd_kfilter"
+#define KFILTER_KO	"/lib/modules/extra/joystickd_kfilter.ko"
+
+enum run_as { AS_ROOT, AS_ROOT_NOCAPS };
+
+/*
+ * Runs joystickd with @argv and checks that it exits with @status, that
+ * its output is exactly the one line @line, and that it left nothing: no
+ * socket file at @sock (NULL: the caller checks), no stick, no capture.
+ */
+static bool fault_run(const char *test, char *const argv[], enum run_as as, int status,
+		      const char *line, const char *sock)
+{
+	char want[600];
+	int st, n, ring;
+
+	st = as == AS_ROOT_NOCAPS ? dt_run_nocaps(argv, out, sizeof(out), WAIT_MS) :
+				    dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+	snprintf(want, sizeof(want), "%s\n", line);
+	if (st != status)
+		dt_fail(test, "exit status %d, want %d; output: %s", st, status, out);
+	else if (strcmp(out, want) != 0)
+		dt_fail(test, "output '%s', want the one line '%s'", out, line);
+	else if (sock && access(sock, F_OK) == 0)
+		dt_fail(test, "%s was left behind", sock);
+	else if ((n = dt_count_input(STICK_NAME)) != 0)
+		dt_fail(test, "%d sticks were left behind", n);
+	else if ((ring = dt_capture_ring()) != 0)
+		dt_fail(test, "capture was left owned (JSKF_IOC_STATS ring %d)", ring);
+	else
+		return true;
+	return false;
+}
+
+/* After a fault: a normal start (READY=1) and stop (exit 0, socket gone) work. */
+static bool normal_start(const char *test, const char *sock)
+{
+	char *argv[] = { JOYSTICKD, "-c", RUN_INI, "--socket", (char *)sock, NULL };
+	struct daemon d;
+	int st;
+
+	if (daemon_spawn(&d, argv, NULL, false) < 0 ||
+	    daemon_wait_notify(&d, "READY=1", 4 * WAIT_MS) < 0) {
+		daemon_dump_log(&d);
+		daemon_close(&d);
+		dt_fail(test, "the next normal start gave no READY=1 (log on the console)");
+		return false;
+	}
+	st = daemon_stop(&d, SIGTERM, WAIT_MS);
+	daemon_close(&d);
+	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || access(sock, F_OK) == 0) {
+		dt_fail(test, "the next normal start ended with wait status %d", st);
+		return false;
+	}
+	return true;
+}
+
+static void fault_case(const char *test, char *const argv[], enum run_as as, int status,
+		       const char *line)
+{
+	if (fault_run(test, argv, as, status, line, SOCKET) && normal_start(test, SOCKET))
+		dt_pass(test);
+}
 
 static void test_config_error(void)
 {
-	char *argv[] = { JOYSTICKD, "-c", BAD_INI, "--socket", "/tmp/bad.sock", NULL };
-	const char *want = BAD_INI ":3: unknown key 'frobnicate' in [capture]";
-	char node[64];
-	int st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+	char *argv[] = { JOYSTICKD, "-c", BAD_INI, NULL };
 
-	if (st != 78)
-		return dt_fail("daemon-config-error", "exit status %d, want 78; output: %s", st, out);
-	if (!strstr(out, want))
-		return dt_fail("daemon-config-error", "output '%s' lacks '%s'", out, want);
-	if (access("/tmp/bad.sock", F_OK) == 0 || dt_find_event(STICK_NAME, node, sizeof(node)) == 0)
-		return dt_fail("daemon-config-error", "something was created");
-	dt_pass("daemon-config-error");
+	fault_case("fault-config-invalid", argv, AS_ROOT, EX_CONFIG,
+		   BAD_INI ":3: unknown key 'frobnicate' in [capture]");
 }
 
+static void test_config_missing(void)
+{
+	char *argv[] = { JOYSTICKD, "-c", "/etc/jsd-test/none.ini", NULL };
+
+	fault_case("fault-config-missing", argv, AS_ROOT, EXIT_NOTCONFIGURED,
+		   "joystickd: /etc/jsd-test/none.ini: No such file or directory "
+		   "(write one, see joystickd.ini(5), or name another with -c FILE)");
+}
+
+/* Another user's 0600 file, for root without CAP_DAC_OVERRIDE (as in the unit). */
+static void test_config_unreadable(void)
+{
+	char *argv[] = { JOYSTICKD, "-c", "/tmp/secret.ini", NULL };
+
+	if (dt_copy(RUN_INI, "/tmp/secret.ini") < 0 || chown("/tmp/secret.ini", 1000, 1000) < 0 ||
+	    chmod("/tmp/secret.ini", 0600) < 0)
+		return dt_fail("fault-config-unreadable", "cannot make /tmp/secret.ini");
+	fault_case("fault-config-unreadable", argv, AS_ROOT_NOCAPS, EXIT_NOPERMISSION,
+		   "joystickd: /tmp/secret.ini: Permission denied (joystickd runs without "
+		   "CAP_DAC_OVERRIDE: make it readable, chmod 0644 /tmp/secret.ini)");
+	unlink("/tmp/secret.ini");
+}
+
+/* A listener owns the path: left alone.  Once it is gone, the stale file is replaced. */
+static void test_socket_taken(void)
+{
+	const char *test = "fault-socket-taken";
+	char *argv[] = { JOYSTICKD, "-c", RUN_INI, "--socket", "/tmp/taken.sock", NULL };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/tmp/taken.sock" };
+	int lfd, cfd;
+
+	unlink(sa.sun_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 4) < 0)
+		return dt_fail(test, "cannot listen on %s: %s", sa.sun_path, strerror(errno));
+	if (!fault_run(test, argv, AS_ROOT, EX_CANTCREAT,
+		       "joystickd: /tmp/taken.sock: Address already in use (another joystickd or "
+		       "another program listens there: stop it, or use --socket PATH)", NULL))
+		goto out;
+	cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		dt_fail(test, "the listener's socket was taken over: %s", strerror(errno));
+		if (cfd >= 0)
+			close(cfd);
+		goto out;
+	}
+	close(cfd);
+	close(lfd);
+	lfd = -1;
+	if (access(sa.sun_path, F_OK) < 0) {
+		dt_fail(test, "no stale socket file to replace");
+		goto out;
+	}
+	if (normal_start(test, sa.sun_path))
+		dt_pass(test);
+out:
+	if (lfd >= 0)
+		close(lfd);
+	unlink(sa.sun_path);
+}
+
+static void test_socket_not_socket(void)
+{
+	char *argv[] = { JOYSTICKD, "-c", RUN_INI, "--socket", "/tmp/plain", NULL };
+
+	if (dt_write("/tmp/plain", "mine\n") < 0)
+		return dt_fail("fault-socket-not-socket", "cannot write /tmp/plain");
+	if (fault_run("fault-socket-not-socket", argv, AS_ROOT, EX_CANTCREAT,
+		      "joystickd: /tmp/plain: File exists (and it is not a socket: remove it, "
+		      "or use --socket PATH)", NULL)) {
+		if (dt_read("/tmp/plain", out, sizeof(out)) < 0 || strcmp(out, "mine\n") != 0)
+			dt_fail("fault-socket-not-socket", "/tmp/plain was changed");
+		else if (normal_start("fault-socket-not-socket", SOCKET))
+			dt_pass("fault-socket-not-socket");
+	}
+	unlink("/tmp/plain");
+}
+
+static int module_unload(void)
+{
+	return syscall(SYS_delete_module, KFILTER, O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+static int module_load(void)
+{
+	int fd = open(KFILTER_KO, O_RDONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, "", 0) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* The module really unloaded (the mice stay; they are attached again on load). */
 static void test_no_module(void)
 {
-	char *argv[] = { JOYSTICKD, "-c", TEST_INI, "--device", "/dev/no-such-kfilter",
-			 "--socket", "/tmp/nomod.sock", NULL };
-	int st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+	const char *test = "fault-no-module";
+	char *argv[] = { JOYSTICKD, "-c", RUN_INI, NULL };
+	char want[300];
+	int r, st;
 
-	if (st != 1 || !strstr(out, "modprobe joystickd_kfilter") || strchr(out, '\n') != strrchr(out, '\n'))
-		return dt_fail("daemon-no-module", "exit %d, want 1 and one line naming modprobe: %s",
-			       st, out);
-	dt_pass("daemon-no-module");
+	r = module_unload();
+	if (r < 0)
+		return dt_fail(test, "delete_module: %s", strerror(-r));
+	st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+	snprintf(want, sizeof(want), "joystickd: %s: No such file or directory (is the "
+		 "joystickd_kfilter module loaded? modprobe joystickd_kfilter)\n", KFILTER_DEV);
+	r = module_load();
+	if (r < 0)
+		return dt_fail(test, "finit_module: %s", strerror(-r));
+	if (st != EXIT_NOTINSTALLED || strcmp(out, want) != 0)
+		return dt_fail(test, "exit %d, want %d and the one line '%s': %s",
+			       st, EXIT_NOTINSTALLED, want, out);
+	if (access(SOCKET, F_OK) == 0 || dt_count_input(STICK_NAME) != 0 || dt_capture_ring() != 0)
+		return dt_fail(test, "something was left behind");
+	if (normal_start(test, SOCKET))
+		dt_pass(test);
+}
+
+/* chmod 000 on a device node, for root without CAP_DAC_OVERRIDE. */
+static void test_device_denied(const char *test, const char *node, const char *line)
+{
+	char *argv[] = { JOYSTICKD, "-c", RUN_INI, NULL };
+	struct stat st;
+
+	if (stat(node, &st) < 0 || chmod(node, 0) < 0)
+		return dt_fail(test, "cannot chmod %s", node);
+	if (!fault_run(test, argv, AS_ROOT_NOCAPS, EXIT_NOPERMISSION, line, SOCKET)) {
+		chmod(node, st.st_mode & 07777);
+		return;
+	}
+	chmod(node, st.st_mode & 07777);
+	if (normal_start(test, SOCKET))
+		dt_pass(test);
+}
+
+static void test_uinput_missing(void)
+{
+	const char *test = "fault-uinput-missing";
+	char *argv[] = { JOYSTICKD, "-c", RUN_INI, NULL };
+	struct stat st;
+	bool ok;
+
+	if (stat("/dev/uinput", &st) < 0 || unlink("/dev/uinput") < 0)
+		return dt_fail(test, "cannot remove /dev/uinput");
+	ok = fault_run(test, argv, AS_ROOT, EXIT_NOTINSTALLED,
+		       "joystickd: /dev/uinput: No such file or directory "
+		       "(is the uinput module loaded? modprobe uinput)", SOCKET);
+	if (mknod("/dev/uinput", st.st_mode, st.st_rdev) < 0)
+		return dt_fail(test, "cannot make /dev/uinput again: %s", strerror(errno));
+	if (ok && normal_start(test, SOCKET))
+		dt_pass(test);
+}
+
+/* The faults at start-up, before the daemon of the later tests runs. */
+static void test_startup_faults(void)
+{
+	test_config_error();
+	test_config_missing();
+	test_config_unreadable();
+	test_socket_taken();
+	test_socket_not_socket();
+	test_no_module();
+	test_device_denied("fault-kfilter-denied", KFILTER_DEV,
+			   "joystickd: " KFILTER_DEV ": Permission denied (joystickd must run as "
+			   "root; under systemd, DeviceAllow=" KFILTER_DEV " rw)");
+	test_uinput_missing();
+	test_device_denied("fault-uinput-denied", "/dev/uinput",
+			   "joystickd: /dev/uinput: Permission denied (joystickd must run as root; "
+			   "under systemd, DeviceAllow=/dev/uinput rw)");
 }
 
 static void test_check_config(void)
@@ -757,6 +987,132 @@ static void test_kill9(void)
 	close(fd);
 }
 
+/*
+ * A second joystickd while one runs: with the same socket it stops there,
+ * before it touches the module or uinput; with another socket it meets
+ * the kernel's capture owner.  The first one keeps running either way.
+ */
+static void test_second_instance(void)
+{
+	char *same[] = { JOYSTICKD, "-c", TEST_INI, NULL };
+	char *other[] = { JOYSTICKD, "-c", TEST_INI, "--socket", "/tmp/second.sock", NULL };
+	int st = dt_run(same, -1, out, sizeof(out), WAIT_MS);
+
+	if (st != EX_CANTCREAT ||
+	    strcmp(out, "joystickd: " SOCKET ": Address already in use (another joystickd or "
+		   "another program listens there: stop it, or use --socket PATH)\n") != 0)
+		dt_fail("fault-second-instance", "exit %d, want %d: %s", st, EX_CANTCREAT, out);
+	else if (dt_count_input(STICK_NAME) != 1 || !status_has("active: yes\n"))
+		dt_fail("fault-second-instance", "the first daemon was disturbed: %s", out);
+	else
+		dt_pass("fault-second-instance");
+
+	st = dt_run(other, -1, out, sizeof(out), WAIT_MS);
+	if (st != EX_TEMPFAIL ||
+	    strcmp(out, "joystickd: " KFILTER_DEV ": Device or resource busy (another joystickd, "
+		   "or another program, owns the capture: stop it first)\n") != 0)
+		dt_fail("fault-capture-busy", "exit %d, want %d: %s", st, EX_TEMPFAIL, out);
+	else if (access("/tmp/second.sock", F_OK) == 0 || dt_count_input(STICK_NAME) != 1)
+		dt_fail("fault-capture-busy", "its socket or stick was left behind");
+	else if (dt_capture_ring() <= 0 || !status_has("mice captured: 1\n"))
+		dt_fail("fault-capture-busy", "the first daemon lost the capture: %s", out);
+	else
+		dt_pass("fault-capture-busy");
+}
+
+/*
+ * A mouse yanked mid-frame, with a button held: the input core releases
+ * the button and flushes the frame (input_disconnect_device), so the motion
+ * already written counts, the joystick button comes up, the stick stays,
+ * and the daemon says so in one line.
+ */
+#define YANK_LINE	"joystickd: mouse '" MOUSE_NAME "' (id "	/* N) removed */
+
+static void test_yank(void)
+{
+	const char *test = "fault-mouse-yanked";
+	struct input_event partial = { .type = EV_REL, .code = REL_Y, .value = 50 };
+	int32_t v, want = linear(150, PITCH_SENS);
+	char node[64], node2[64], last[300];
+	int fd, lines, lines2;
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail(test, "no stick");
+	if (ctl(-1, "recenter", "pitch", NULL, NULL) != 0 || !stick_settles(fd, ABS_Y, 0)) {
+		close(fd);
+		return dt_fail(test, "pitch did not recentre: %s", out);
+	}
+	vdev_rel(&mouse, REL_Y, 100);
+	vdev_key(&mouse, BTN_LEFT, 1);
+	if (!stick_settles(fd, ABS_Y, linear(100, PITCH_SENS)) ||
+	    evdev_wait(fd, EV_KEY, BTN_TRIGGER, false, 1, WAIT_MS, &v) < 0) {
+		close(fd);
+		return dt_fail(test, "the motion or the press before the yank did not arrive");
+	}
+	lines = daemon_log_lines(&jsd, last, sizeof(last));
+	if (write(mouse.fd, &partial, sizeof(partial)) != sizeof(partial)) {
+		close(fd);
+		return dt_fail(test, "cannot write the half frame");
+	}
+	vdev_destroy(&mouse);
+
+	if (evdev_wait(fd, EV_KEY, BTN_TRIGGER, false, 0, WAIT_MS, &v) < 0)
+		dt_fail(test, "BTN_TRIGGER stays pressed");
+	else if (!stick_settles(fd, ABS_Y, want))
+		dt_fail(test, "ABS_Y did not settle at %d (100 + the half frame's 50)", want);
+	else if (!status_has("mice captured: 0\n"))
+		dt_fail(test, "the mouse is still captured: %s", out);
+	else if (kill(jsd.pid, 0) < 0 || waitpid(jsd.pid, NULL, WNOHANG) != 0)
+		dt_fail(test, "the daemon died");
+	else if (dt_find_event(STICK_NAME, node2, sizeof(node2)) < 0 || strcmp(node, node2) != 0)
+		dt_fail(test, "the stick was replaced (%s -> %s)", node, node2);
+	else if ((lines2 = daemon_log_lines(&jsd, last, sizeof(last))) != lines + 1 ||
+		 strncmp(last, YANK_LINE, strlen(YANK_LINE)) != 0 ||
+		 strlen(last) < 9 || strcmp(last + strlen(last) - 9, ") removed") != 0)
+		dt_fail(test, "%d log lines, want 1: the last is '%s'", lines2 - lines, last);
+	else
+		dt_pass(test);
+	close(fd);
+	if (vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0 || !status_has("mice captured: 1\n"))
+		dt_fail(test, "the mouse is not captured again");
+}
+
+/*
+ * rmmod while the daemon holds the device: the module is in use (the
+ * kernel's delete_module() says EWOULDBLOCK, kmod's rmmod "Module
+ * joystickd_kfilter is in use"), and the daemon carries on.
+ */
+static void test_rmmod_busy(void)
+{
+	const char *test = "fault-rmmod-busy";
+	int32_t v, want = linear(250, PITCH_SENS);
+	char node[64], last[300];
+	int fd, lines, r;
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail(test, "no stick");
+	lines = daemon_log_lines(&jsd, last, sizeof(last));
+	r = module_unload();
+	if (r != -EWOULDBLOCK) {
+		close(fd);
+		if (r == 0)
+			module_load();
+		return dt_fail(test, "delete_module gave %s, want EWOULDBLOCK",
+			       r ? strerror(-r) : "success");
+	}
+	evdev_drain(fd);
+	vdev_rel(&mouse, REL_Y, 100);	/* pitch is at 150 (test_yank) */
+	if (stick_next(fd, ABS_Y, &v) < 0 || v != want)
+		dt_fail(test, "REL_Y 100 gave ABS_Y %d, want %d", v, want);
+	else if (access(KFILTER_DEV, F_OK) < 0 || !status_has("active: yes\n"))
+		dt_fail(test, "the module or the capture is gone");
+	else if (daemon_log_lines(&jsd, last, sizeof(last)) != lines)
+		dt_fail(test, "the daemon logged '%s'", last);
+	else
+		dt_pass(test);
+	close(fd);
+}
+
 /* SIGTERM: STOPPING=1, exit 0, the stick is gone. */
 static void test_sigterm(void)
 {
@@ -1037,8 +1393,7 @@ int main(void)
 		return 1;
 	}
 
-	test_config_error();
-	test_no_module();
+	test_startup_faults();
 	test_check_config();
 
 	test_ready();
@@ -1056,6 +1411,9 @@ int main(void)
 	test_hotkey();
 	test_reload();
 	test_replug();
+	test_second_instance();
+	test_yank();
+	test_rmmod_busy();
 	test_sigterm();
 	daemon_close(&jsd);
 
