@@ -11,7 +11,7 @@
 
 BENCH_OUT	?= $(BUILD)/bench
 BENCH_RESULTS	?= bench/results
-BENCH_VM_SRCS	:= $(wildcard bench/vm/*.c)
+BENCH_VM_SRCS	:= $(wildcard bench/vm/*.c) tests/vm/lib/vmtest.c
 BENCH_VM_PROG	:= $(BENCH_OUT)/jsd-bench-vm
 BENCH_FLOOR	:= $(BENCH_OUT)/jsd-floor
 BENCH_IPE	:= $(BENCH_OUT)/jsd-engine-ipe
@@ -33,9 +33,10 @@ bench:
 	$(MAKE) --no-print-directory bench-ipe bench-report || rc=1; \
 	exit $$rc
 
-$(BENCH_VM_PROG): $(BENCH_VM_SRCS) bench/vm/bvm.h bench/stream.h kfilter/joystickd_kfilter.h
+$(BENCH_VM_PROG): $(BENCH_VM_SRCS) bench/vm/bvm.h tests/vm/lib/vmtest.h bench/stream.h \
+		kfilter/joystickd_kfilter.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) -pthread -static -o $@ $(BENCH_VM_SRCS) -lm
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) -Itests/vm/lib -pthread -static -o $@ $(BENCH_VM_SRCS) -lm
 
 $(BENCH_FLOOR): bench/floor.c
 	@mkdir -p $(@D)

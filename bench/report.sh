@@ -60,6 +60,15 @@ function row(name, unit, j, f, i, target, met,    rf, ri) {
 	printf "\"%s\",%s,%s,%s,%s,%s,%s,\"%s\",\"%s\"\n", name, unit, j, f, i, rf, ri, target, met > csv
 }
 function yn(c) { return c ? "yes" : "NO" }
+# Sorts a[1..n] in place, ascending (insertion sort: n is a few dozen).
+function asort_n(a, n,    i, j, v) {
+	for (i = 2; i <= n; i++) {
+		v = a[i]
+		for (j = i - 1; j >= 1 && a[j] > v; j--)
+			a[j + 1] = a[j]
+		a[j + 1] = v
+	}
+}
 # kmalloc() rounds up to its caches below 8 KiB, to a power-of-two number of pages above.
 function kalloc(n,    s) {
 	if (n <= 8) return 8
@@ -72,7 +81,8 @@ $1 == "X" { fact[$2] = $3; for (k = 4; k <= NF; k++) fact[$2] = fact[$2] " " $k;
 $1 == "CAL" { cal[$2] = $3; cal10[$2] = $4; cal90[$2] = $5; next }
 $1 == "LAT" { n[$2, $3] = $4; p50[$2, $3] = $5; p90[$2, $3] = $6; p99[$2, $3] = $7; mx[$2, $3] = $8; next }
 $1 == "CDF" { q[$4] = 1; c[$2, $3, $4] = $5; next }
-$1 == "CPU" { fr[$2, $3] = $4; cpu[$2, $3] = $5; scr[$2, $3] = $6; scw[$2, $3] = $7; lost[$2, $3] = $8 + $9; next }
+$1 == "CPU" { fr[$2, $3] = $4; cpu[$2, $3] = $5; scr[$2, $3] = $6; scw[$2, $3] = $7; lost[$2, $3] = $8 + $9; usr[$2, $3] = $10; sys[$2, $3] = $11; vcs[$2, $3] = $12; ivcs[$2, $3] = $13; next }
+$1 == "CHUNK" { chunk[$2, $3, $4] = $6 / $5; if ($4 + 1 > nround[$3]) nround[$3] = $4 + 1; next }
 $1 == "TPUT" {
 	ntput++
 	if ($11 == 1 && $4 > best) { best = $4; best_rate = $2; best_gen = ($10 == 0) }
@@ -116,6 +126,27 @@ END {
 		row("CPU per million events, " tag, "ms", pe[J], pe[F], pe[I], "<= floor", yn(pe[J] + 0 <= pe[F] + 0))
 		for (k = 1; k <= 3; k++) { p = (k == 1 ? J : k == 2 ? F : I); sc[p] = sprintf("%.2f", (scr[p, R] + scw[p, R]) / fr[p, R]) }
 		row("read+write syscalls per frame, " tag, "calls", sc[J], sc[F], sc[I], "", "")
+		if (usr[J, R] + sys[J, R] > 0) {
+			for (k = 1; k <= 3; k++) { p = (k == 1 ? J : k == 2 ? F : I); us_[p] = (usr[p, R] + sys[p, R] > 0 ? sprintf("%.1f", 100 * usr[p, R] / (usr[p, R] + sys[p, R])) : "-") }
+			row("user-space share of that CPU, " tag, "%", us_[J], us_[F], us_[I], "", "")
+		}
+		if (vcs[J, R] + ivcs[J, R] > 0) {
+			for (k = 1; k <= 3; k++) { p = (k == 1 ? J : k == 2 ? F : I); cs[p] = sprintf("%.2f", vcs[p, R] / fr[p, R]); ics[p] = sprintf("%.2f", ivcs[p, R] / fr[p, R]) }
+			row("voluntary context switches per frame, " tag, "switches", cs[J], cs[F], cs[I], "", "")
+			row("involuntary context switches per frame, " tag, "switches", ics[J], ics[F], ics[I], "", "")
+		}
+		# The same CPU compared round by round: the two chunks of a round ran
+		# within a second of each other, so a host stall spoils one ratio,
+		# not the median.
+		nr = 0
+		for (k = 0; k < nround[R]; k++)
+			if (((J, R, k) in chunk) && ((F, R, k) in chunk) && chunk[F, R, k] > 0)
+				rr[++nr] = chunk[J, R, k] / chunk[F, R, k]
+		if (nr) {
+			asort_n(rr, nr)
+			med = (nr % 2 ? rr[(nr + 1) / 2] : (rr[nr / 2] + rr[nr / 2 + 1]) / 2)
+			row("CPU per event, joystickd / floor, median of " nr " paired rounds, " tag, "x floor", sprintf("%.2f", med), "-", "-", "", "")
+		}
 	}
 	if ("latency-1000" in batches && "joystickd" SUBSEP 1000 in fr) {
 		b1 = batches["latency-1000"]; b8 = batches["latency-8000"] - b1
@@ -155,7 +186,7 @@ END {
 		got = kalloc(fact["sizeof_jskf_file"]) + kalloc(fact["sizeof_jskf_queue"]) + kalloc(ring)
 		row("kernel memory per capture owner (file + queue + ring)", "bytes", req, "-", "-", "", "")
 		row("... as allocated (kmalloc rounding)", "bytes", got, "-", "-", "", "")
-		row("... plus per pended read (bounce buffer, 1024 records)", "bytes", kalloc(1024 * fact["sizeof_jskf_record"]), "-", "-", "", "")
+		row("... plus the read buffer each file keeps (1024 records)", "bytes", kalloc(1024 * fact["sizeof_jskf_record"]), "-", "-", "", "")
 	}
 	E = "floor-e"
 	if ((E, 1000) in p50) {

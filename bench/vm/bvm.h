@@ -4,14 +4,19 @@
  * (joystickd, the floor, interception-tools, and the floor writing event
  * by event), and what the bench measures of them.  Runs as a test program
  * of the tests/vm harness; every result is one line on stdout (the
- * harness's result channel), parsed on the host by bench/report.sh:
+ * harness's result channel), parsed on the host by bench/report.sh.  It
+ * uses the harness's helpers (tests/vm/lib/vmtest.h) for what the tests do
+ * alike: evdev readers, the module's ioctls, INFO lines, sleeping.
+ *
  *
  *	PASS name / FAIL name: why	sanity checks (paths up, frames measured)
  *	INFO text			progress and context
  *	CAL rate p50 p10 p90 n		write-to-input-stamp offset, ns
  *	LAT path rate n p50 p90 p99 max	added latency, ns
  *	CDF path rate q ns		its distribution, q = 0.000 ... 1.000
- *	CPU path rate frames cpu_ns syscr syscw lost damaged	the path's processes
+ *	CPU path rate frames cpu_ns syscr syscw lost damaged user_ns sys_ns vcsw ivcsw
+ *					the path's processes (vcsw, ivcsw: context switches)
+ *	CHUNK path rate round frames cpu_ns	one latency chunk's share of that
  *	TPUT rate_per_mouse frames achieved_hz delivered coalesced dropped writes
  *	     cpu_ns on_schedule lossless reader_frames reader_drops	eight mice, joystickd
  *	READ reader events wall_ns cpu_ns calls lost	pended read vs evdev read()
@@ -30,6 +35,7 @@
 #include <sys/types.h>
 
 #include "joystickd_kfilter.h"
+#include "vmtest.h"
 
 #define BVM_MICE		8	/* joystickd's mice: "jsd-bench mouse 0..7" */
 #define BVM_MOUSE_NAME		"jsd-bench mouse %u"
@@ -52,13 +58,11 @@
 /* ---- results (main.c) */
 void bvm_pass(const char *name);
 void bvm_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void bvm_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void bvm_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- time (clock.c) */
 uint64_t bvm_now(void);				/* CLOCK_MONOTONIC, ns */
 void bvm_sleep_until(uint64_t t);		/* absolute CLOCK_MONOTONIC, ns */
-void bvm_sleep_ms(unsigned int ms);
 uint64_t bvm_event_ns(const struct input_event *ev);
 uint64_t bvm_thread_cpu(void);			/* this thread's CPU time, ns */
 /* SCHED_FIFO at @prio with 1 ns timer slack; 0: SCHED_OTHER, default slack. */
@@ -83,11 +87,8 @@ int bvm_find_node(const char *name, const char *not, char *node, size_t size, in
 /* An evdev reader: O_NONBLOCK, EVIOCSCLOCKID(CLOCK_MONOTONIC), drained. */
 int bvm_evdev_open(const char *node);
 
-/* The kernel filter's view of the device called @name: id and JSKF_DEVF_*. */
-int bvm_kf_device(int kf, const char *name, uint32_t *ret_id, uint32_t *ret_flags);
 /* Waits until the device called @name has all of @flags. */
 int bvm_kf_wait_flags(int kf, const char *name, uint32_t flags, int timeout_ms);
-int bvm_kf_totals(int kf, struct jskf_stats *ret);
 
 /* ---- output frames: a reader thread collects them (collect.c) */
 struct bvm_frame {
@@ -135,6 +136,14 @@ int bvm_kill(pid_t pid);
 bool bvm_alive(pid_t pid);
 /* CPU time of every thread of the path's processes, ns. */
 uint64_t bvm_path_cpu(const struct bvm_path *p);
+/*
+ * User and kernel CPU time of every thread of the path's processes, ns:
+ * the kernel's utime and stime, which split the exact total (schedstat) by
+ * where the scheduler ticks landed, so only a sum over many ticks is exact.
+ */
+void bvm_path_times(const struct bvm_path *p, uint64_t *ret_user_ns, uint64_t *ret_sys_ns);
+/* Voluntary and involuntary context switches of every thread of the path's processes. */
+void bvm_path_switches(const struct bvm_path *p, uint64_t *ret_vol, uint64_t *ret_invol);
 /* Read and write system calls of the path's processes (/proc/PID/io). */
 void bvm_path_io(const struct bvm_path *p, uint64_t *ret_syscr, uint64_t *ret_syscw);
 /* VmHWM of one process, KiB. */

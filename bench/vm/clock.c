@@ -16,10 +16,7 @@ static uint64_t bvm_ts_ns(const struct timespec *ts)
 
 uint64_t bvm_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return bvm_ts_ns(&ts);
+	return (uint64_t)now_ns();
 }
 
 uint64_t bvm_thread_cpu(void)
@@ -36,11 +33,6 @@ void bvm_sleep_until(uint64_t t)
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
-}
-
-void bvm_sleep_ms(unsigned int ms)
-{
-	bvm_sleep_until(bvm_now() + (uint64_t)ms * 1000000);
 }
 
 uint64_t bvm_event_ns(const struct input_event *ev)

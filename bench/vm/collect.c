@@ -169,7 +169,7 @@ void bvm_collector_settle(struct bvm_collector *c, unsigned int i, uint64_t n)
 	while (last < n && bvm_now() - quiet_since < 300000000) {
 		uint64_t now;
 
-		bvm_sleep_ms(1);
+		sleep_ms(1);
 		now = bvm_collector_count(c, i);
 		if (now != last) {
 			last = now;

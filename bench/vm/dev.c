@@ -65,7 +65,7 @@ int bvm_mouse_new(struct bvm_mouse *m, const char *name, uint16_t product)
 			if (d)
 				closedir(d);
 			if (r < 0)
-				bvm_sleep_ms(10);
+				sleep_ms(10);
 		}
 	}
 	if (r < 0)
@@ -124,7 +124,7 @@ int bvm_find_node(const char *name, const char *not, char *node, size_t size, in
 		}
 		if (d)
 			closedir(d);
-		bvm_sleep_ms(10);
+		sleep_ms(10);
 	} while (bvm_now() < deadline);
 	return -ETIMEDOUT;
 }
@@ -132,39 +132,11 @@ int bvm_find_node(const char *name, const char *not, char *node, size_t size, in
 int bvm_evdev_open(const char *node)
 {
 	struct input_event ev[64];
-	int clk = CLOCK_MONOTONIC;
-	int fd = open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = evdev_open(node);
 
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, EVIOCSCLOCKID, &clk) < 0) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	while (read(fd, ev, sizeof(ev)) > 0)
+	while (fd >= 0 && evdev_read_all(fd, ev, ARRAY_SIZE(ev)) == (int)ARRAY_SIZE(ev))
 		;
 	return fd;
-}
-
-int bvm_kf_device(int kf, const char *name, uint32_t *ret_id, uint32_t *ret_flags)
-{
-	struct jskf_device devs[64];
-	struct jskf_list l = {
-		.devices_ptr = (uintptr_t)devs,
-		.capacity = 64,
-	};
-
-	if (ioctl(kf, JSKF_IOC_LIST_DEVICES, &l) < 0)
-		return -errno;
-	for (uint32_t i = 0; i < l.count; i++)
-		if (!strcmp(devs[i].name, name)) {
-			*ret_id = devs[i].id;
-			*ret_flags = devs[i].flags;
-			return 0;
-		}
-	return -ENOENT;
 }
 
 int bvm_kf_wait_flags(int kf, const char *name, uint32_t flags, int timeout_ms)
@@ -172,17 +144,11 @@ int bvm_kf_wait_flags(int kf, const char *name, uint32_t flags, int timeout_ms)
 	uint64_t deadline = bvm_now() + (uint64_t)timeout_ms * 1000000;
 
 	do {
-		uint32_t id, got;
+		struct jskf_device dev;
 
-		if (bvm_kf_device(kf, name, &id, &got) == 0 && (got & flags) == flags)
+		if (kf_find(kf, name, &dev) == 0 && (dev.flags & flags) == flags)
 			return 0;
-		bvm_sleep_ms(20);
+		sleep_ms(20);
 	} while (bvm_now() < deadline);
 	return -ETIMEDOUT;
-}
-
-int bvm_kf_totals(int kf, struct jskf_stats *ret)
-{
-	memset(ret, 0, sizeof(*ret));
-	return ioctl(kf, JSKF_IOC_STATS, ret) < 0 ? -errno : 0;
 }

@@ -116,7 +116,7 @@ int bvm_calibrate(struct bvm_bench *b)
 		b->cal_offset[ri] = bvm_quantile(off, m, 0.5);
 		bvm_line("CAL %u %lld %lld %lld %zu", bvm_rates[ri], (long long)b->cal_offset[ri],
 			 (long long)bvm_quantile(off, m, 0.1), (long long)bvm_quantile(off, m, 0.9), m);
-		bvm_info("calibration %u Hz: write to input stamp %lld ns (p10 %lld, p90 %lld) over %zu frames, generator late p99 %llu ns",
+		vmt_info("calibration %u Hz: write to input stamp %lld ns (p10 %lld, p90 %lld) over %zu frames, generator late p99 %llu ns",
 			 bvm_rates[ri], (long long)b->cal_offset[ri], (long long)bvm_quantile(off, m, 0.1),
 			 (long long)bvm_quantile(off, m, 0.9), m, (unsigned long long)late99);
 	}
@@ -147,6 +147,8 @@ struct bvm_acc {
 	int64_t *lat;		/* LAT_FRAMES samples */
 	size_t n;
 	uint64_t frames, cpu, syscr, syscw;
+	uint64_t user, sys;	/* cpu split by the scheduler's ticks, ns */
+	uint64_t vcsw, ivcsw;	/* voluntary and involuntary context switches */
 	uint64_t lost;		/* input frames with no output frame of their own */
 	uint64_t bad;		/* output frames that match no input frame (damaged) */
 	uint64_t late99;	/* the generator's worst p99 lateness in a chunk, ns */
@@ -158,11 +160,12 @@ struct bvm_acc {
  * frames skipped over were lost or merged into a later one.
  */
 static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int path,
-		     unsigned int ri, struct bvm_acc *acc, uint64_t *tw)
+		     unsigned int ri, unsigned int round, struct bvm_acc *acc, uint64_t *tw)
 {
 	const struct bvm_path *p = &b->paths[path];
 	struct bvm_mouse *mouse = p->mouse;
-	uint64_t k0 = mouse->k, cpu0, r0, w0, r1, w1, late99, got;
+	uint64_t k0 = mouse->k, cpu0, cpu, r0, w0, r1, w1, u0, s0, u1, s1, late99, got;
+	uint64_t v0, i0, v1, i1;
 	const struct bvm_frame *f = bvm_collector_frames(c, path);
 	size_t next = 0;
 	int r;
@@ -170,13 +173,24 @@ static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int 
 	bvm_collector_reset(c, path);
 	cpu0 = bvm_path_cpu(p);
 	bvm_path_io(p, &r0, &w0);
+	bvm_path_times(p, &u0, &s0);
+	bvm_path_switches(p, &v0, &i0);
 	r = bvm_generate(&mouse, 1, LAT_CHUNK, bvm_rates[ri], tw, &late99);
 	if (r == 0)
 		bvm_collector_settle(c, path, LAT_CHUNK);
-	acc->cpu += bvm_path_cpu(p) - cpu0;
+	cpu = bvm_path_cpu(p) - cpu0;
 	bvm_path_io(p, &r1, &w1);
+	bvm_path_times(p, &u1, &s1);
+	bvm_path_switches(p, &v1, &i1);
+	bvm_line("CHUNK %s %u %u %u %llu", p->name, bvm_rates[ri], round, LAT_CHUNK,
+		 (unsigned long long)cpu);
+	acc->cpu += cpu;
 	acc->syscr += r1 - r0;
 	acc->syscw += w1 - w0;
+	acc->user += u1 - u0;
+	acc->sys += s1 - s0;
+	acc->vcsw += v1 - v0;
+	acc->ivcsw += i1 - i0;
 	acc->frames += LAT_CHUNK;
 	if (r < 0) {
 		bvm_fail("latency", "%s at %u Hz: writing the mouse: %s", p->name,
@@ -193,7 +207,7 @@ static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int 
 		if (i == LAT_CHUNK || i == next + BENCH_WINDOW) {
 			/* e.g. a frame cut by an evdev overflow (SYN_DROPPED) */
 			if (!acc->bad++)
-				bvm_info("%s at %u Hz: output frame (%d, %d) after input frame %llu matches none",
+				vmt_info("%s at %u Hz: output frame (%d, %d) after input frame %llu matches none",
 					 p->name, bvm_rates[ri], f[o].x, f[o].y,
 					 (unsigned long long)(k0 + next));
 			continue;
@@ -220,10 +234,12 @@ static void bvm_report(const struct bvm_path *p, unsigned int rate, struct bvm_a
 	for (unsigned int q = 0; q <= 1000; q++)
 		bvm_line("CDF %s %u %.3f %lld", p->name, rate, q / 1000.0,
 			 (long long)bvm_quantile(acc->lat, acc->n, q / 1000.0));
-	bvm_line("CPU %s %u %llu %llu %llu %llu %llu %llu", p->name, rate,
+	bvm_line("CPU %s %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", p->name, rate,
 		 (unsigned long long)acc->frames, (unsigned long long)acc->cpu,
 		 (unsigned long long)acc->syscr, (unsigned long long)acc->syscw,
-		 (unsigned long long)acc->lost, (unsigned long long)acc->bad);
+		 (unsigned long long)acc->lost, (unsigned long long)acc->bad,
+		 (unsigned long long)acc->user, (unsigned long long)acc->sys,
+		 (unsigned long long)acc->vcsw, (unsigned long long)acc->ivcsw);
 }
 
 int bvm_latency(struct bvm_bench *b)
@@ -255,7 +271,7 @@ int bvm_latency(struct bvm_bench *b)
 			memset(&acc[i], 0, sizeof(acc[i]));
 			acc[i].lat = lat;
 		}
-		bvm_info("latency at %u Hz: %u frames per path in %u rounds",
+		vmt_info("latency at %u Hz: %u frames per path in %u rounds",
 			 bvm_rates[ri], LAT_FRAMES, LAT_ROUNDS);
 		/* Extra rounds (all paths alike) make up for frames a path lost. */
 		for (unsigned int round = 0; r == 0 && round < LAT_ROUNDS + LAT_EXTRA &&
@@ -264,7 +280,7 @@ int bvm_latency(struct bvm_bench *b)
 			for (unsigned int j = 0; r == 0 && j < BVM_PATHS; j++) {
 				unsigned int path = (round + j) % BVM_PATHS;
 
-				r = bvm_chunk(b, c, path, ri, &acc[path], tw);
+				r = bvm_chunk(b, c, path, ri, round, &acc[path], tw);
 				short_of_frames |= acc[path].n < LAT_FRAMES;
 			}
 		}
@@ -278,10 +294,10 @@ int bvm_latency(struct bvm_bench *b)
 			else
 				bvm_pass(name);
 			if (acc[i].late99 > 1000000)
-				bvm_info("%s at %u Hz: the generator ran up to %.1f ms late at p99 of a chunk (host load)",
+				vmt_info("%s at %u Hz: the generator ran up to %.1f ms late at p99 of a chunk (host load)",
 					 b->paths[i].name, bvm_rates[ri], acc[i].late99 / 1e6);
 			if (acc[i].lost || acc[i].bad)
-				bvm_info("%s at %u Hz: %llu of %llu input frames lost or merged, %llu output frames damaged",
+				vmt_info("%s at %u Hz: %llu of %llu input frames lost or merged, %llu output frames damaged",
 					 b->paths[i].name, bvm_rates[ri], (unsigned long long)acc[i].lost,
 					 (unsigned long long)acc[i].frames, (unsigned long long)acc[i].bad);
 			bvm_report(&b->paths[i], bvm_rates[ri], &acc[i]);

@@ -46,17 +46,6 @@ void bvm_fail(const char *name, const char *fmt, ...)
 	bvm_failed = 1;
 }
 
-void bvm_info(const char *fmt, ...)
-{
-	char text[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	bvm_line("INFO %s", text);
-}
-
 static int bvm_make_mice(struct bvm_bench *b)
 {
 	char name[64];
@@ -73,7 +62,7 @@ static int bvm_make_mice(struct bvm_bench *b)
 	if (r == 0)
 		r = bvm_mouse_new(&b->floor_e_mouse, BVM_FLOOR_E_MOUSE, 0xb0f2);
 	/* Let the module attach and the nodes settle before anything reads them. */
-	bvm_sleep_ms(200);
+	sleep_ms(200);
 	return r;
 }
 
@@ -89,7 +78,7 @@ static void bvm_memory(struct bvm_bench *b, unsigned int path)
 	if (path == BVM_JSD) {
 		struct jskf_stats st;
 
-		if (bvm_kf_totals(b->kf, &st) == 0) {
+		if (kf_stats(b->kf, 0, &st) == 0) {
 			bvm_line("MEM ring_size %u", st.ring_size);
 			bvm_line("MEM ring_high_water %u", st.ring_high_water);
 			bvm_line("MEM record_size %zu", sizeof(struct jskf_record));
@@ -104,7 +93,7 @@ int main(void)
 	int r;
 
 	uname(&u);
-	bvm_info("bench guest: %s, %ld CPUs", u.release, sysconf(_SC_NPROCESSORS_ONLN));
+	vmt_info("bench guest: %s, %ld CPUs", u.release, sysconf(_SC_NPROCESSORS_ONLN));
 	b.kf = open(JSKF_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (b.kf < 0) {
 		bvm_fail("setup", "%s: %s", JSKF_DEVICE_PATH, strerror(errno));

@@ -118,7 +118,7 @@ int bvm_start_paths(struct bvm_bench *b)
 			bvm_fail("start-paths", "%s did not come up: %s", p->name, strerror(-r));
 			return r;
 		}
-		bvm_info("%s is up: output %s", p->name, p->out_node);
+		vmt_info("%s is up: output %s", p->name, p->out_node);
 	}
 	bvm_pass("start-paths");
 	return 0;
@@ -139,7 +139,7 @@ void bvm_daemon_status(const char *tag)
 	char out[4096], *line, *save = NULL;
 
 	if (bvm_run(argv, out, sizeof(out)) != 0) {
-		bvm_info("%s: joystickctl status failed", tag);
+		vmt_info("%s: joystickctl status failed", tag);
 		return;
 	}
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))

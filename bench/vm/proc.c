@@ -41,7 +41,7 @@ int bvm_kill(pid_t pid)
 	for (int i = 0; i < 200; i++) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return status;
-		bvm_sleep_ms(10);
+		sleep_ms(10);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -53,42 +53,99 @@ bool bvm_alive(pid_t pid)
 	return pid > 0 && waitpid(pid, NULL, WNOHANG) == 0;
 }
 
-static uint64_t bvm_pid_cpu(pid_t pid)
+/*
+ * Opens file @name of every thread of the path's processes
+ * (/proc/PID/task/TID/@name) and hands it to @fn.
+ */
+static void bvm_each_thread(const struct bvm_path *p, const char *name,
+			    void (*fn)(FILE *f, uint64_t *sums), uint64_t *sums)
 {
-	char dir[64];
-	uint64_t sum = 0;
-	struct dirent *de;
-	DIR *d;
+	for (unsigned int i = 0; i < p->n_pids; i++) {
+		char dir[64];
+		struct dirent *de;
+		DIR *d;
 
-	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		char path[128];
-		unsigned long long ns;
-		FILE *f;
+		snprintf(dir, sizeof(dir), "/proc/%d/task", (int)p->pids[i]);
+		d = opendir(dir);
+		while (d && (de = readdir(d))) {
+			char path[128];
+			FILE *f;
 
-		if (de->d_name[0] == '.')
-			continue;
-		/* schedstat: time on the CPU (ns), time waiting, timeslices. */
-		snprintf(path, sizeof(path), "%s/%.32s/schedstat", dir, de->d_name);
-		f = fopen(path, "re");
-		if (f && fscanf(f, "%llu", &ns) == 1)
-			sum += ns;
-		if (f)
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%.32s/%s", dir, de->d_name, name);
+			f = fopen(path, "re");
+			if (!f)
+				continue;
+			fn(f, sums);
 			fclose(f);
+		}
+		if (d)
+			closedir(d);
 	}
-	if (d)
-		closedir(d);
-	return sum;
+}
+
+/* schedstat: time on the CPU (ns), time waiting, timeslices. */
+static void bvm_add_schedstat(FILE *f, uint64_t *sums)
+{
+	unsigned long long ns;
+
+	if (fscanf(f, "%llu", &ns) == 1)
+		sums[0] += ns;
 }
 
 uint64_t bvm_path_cpu(const struct bvm_path *p)
 {
 	uint64_t sum = 0;
 
-	for (unsigned int i = 0; i < p->n_pids; i++)
-		sum += bvm_pid_cpu(p->pids[i]);
+	bvm_each_thread(p, "schedstat", bvm_add_schedstat, &sum);
 	return sum;
+}
+
+/* stat: after "pid (comm)", state and ten more fields, then utime and stime (ticks). */
+static void bvm_add_stat_times(FILE *f, uint64_t *sums)
+{
+	char line[512], *end;
+	unsigned long long ut, st;
+
+	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) &&
+	    sscanf(end + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &ut, &st) == 2) {
+		sums[0] += ut;
+		sums[1] += st;
+	}
+}
+
+void bvm_path_times(const struct bvm_path *p, uint64_t *ret_user_ns, uint64_t *ret_sys_ns)
+{
+	uint64_t ns_per_tick = 1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK);
+	uint64_t ticks[2] = { 0, 0 };
+
+	bvm_each_thread(p, "stat", bvm_add_stat_times, ticks);
+	*ret_user_ns = ticks[0] * ns_per_tick;
+	*ret_sys_ns = ticks[1] * ns_per_tick;
+}
+
+static void bvm_add_switches(FILE *f, uint64_t *sums)
+{
+	char line[128];
+	unsigned long long v;
+
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "voluntary_ctxt_switches: %llu", &v) == 1)
+			sums[0] += v;
+		else if (sscanf(line, "nonvoluntary_ctxt_switches: %llu", &v) == 1)
+			sums[1] += v;
+	}
+}
+
+void bvm_path_switches(const struct bvm_path *p, uint64_t *ret_vol, uint64_t *ret_invol)
+{
+	uint64_t n[2] = { 0, 0 };
+
+	bvm_each_thread(p, "status", bvm_add_switches, n);
+	*ret_vol = n[0];
+	*ret_invol = n[1];
 }
 
 void bvm_path_io(const struct bvm_path *p, uint64_t *ret_syscr, uint64_t *ret_syscw)

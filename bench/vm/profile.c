@@ -65,7 +65,7 @@ pid_t bvm_perf_start(const char *tag)
 		return -1;
 	bvm_perf_paths(tag, data, sizeof(data), log, sizeof(log));
 	pid = bvm_spawn(record, -1, -1, log);
-	bvm_sleep_ms(1500);	/* perf is up and sampling */
+	sleep_ms(1500);	/* perf is up and sampling */
 	return pid;
 }
 
@@ -89,7 +89,7 @@ void bvm_perf_finish(pid_t pid, const char *tag, char *const labels[], char *con
 		r = bvm_perf_report(labels[i], "self", data, self);
 	}
 	if (r < 0) {
-		bvm_info("profile %s: perf report failed", tag);
+		vmt_info("profile %s: perf report failed", tag);
 		bvm_dump_file(log);
 	}
 }
@@ -101,7 +101,7 @@ void bvm_profile(struct bvm_bench *b)
 	static char *const comms[] = { "joystickd", "jsd-floor" };
 
 	if (access(BVM_PERF, X_OK) < 0) {
-		bvm_info("profile: no %s in the image, skipped", BVM_PERF);
+		vmt_info("profile: no %s in the image, skipped", BVM_PERF);
 		return;
 	}
 	for (unsigned int p = 0; p < 2; p++) {
@@ -114,7 +114,7 @@ void bvm_profile(struct bvm_bench *b)
 			bvm_sleep_until(t0 + i * PROF_RATE_NS);
 			bvm_mouse_frame(mouse);
 		}
-		bvm_sleep_ms(200);
+		sleep_ms(200);
 		bvm_perf_finish(pid, label, &label, &comms[p], 1);
 	}
 }

@@ -100,28 +100,24 @@ static void *evdev_main(void *userdata)
 
 static int readers_capture(struct bvm_bench *b, int kf)
 {
-	uint32_t ids[BVM_MICE], flags;
-	struct jskf_capture cap = {
-		.ids_ptr = (uintptr_t)ids,
-		.n_ids = BVM_MICE,
-		.flags = JSKF_CAPTURE_ACTIVE,
-		.swallow = 0,
-	};
+	uint32_t ids[BVM_MICE];
 
 	for (unsigned int i = 0; i < BVM_MICE; i++) {
-		int r = bvm_kf_device(b->kf, b->mice[i].name, &ids[i], &flags);
+		struct jskf_device dev;
+		int r = kf_find(b->kf, b->mice[i].name, &dev);
 
 		if (r < 0)
 			return r;
+		ids[i] = dev.id;
 	}
-	return ioctl(kf, JSKF_IOC_CAPTURE, &cap) < 0 ? -errno : 0;
+	return kf_capture(kf, ids, BVM_MICE, JSKF_CAPTURE_ACTIVE, 0, 0, 0);
 }
 
 /*
  * The fixed cost of one read, without the data: non-blocking reads of an
- * empty queue, timed on this thread's CPU clock.  JSKF_IOC_READ allocates
- * and frees its bounce buffer (capacity records) even then, so capacity
- * 1024 against 64 isolates that allocation; evdev's read() has none.
+ * empty queue, timed on this thread's CPU clock.  JSKF_IOC_READ uses the
+ * bounce buffer its file keeps whatever the capacity, so capacity 1024
+ * against 64 should cost the same.
  */
 #define EMPTY_CALLS	20000
 
@@ -162,7 +158,7 @@ static void readers_report(const struct reader *rd, uint64_t wall, uint64_t expe
 	bvm_line("READ %s %llu %llu %llu %llu %llu", rd->name, (unsigned long long)rd->events,
 		 (unsigned long long)wall, (unsigned long long)rd->cpu,
 		 (unsigned long long)rd->calls, (unsigned long long)rd->lost);
-	bvm_info("%s read: %llu of %llu events (%.0f/s), lost %llu, %llu calls, %.0f ns CPU per event",
+	vmt_info("%s read: %llu of %llu events (%.0f/s), lost %llu, %llu calls, %.0f ns CPU per event",
 		 rd->name, (unsigned long long)rd->events, (unsigned long long)expected,
 		 rd->events * 1e9 / wall, (unsigned long long)rd->lost,
 		 (unsigned long long)rd->calls, rd->events ? (double)rd->cpu / rd->events : 0.0);
@@ -211,7 +207,7 @@ static int readers_pass(struct bvm_bench *b, bool profile)
 		for (unsigned int m = 0; m < BVM_MICE && r == 0; m++, frames++)
 			r = bvm_mouse_frame(&b->mice[m]);
 	wall = bvm_now() - t0;
-	bvm_sleep_ms(300);
+	sleep_ms(300);
 
 	atomic_store(&pended.stop, true);
 	atomic_store(&evdev.stop, true);
@@ -221,14 +217,14 @@ static int readers_pass(struct bvm_bench *b, bool profile)
 	/* A cancel wakes only the reads pended at that moment: repeat it. */
 	while (pthread_tryjoin_np(pended.thread, NULL) == EBUSY) {
 		ioctl(pended.kf, JSKF_IOC_CANCEL);
-		bvm_sleep_ms(5);
+		sleep_ms(5);
 	}
 
 	if (profile) {
 		bvm_perf_finish(perf, "readers", labels, comms, 2);
 		goto out;
 	}
-	bvm_info("readers: %llu frames from %u mice in %.2f s (%.0f events/s written)",
+	vmt_info("readers: %llu frames from %u mice in %.2f s (%.0f events/s written)",
 		 (unsigned long long)frames, BVM_MICE, wall / 1e9, frames * 3 * 1e9 / wall);
 	readers_report(&pended, wall, frames * 3);
 	readers_report(&evdev, wall, frames * 3);

@@ -89,7 +89,7 @@ static int tput_step(struct bvm_bench *b, struct bvm_collector *c, int fd, struc
 	int r;
 
 	bvm_collector_reset(c, 0);
-	r = bvm_kf_totals(b->kf, &before);
+	r = kf_stats(b->kf, 0, &before);
 	cpu0 = bvm_path_cpu(jsd);
 	bvm_path_io(jsd, &r0, &w0);
 	if (r == 0)
@@ -97,13 +97,13 @@ static int tput_step(struct bvm_bench *b, struct bvm_collector *c, int fd, struc
 	/* Drained: nothing new on the stick for 200 ms. */
 	while (r == 0 && bvm_collector_count(c, 0) != last) {
 		last = bvm_collector_count(c, 0);
-		bvm_sleep_ms(200);
+		sleep_ms(200);
 	}
 	s->cpu = bvm_path_cpu(jsd) - cpu0;
 	bvm_path_io(jsd, &r1, &w1);
 	s->writes = w1 - w0;
 	if (r == 0)
-		r = bvm_kf_totals(b->kf, &after);
+		r = kf_stats(b->kf, 0, &after);
 	if (r < 0)
 		return r;
 	s->wrong_axes = tput_check_axes(b, fd);
@@ -145,7 +145,7 @@ int bvm_throughput(struct bvm_bench *b)
 			 (unsigned long long)s.coalesced, (unsigned long long)s.dropped,
 			 (unsigned long long)s.writes, (unsigned long long)s.cpu, kept, lossless,
 			 (unsigned long long)s.seen, (unsigned long long)s.observer_drops);
-		bvm_info("throughput %u Hz x %u mice: %.0f frames/s written (%s); module delivered %llu of %llu records, coalesced %llu, dropped %llu; joystickd %llu writes, %u axes wrong, %.3f CPU s; bench reader %llu frames, %llu SYN_DROPPED",
+		vmt_info("throughput %u Hz x %u mice: %.0f frames/s written (%s); module delivered %llu of %llu records, coalesced %llu, dropped %llu; joystickd %llu writes, %u axes wrong, %.3f CPU s; bench reader %llu frames, %llu SYN_DROPPED",
 			 s.rate, BVM_MICE, achieved, kept ? "on schedule" : "generator behind",
 			 (unsigned long long)s.delivered, (unsigned long long)(3 * s.frames),
 			 (unsigned long long)s.coalesced, (unsigned long long)s.dropped,
@@ -165,7 +165,7 @@ int bvm_throughput(struct bvm_bench *b)
 		bvm_fail("throughput", "%s", strerror(-r));
 		return r;
 	}
-	bvm_info("throughput: %.0f frames/s (%u mice) carried with zero loss%s", best, BVM_MICE,
+	vmt_info("throughput: %.0f frames/s (%u mice) carried with zero loss%s", best, BVM_MICE,
 		 generator_bound ? ", as fast as the generator could write" : "");
 	bvm_pass("throughput");
 	return 0;

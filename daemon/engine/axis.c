@@ -19,19 +19,28 @@ static int32_t value_of(const struct jsd_axis_cfg *a, double y)
 	return jsd_scale(y, a->min, a->max);
 }
 
+bool axis_timed(const struct jsd_axis_cfg *a)
+{
+	return a->model != JSD_MODEL_HOLD || a->smoothing != 0.0 ||
+	       a->key_increase || a->key_decrease;
+}
+
 void axis_init(const struct jsd_axis_cfg *a, struct axis_state *st)
 {
 	st->initialized = true;
 	st->pos = a->trim;
 	st->trim = a->trim;
 	st->out = response(a, st->pos);
+	st->stale = true;
 }
 
 /* Without smoothing the output follows the position at once. */
 static void follow(const struct jsd_axis_cfg *a, struct axis_state *st)
 {
-	if (a->smoothing == 0.0)
+	if (a->smoothing == 0.0) {
 		st->out = response(a, st->pos);
+		st->stale = true;
+	}
 }
 
 void axis_add(const struct jsd_axis_cfg *a, struct axis_state *st, double counts)
@@ -81,6 +90,7 @@ void axis_advance(const struct jsd_axis_cfg *a, struct axis_state *st, double dt
 		axis_return(a, st, dt);
 
 	r = response(a, st->pos);
+	st->stale = true;
 	if (a->smoothing == 0.0) {
 		st->out = r;
 		return;
@@ -93,7 +103,8 @@ void axis_advance(const struct jsd_axis_cfg *a, struct axis_state *st, double dt
 bool axis_moving(const struct jsd_axis_cfg *a, const struct axis_state *st,
 		 struct axis_keys keys)
 {
-	if (st->out != response(a, st->pos))
+	/* Without smoothing out is response(pos) (axis_init(), follow()). */
+	if (a->smoothing != 0.0 && st->out != response(a, st->pos))
 		return true;
 	if (keys.held)
 		return (keys.dir > 0 && st->pos < 1.0) || (keys.dir < 0 && st->pos > -1.0);

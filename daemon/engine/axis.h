@@ -18,6 +18,7 @@ struct axis_state {
 	double out;		/* normalised output y (smoothed response), [-1, 1] */
 	bool sent;		/* value holds what the stick shows */
 	int32_t value;
+	bool stale;		/* out or its axis changed since value was computed */
 };
 
 /* How the increase/decrease keys of an axis are held right now. */
@@ -25,6 +26,14 @@ struct axis_keys {
 	bool held;		/* either key is held: the model's return pauses */
 	int dir;		/* +1 increase, -1 decrease, 0 both or none */
 };
+
+/*
+ * Whether time changes the axis at all: a model that moves by itself,
+ * keys that move it, or smoothing.  Otherwise its output is always the
+ * response of its position, and axis_advance() and axis_moving() have
+ * nothing to do.
+ */
+bool axis_timed(const struct jsd_axis_cfg *a);
 
 /* Puts the axis at its configured trim, settled (first use of the code). */
 void axis_init(const struct jsd_axis_cfg *a, struct axis_state *st);

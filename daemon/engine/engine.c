@@ -41,6 +41,10 @@ struct engine {
 	const struct jsd_axis_cfg *driver[ABS_CNT];
 	struct axis_state axes[ABS_CNT];
 
+	/* The current profile's axes that time changes (axis_timed()). */
+	const struct jsd_axis_cfg *timed[ABS_CNT];
+	unsigned int n_timed;
+
 	struct held held[ENGINE_MAX_HELD];
 	unsigned int n_held;
 
@@ -83,15 +87,19 @@ static void use_profile(struct engine *e, unsigned int index)
 
 	e->profile = index;
 	memset(e->driver, 0, sizeof(e->driver));
+	e->n_timed = 0;
 	for (unsigned int i = 0; i < profile->n_axes; i++) {
 		const struct jsd_axis_cfg *a = &profile->axes[i];
 		struct axis_state *st = &e->axes[a->target];
 
 		e->driver[a->target] = a;
+		if (axis_timed(a))
+			e->timed[e->n_timed++] = a;
 		if (!st->initialized)
 			axis_init(a, st);
 		else
 			axis_set_pos(a, st, st->pos);	/* output follows the new response */
+		st->stale = true;	/* a new axis: its range may differ */
 	}
 }
 
@@ -106,13 +114,12 @@ static void advance(struct engine *e, uint64_t now)
 	}
 	if (now <= e->time)
 		return;		/* never backwards: a record older than a tick */
-	dt = (double)(now - e->time) / NS_PER_SEC;
+	dt = e->n_timed ? (double)(now - e->time) / NS_PER_SEC : 0.0;
 	e->time = now;
-	for (unsigned int code = 0; code < ABS_CNT; code++) {
-		const struct jsd_axis_cfg *a = e->driver[code];
+	for (unsigned int i = 0; i < e->n_timed; i++) {
+		const struct jsd_axis_cfg *a = e->timed[i];
 
-		if (a)
-			axis_advance(a, &e->axes[code], dt, keys_of(e, a));
+		axis_advance(a, &e->axes[a->target], dt, keys_of(e, a));
 	}
 }
 
@@ -141,6 +148,8 @@ static void emit(struct engine *e, bool all)
 		struct axis_state *st = &e->axes[sa->code];
 		int32_t value;
 
+		if (!all && st->sent && !st->stale)
+			continue;	/* value is what the axis gives: sent already */
 		if (e->driver[sa->code])
 			value = axis_value(e->driver[sa->code], st);
 		else if (st->sent)
@@ -155,6 +164,7 @@ static void emit(struct engine *e, bool all)
 			e->out.axis(e->ctx, sa->code, value);
 			changed = true;
 		}
+		st->stale = false;
 	}
 	for (unsigned int i = 0; i < stick->n_buttons; i++) {
 		uint16_t code = stick->buttons[i];
@@ -232,20 +242,22 @@ static void feed_rel(struct engine *e, int mouse, uint16_t code, int32_t value)
 	const struct jsd_profile *profile = current(e);
 	bool hi_res = code == REL_WHEEL_HI_RES || code == REL_HWHEEL_HI_RES;
 	double counts = hi_res ? value / 120.0 : value;
+	const struct jsd_axis_cfg *fed[ABS_CNT];	/* one axis per target */
+	unsigned int n_fed = 0;
 	bool modified = false;
 
 	for (unsigned int i = 0; i < profile->n_axes; i++) {
 		const struct jsd_axis_cfg *a = &profile->axes[i];
 
-		if (a->has_source && a->source == code && mouse_matches(a->mouse, mouse) &&
-		    is_held(e, a->modifier, a->mouse))
-			modified = true;
-	}
-	for (unsigned int i = 0; i < profile->n_axes; i++) {
-		const struct jsd_axis_cfg *a = &profile->axes[i];
-
 		if (!a->has_source || a->source != code || !mouse_matches(a->mouse, mouse))
 			continue;
+		fed[n_fed++] = a;
+		if (is_held(e, a->modifier, a->mouse))
+			modified = true;
+	}
+	for (unsigned int i = 0; i < n_fed; i++) {
+		const struct jsd_axis_cfg *a = fed[i];
+
 		if (modified ? is_held(e, a->modifier, a->mouse) : !a->modifier)
 			axis_add(a, &e->axes[a->target], counts);
 	}
@@ -341,10 +353,10 @@ uint64_t engine_next_tick(const struct engine *e)
 {
 	uint64_t period = NS_PER_SEC / e->cfg->stick.update_rate;
 
-	for (unsigned int code = 0; code < ABS_CNT; code++) {
-		const struct jsd_axis_cfg *a = e->driver[code];
+	for (unsigned int i = 0; i < e->n_timed; i++) {
+		const struct jsd_axis_cfg *a = e->timed[i];
 
-		if (a && axis_moving(a, &e->axes[code], keys_of(e, a)))
+		if (axis_moving(a, &e->axes[a->target], keys_of(e, a)))
 			return e->time + period;
 	}
 	return ENGINE_IDLE;
