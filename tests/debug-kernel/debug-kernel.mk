@@ -6,9 +6,13 @@
 
 DEBUGK_OUT	:= $(BUILD)/debug-kernel
 DEBUGK_KO	:= $(DEBUGK_OUT)/module/joystickd_kfilter.ko
-# The bad-input test at the scale of the hardening issue.
+# The bad-input test and the overflow soak at the scale of the hardening
+# issue.
 DEBUGK_IOCTL_CALLS ?= 1000000
 DEBUGK_RELOADS	?= 200
+DEBUGK_SOAK_SECONDS ?= 30
+DEBUGK_ENV	:= VMTEST_IOCTL_CALLS=$(DEBUGK_IOCTL_CALLS) VMTEST_RELOADS=$(DEBUGK_RELOADS) \
+		   VMTEST_SOAK_SECONDS=$(DEBUGK_SOAK_SECONDS)
 
 .PHONY: check-debug-kernel
 check-debug-kernel:
@@ -22,4 +26,4 @@ check-debug-kernel:
 	$(MAKE) --no-print-directory vm-run VM_OUT=$(DEBUGK_OUT) \
 		VM_IMAGE=$$dir/bzImage VM_KDIR=$$dir/linux-source-6.1 VM_KMOD_DIR= \
 		VM_KMODS= VM_KO=$(DEBUGK_KO) VM_TESTS="$(VM_TESTS) kmemleak" \
-		VM_ENV="VMTEST_IOCTL_CALLS=$(DEBUGK_IOCTL_CALLS) VMTEST_RELOADS=$(DEBUGK_RELOADS)"
+		VM_ENV="$(DEBUGK_ENV)"

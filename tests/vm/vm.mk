@@ -26,7 +26,7 @@ VM_KMOD_DIR	?= $(VM_CACHE)/$(VM_KVER)
 VM_IMAGE	?= $(VM_KMOD_DIR)/vmlinuz
 
 # The kfilter suite, in run order (badinput reloads the module: last).
-VM_TESTS	?= abi read swallow concurrency overflow hotplug badinput
+VM_TESTS	?= abi read swallow concurrency overflow soak hotplug badinput
 VM_CASES	?=
 # NAME=VALUE pairs for the test programs (e.g. VMTEST_IOCTL_CALLS=1000000).
 VM_ENV		?=
@@ -51,12 +51,15 @@ $(VM_OUT)/bin/%: $(VM_DIR)/kfilter/%.c $(VM_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(VM_CFLAGS) -o $@ $< $(VM_DIR)/lib/vmtest.c
 
-# The ABI test runs its own 32-bit build to compare layouts and results.
-$(VM_OUT)/bin/abi32: $(VM_DIR)/kfilter/abi.c $(VM_LIB)
+# 32-bit builds, run by their 64-bit twins: the ABI test compares layouts
+# and results, the bad-input test makes part of its calls through compat.
+VM_BINS32	:= $(VM_OUT)/bin/abi32 $(VM_OUT)/bin/badinput32
+
+$(VM_OUT)/bin/%32: $(VM_DIR)/kfilter/%.c $(VM_LIB)
 	@mkdir -p $(@D)
 	$(CC) -m32 $(VM_CFLAGS) -o $@ $< $(VM_DIR)/lib/vmtest.c
 
-vm-programs: $(VM_BINS) $(VM_OUT)/bin/abi32
+vm-programs: $(VM_BINS) $(VM_BINS32)
 
 vm-run: vm-programs
 ifeq ($(VM_KO),kfilter/joystickd_kfilter.ko)
@@ -69,7 +72,7 @@ endif
 	@$(VM_DIR)/vmrun.sh -d $(VM_RUN_DIR) -K $(VM_IMAGE) -A "$(VM_APPEND)" -m $(VM_MEM) -- \
 		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KVER)) \
 		$(addprefix -m ,$(VM_KMODS)) -M $(VM_KO) \
-		$(addprefix -t $(VM_OUT)/bin/,$(VM_TESTS)) -b $(VM_OUT)/bin/abi32 \
+		$(addprefix -t $(VM_OUT)/bin/,$(VM_TESTS)) $(addprefix -b ,$(VM_BINS32)) \
 		-e VMTEST_KFILTER_KO=$(VM_GUEST_KO) -e "VMTEST_CASES=$(VM_CASES)" \
 		$(addprefix -e ,$(VM_ENV))
 

@@ -3,8 +3,15 @@
  * Test 9: bad input.  Every documented error of every command, 200,000
  * random ioctl calls from several threads ($VMTEST_IOCTL_CALLS),
  * open/close/read/cancel races, and finally 50 unload/load cycles of the
- * module ($VMTEST_RELOADS).  A kernel oops or
- * warning shows up in the kernel log, which the host checks.
+ * module ($VMTEST_RELOADS), first with no file open, then with owners
+ * coming and going.  A kernel oops or warning shows up in the kernel log,
+ * which the host checks.
+ *
+ * The same source built with -m32 is badinput32 (in /usr/bin of the
+ * guest): a 32-bit caller, through compat_ioctl.  badinput runs its error
+ * cases (compat32-errors), and a quarter of the random calls come from it,
+ * at the same time as the 64-bit ones (ioctl-fuzz); the expected answers
+ * are the same.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,14 +21,29 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vmtest.h"
 
 #define MS 1000000LL
-#define KERNEL_ADDR ((void *)0xffff888000000000UL)
 
-static char why[512];
+/* badinput is a 64-bit caller, badinput32 a 32-bit one. */
+#define CALLER64 (UINTPTR_MAX > 0xffffffffu)
+
+#if CALLER64
+#define KERNEL_ADDR ((void *)0xffff888000000000UL)
+#define SUFFIX ""
+/* A __u64 user pointer with one bit set above TASK_SIZE_MAX (47 ... 63). */
+#define HIGH_BIT(r) (1ULL << (47 + (r) % 17))
+#else
+/* The top page: above a 32-bit process's TASK_SIZE, never mapped. */
+#define KERNEL_ADDR ((void *)0xfffff000UL)
+#define SUFFIX "32"
+/* A __u64 user pointer with bits a 32-bit pointer cannot have (32 ... 63). */
+#define HIGH_BIT(r) (1ULL << (32 + (r) % 32))
+#endif
+
 
 /*
  * An address every access to faults.  The page stays reserved (PROT_NONE,
@@ -86,7 +108,7 @@ static int test_enotty(void)
 		CHECK_ERR(ioc(fd, _IOWR(JSKF_IOC_MAGIC, nr, struct jskf_read), buf), ENOTTY);
 		CHECK_ERR(ioc(fd, _IO(JSKF_IOC_MAGIC, nr), buf), ENOTTY);
 	}
-	vmt_info("ioctl-enotty: %d unknown commands", n);
+	vmt_info("ioctl-enotty%s: %d unknown commands", SUFFIX, n);
 	return 0;
 }
 
@@ -338,25 +360,37 @@ static int test_einval(void)
 #define FUZZ_THREADS 4
 
 /*
- * How much of it: the defaults (200,000 calls, 50 cycles) keep make vmtest
- * quick; the debug-kernel tier asks for more through the environment.
+ * How much of it: $VMTEST_IOCTL_CALLS in all (default 200,000) keeps make
+ * vmtest quick; the debug-kernel tier asks for more.  badinput makes
+ * three quarters of them and has badinput32 make the rest at the same
+ * time; badinput32 makes what its $VMTEST_IOCTL_CALLS says.
  */
-static unsigned long env_count(const char *name, unsigned long fallback)
+static unsigned long total_calls(void)
 {
-	const char *v = getenv(name);
-	char *end;
-	unsigned long n;
-
-	if (!v || !*v)
-		return fallback;
-	n = strtoul(v, &end, 10);
-	return *end || !n ? fallback : n;
+	return vmt_env_ulong("VMTEST_IOCTL_CALLS", 200000);
 }
 
-/* Calls per thread: $VMTEST_IOCTL_CALLS in all, default 200,000. */
+#if CALLER64
+static unsigned long compat_calls(void)
+{
+	return total_calls() / 4;
+}
+
+static unsigned long own_calls(void)
+{
+	return total_calls() - compat_calls();
+}
+#else
+static unsigned long own_calls(void)
+{
+	return total_calls();
+}
+#endif
+
+/* Calls per thread. */
 static unsigned long fuzz_calls(void)
 {
-	return env_count("VMTEST_IOCTL_CALLS", 200000) / FUZZ_THREADS;
+	return own_calls() / FUZZ_THREADS;
 }
 
 struct fuzzer {
@@ -366,7 +400,7 @@ struct fuzzer {
 	uint32_t mouse_id;
 	const char *error;	/* the first unexpected result, or NULL */
 	char text[256];
-	unsigned long calls, enotty, exact;
+	unsigned long calls, enotty, exact, high;
 };
 
 static uint64_t next_rand(uint64_t *s)
@@ -464,6 +498,36 @@ static void *fuzz_main(void *arg)
 			    cmd == JSKF_IOC_EXCLUDE || cmd == JSKF_IOC_STATS ||
 			    cmd == JSKF_IOC_CAPTURE)
 				want = -EFAULT;
+		} else if (pick < 44) {
+			/*
+			 * A valid buffer, but the __u64 pointer to it has a bit
+			 * set that no user pointer of this caller can have: the
+			 * kernel must not drop the upper half.
+			 */
+			uint64_t high = HIGH_BIT(rnd >> 44);
+
+			switch (_IOC_NR(cmd)) {
+			case 0x01:
+				fz->high++;
+				u.l.devices_ptr = (uintptr_t)devs | high;
+				u.l.capacity = 1 + (rnd >> 50) % 64;	/* the fuzz mouse is there */
+				want = -EFAULT;
+				break;
+			case 0x02:
+				fz->high++;
+				u.c.ids_ptr = (uintptr_t)ids | high;
+				u.c.n_ids = 1 + (rnd >> 50) % 4;
+				u.c.flags = (rnd >> 45) & 2;
+				want = -EFAULT;	/* reading the ids comes before EBUSY */
+				break;
+			case 0x05:
+				fz->high++;
+				u.r.records_ptr = (uintptr_t)recs | high;
+				u.r.capacity = 1 + (rnd >> 50) % 64;
+				u.r.flags = JSKF_READ_DEADLINE;
+				u.r.deadline_ns = now_ns();
+				break;
+			}
 		} else if (pick < 50) {
 			/* Random bytes. */
 			for (size_t i = 0; i < sizeof(u.raw); i += 8) {
@@ -551,75 +615,6 @@ static void *fuzz_main(void *arg)
 	return NULL;
 }
 
-/* Motion and clicks while the fuzzers run, so reads find records. */
-struct injector {
-	pthread_t thread;
-	struct vmt_dev *mouse;
-	int stop;
-};
-
-static void *inject_main(void *arg)
-{
-	struct injector *in = arg;
-	int i = 0;
-
-	while (!__atomic_load_n(&in->stop, __ATOMIC_ACQUIRE)) {
-		struct input_event ev[2] = {
-			{ .type = EV_REL, .code = REL_X, .value = 1 + i % 3 },
-			{ .type = EV_KEY, .code = BTN_LEFT, .value = i % 2 },
-		};
-
-		vmt_frame(in->mouse, ev, 2);
-		i++;
-		usleep(200);
-	}
-	return NULL;
-}
-
-static int test_fuzz(void)
-{
-	struct fuzzer fz[FUZZ_THREADS];
-	struct injector in = { 0 };
-	struct jskf_device d;
-	struct vmt_dev m;
-	unsigned long calls = 0, enotty = 0, exact = 0;
-	uint64_t seed = (uint64_t)now_ns() | 1;
-	int fd;
-
-	CHECK_OK(vmt_mouse_create(&m, "vmtest fuzz", 0x0611));
-	fd = kf_open(0);
-	CHECK_OK(fd);
-	CHECK_OK(kf_find(fd, m.name, &d));
-	close(fd);
-	in.mouse = &m;
-	CHECK_OK(-pthread_create(&in.thread, NULL, inject_main, &in));
-	for (int i = 0; i < FUZZ_THREADS; i++) {
-		fz[i] = (struct fuzzer){ .seed = seed + 0x9e3779b97f4a7c15ULL * (i + 1),
-					 .n_calls = fuzz_calls(), .mouse_id = d.id };
-		CHECK_OK(-pthread_create(&fz[i].thread, NULL, fuzz_main, &fz[i]));
-	}
-	for (int i = 0; i < FUZZ_THREADS; i++) {
-		CHECK_OK(-pthread_join(fz[i].thread, NULL));
-		calls += fz[i].calls;
-		enotty += fz[i].enotty;
-		exact += fz[i].exact;
-	}
-	__atomic_store_n(&in.stop, 1, __ATOMIC_RELEASE);
-	CHECK_OK(-pthread_join(in.thread, NULL));
-	vmt_info("ioctl-fuzz: %lu calls (%lu ENOTTY, %lu with one exact answer), seed %#llx",
-		 calls, enotty, exact, (unsigned long long)seed);
-	for (int i = 0; i < FUZZ_THREADS; i++)
-		CHECK(!fz[i].error, "thread %d: %s", i, fz[i].error);
-	CHECK_EQ(calls, FUZZ_THREADS * fuzz_calls());
-
-	/* Still sane afterwards. */
-	fd = kf_open(0);
-	CHECK_OK(fd);
-	CHECK_OK(kf_find(fd, m.name, &d));
-	CHECK_OK(kf_capture(fd, &d.id, 1, JSKF_CAPTURE_ACTIVE, 0, 0, 0));
-	return 0;
-}
-
 /* ---- races -------------------------------------------------------------- */
 
 #define RACE_LOOPS 400
@@ -640,6 +635,7 @@ static int race_fail(struct racer *rc, const char *what, int r)
 	return -1;
 }
 
+#if CALLER64
 /* Short pended reads on the shared file. */
 static int race_reader(struct racer *rc)
 {
@@ -685,6 +681,8 @@ static int race_owner(struct racer *rc)
 	}
 	return 0;
 }
+
+#endif
 
 /* Files opened, used (capture attempts, reads) and closed. */
 static int race_opener(struct racer *rc)
@@ -745,6 +743,15 @@ static int race_closer(struct racer *rc)
 	return 0;
 }
 
+static void *racer_main(void *arg)
+{
+	struct racer *rc = arg;
+
+	rc->fn(rc);
+	return NULL;
+}
+
+#if CALLER64
 /* Devices plugged and unplugged: DEVLIST wake-ups, DEV_ADDED/REMOVED. */
 static int race_plugger(struct racer *rc)
 {
@@ -763,14 +770,6 @@ static int race_plugger(struct racer *rc)
 		vmt_dev_destroy(&m);
 	}
 	return 0;
-}
-
-static void *racer_main(void *arg)
-{
-	struct racer *rc = arg;
-
-	rc->fn(rc);
-	return NULL;
 }
 
 static int test_races(void)
@@ -807,9 +806,158 @@ static int test_races(void)
 	return 0;
 }
 
+#endif
+
+/* Motion and clicks while the fuzzers run, so reads find records. */
+struct injector {
+	pthread_t thread;
+	struct vmt_dev *mouse;
+	int stop;
+};
+
+static void *inject_main(void *arg)
+{
+	struct injector *in = arg;
+	int i = 0;
+
+	while (!__atomic_load_n(&in->stop, __ATOMIC_ACQUIRE)) {
+		struct input_event ev[2] = {
+			{ .type = EV_REL, .code = REL_X, .value = 1 + i % 3 },
+			{ .type = EV_KEY, .code = BTN_LEFT, .value = i % 2 },
+		};
+
+		vmt_frame(in->mouse, ev, 2);
+		i++;
+		usleep(200);
+	}
+	return NULL;
+}
+
+#if CALLER64
+/*
+ * Starts "badinput32 CASE..." making `calls` random calls; its PASS and
+ * FAIL lines join ours.  Call it before starting threads.
+ */
+static pid_t run32(unsigned long calls, char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%lu", calls);
+		setenv("VMTEST_IOCTL_CALLS", n, 1);
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	return pid < 0 ? -errno : pid;
+}
+
+static int wait32(pid_t pid)
+{
+	int status;
+
+	CHECK(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "badinput32 failed (status %#x): see its FAIL lines", status);
+	return 0;
+}
+
+/* Every documented error, from a 32-bit caller. */
+static int test_compat32_errors(void)
+{
+	static char *const argv[] = { "badinput32", "ioctl-enotty32", "ioctl-efault32",
+				      "ioctl-einval32", NULL };
+	pid_t pid = run32(0, argv);
+
+	CHECK(pid > 0, "fork: %s", strerror(-pid));
+	return wait32(pid);
+}
+#endif
+
+/*
+ * Random calls from FUZZ_THREADS threads, with motion and clicks on a
+ * mouse, files opened, read, captured and closed, and pended reads ended
+ * by close, all at once; in badinput, badinput32 does the same meanwhile.
+ */
+static int test_fuzz(void)
+{
+	static int (*const churn[])(struct racer *) = { race_opener, race_closer };
+	struct fuzzer fz[FUZZ_THREADS];
+	struct racer rc[ARRAY_SIZE(churn)];
+	struct injector in = { 0 };
+	struct jskf_device d;
+	struct vmt_dev m;
+	unsigned long calls = 0, enotty = 0, exact = 0, high = 0, ops = 0;
+	uint64_t seed = (uint64_t)now_ns() | 1;
+	int fd;
+#if CALLER64
+	static char *const argv[] = { "badinput32", "ioctl-fuzz32", NULL };
+	pid_t pid32 = run32(compat_calls(), argv);
+
+	CHECK(pid32 > 0, "fork: %s", strerror(-pid32));
+#endif
+
+	CHECK_OK(vmt_mouse_create(&m, "vmtest fuzz" SUFFIX, 0x0611));
+	fd = kf_open(0);
+	CHECK_OK(fd);
+	CHECK_OK(kf_find(fd, m.name, &d));
+	close(fd);
+	in.mouse = &m;
+	CHECK_OK(-pthread_create(&in.thread, NULL, inject_main, &in));
+	for (size_t i = 0; i < ARRAY_SIZE(churn); i++) {
+		rc[i] = (struct racer){ .fn = churn[i], .mouse = &m, .mouse_id = d.id };
+		CHECK_OK(-pthread_create(&rc[i].thread, NULL, racer_main, &rc[i]));
+	}
+	for (int i = 0; i < FUZZ_THREADS; i++) {
+		fz[i] = (struct fuzzer){ .seed = seed + 0x9e3779b97f4a7c15ULL * (i + 1),
+					 .n_calls = fuzz_calls(), .mouse_id = d.id };
+		CHECK_OK(-pthread_create(&fz[i].thread, NULL, fuzz_main, &fz[i]));
+	}
+	for (int i = 0; i < FUZZ_THREADS; i++) {
+		CHECK_OK(-pthread_join(fz[i].thread, NULL));
+		calls += fz[i].calls;
+		enotty += fz[i].enotty;
+		exact += fz[i].exact;
+		high += fz[i].high;
+	}
+	__atomic_store_n(&in.stop, 1, __ATOMIC_RELEASE);
+	CHECK_OK(-pthread_join(in.thread, NULL));
+	for (size_t i = 0; i < ARRAY_SIZE(churn); i++) {
+		CHECK_OK(-pthread_join(rc[i].thread, NULL));
+		ops += rc[i].ops;
+	}
+	vmt_info("ioctl-fuzz%s: %lu calls (%lu ENOTTY, %lu with one exact answer, %lu with a high pointer), %lu open/close/read operations meanwhile, seed %#llx",
+		 SUFFIX, calls, enotty, exact, high, ops, (unsigned long long)seed);
+	for (int i = 0; i < FUZZ_THREADS; i++)
+		CHECK(!fz[i].error, "thread %d: %s", i, fz[i].error);
+	for (size_t i = 0; i < ARRAY_SIZE(churn); i++)
+		CHECK(!rc[i].error[0], "racer %zu: %s", i, rc[i].error);
+	CHECK_EQ(calls, FUZZ_THREADS * fuzz_calls());
+#if CALLER64
+	CHECK_OK(wait32(pid32));
+#endif
+
+	/*
+	 * Still sane afterwards (capture only once badinput32 is done: its
+	 * files may hold it until then).
+	 */
+	fd = kf_open(0);
+	CHECK_OK(fd);
+	CHECK_OK(kf_find(fd, m.name, &d));
+#if CALLER64
+	CHECK_OK(kf_capture(fd, &d.id, 1, JSKF_CAPTURE_ACTIVE, 0, 0, 0));
+#endif
+	return 0;
+}
+
+#if CALLER64
 /* ---- unload and load ---------------------------------------------------- */
 
 #define MODNAME "joystickd_kfilter"
+
+static char why[512];
 
 static int load_module(const char *path)
 {
@@ -847,7 +995,7 @@ static int test_reload(void)
 	evfd = evdev_open(m.evdev);
 	CHECK_OK(evfd);
 
-	unsigned long reloads = env_count("VMTEST_RELOADS", 50);
+	unsigned long reloads = vmt_env_ulong("VMTEST_RELOADS", 50);
 
 	vmt_info("rmmod-insmod: %lu cycles", reloads);
 	for (unsigned long i = 0; i < reloads; i++) {
@@ -894,13 +1042,265 @@ static int test_reload(void)
 	return 0;
 }
 
+
+/*
+ * Owners come and go while the module is unloaded and loaded again: a file
+ * open pins the module, so delete_module() must fail (EAGAIN, or EBUSY)
+ * while one is open and succeed when none is.
+ */
+#define OWNERS 2
+
+struct owner {
+	pthread_t thread;
+	struct vmt_dev *mouse;
+	int *stop, *pause;
+	/*
+	 * Published for the unloader (sequentially consistent): maybe is 1
+	 * from just before open() to just after close() returned, sure
+	 * from just after open() returned to just before close(); gen
+	 * counts the maybe periods.  The pended read is over before close().
+	 */
+	int maybe, sure;
+	unsigned long gen;
+	unsigned long opens, refused, captures, reads, cancels;
+	char error[200];
+};
+
+static int owner_fail(struct owner *o, const char *what, int r)
+{
+	snprintf(o->error, sizeof(o->error), "%s: unexpected %d (%s)", what, r, strerror(-r));
+	return -1;
+}
+
+/* One open file: capture, a frame, a pended read ended by a cancel, an event or its deadline. */
+static int owner_file(struct owner *o, int fd, uint64_t rnd)
+{
+	static const struct input_event move[] = { { .type = EV_REL, .code = REL_Y, .value = 2 } };
+	struct jskf_info info;
+	struct pender p;
+	int r;
+
+	r = kf_capture(fd, NULL, 0, JSKF_CAPTURE_ALL_POINTERS | JSKF_CAPTURE_ACTIVE,
+		       JSKF_CLASS_MOTION, 0, 0);
+	if (r && r != -EBUSY)
+		return owner_fail(o, "capture", r);
+	if (!r) {
+		o->captures++;
+		/* The capture's records are queued; take them, then wait. */
+		kf_read_init(&p.rd, p.buf, ARRAY_SIZE(p.buf), JSKF_READ_DEADLINE, 0);
+		r = kf_read(fd, &p.rd);
+		if (r)
+			return owner_fail(o, "read", r);
+	}
+	r = kf_info(fd, &info);
+	if (r)
+		return owner_fail(o, "info", r);
+	r = pender_start(&p, fd, JSKF_READ_DEADLINE | JSKF_READ_DEVLIST, now_ns() + 10 * MS,
+			 info.devlist_gen);
+	if (r)
+		return owner_fail(o, "pthread_create", r);
+	pender_wait_blocked(&p, 20);
+	switch (rnd % 3) {
+	case 0:
+		r = kf_ioctl(fd, JSKF_IOC_CANCEL, NULL);
+		o->cancels++;
+		break;
+	case 1:
+		r = vmt_frame(o->mouse, move, 1);
+		break;
+	default:
+		r = 0;	/* the deadline */
+	}
+	if (r)
+		return owner_fail(o, "cancel/frame", r);
+	pthread_join(p.thread, NULL);
+	o->reads++;
+	if (p.ret && p.ret != -ECANCELED && p.ret != -ETIMEDOUT)
+		return owner_fail(o, "pended read", p.ret);
+	return 0;
+}
+
+static void *owner_main(void *arg)
+{
+	struct owner *o = arg;
+	uint64_t s = (uintptr_t)o | 1;
+
+	while (!__atomic_load_n(o->stop, __ATOMIC_SEQ_CST)) {
+		uint64_t rnd = next_rand(&s);
+		int fd, r = 0;
+
+		if (__atomic_load_n(o->pause, __ATOMIC_SEQ_CST)) {
+			usleep(500);
+			continue;
+		}
+		__atomic_add_fetch(&o->gen, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&o->maybe, 1, __ATOMIC_SEQ_CST);
+		fd = kf_open(0);
+		if (fd >= 0) {
+			__atomic_store_n(&o->sure, 1, __ATOMIC_SEQ_CST);
+			o->opens++;
+			r = owner_file(o, fd, rnd);
+			__atomic_store_n(&o->sure, 0, __ATOMIC_SEQ_CST);
+			close(fd);
+		} else if (fd == -ENOENT || fd == -ENODEV || fd == -ENXIO) {
+			o->refused++;	/* unloaded, or going */
+		} else {
+			r = owner_fail(o, "open", fd);
+		}
+		__atomic_store_n(&o->maybe, 0, __ATOMIC_SEQ_CST);
+		if (r)
+			break;
+		/* Open about half the time: unloads meet files and gaps. */
+		usleep((rnd >> 32) % 15000);
+	}
+	return NULL;
+}
+
+struct owners_view {
+	int maybe[OWNERS], sure[OWNERS];
+	unsigned long gen[OWNERS];
+};
+
+static void owners_look(const struct owner *o, struct owners_view *v)
+{
+	for (int i = 0; i < OWNERS; i++) {
+		v->sure[i] = __atomic_load_n(&o[i].sure, __ATOMIC_SEQ_CST);
+		v->maybe[i] = __atomic_load_n(&o[i].maybe, __ATOMIC_SEQ_CST);
+		v->gen[i] = __atomic_load_n(&o[i].gen, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Some owner had a file open during the whole call. */
+static bool owners_held(const struct owners_view *a, const struct owners_view *b)
+{
+	for (int i = 0; i < OWNERS; i++)
+		if (a->sure[i] && b->sure[i] && a->gen[i] == b->gen[i])
+			return true;
+	return false;
+}
+
+/* Some owner may have had a file open at some moment of the call. */
+static bool owners_maybe(const struct owners_view *a, const struct owners_view *b)
+{
+	for (int i = 0; i < OWNERS; i++)
+		if (a->maybe[i] || b->maybe[i] || a->gen[i] != b->gen[i])
+			return true;
+	return false;
+}
+
+/*
+ * One delete_module() while the owners run; its result must match what
+ * they were doing.  1 if it unloaded the module, 0 if not, -1 on failure.
+ */
+static int owners_unload(struct owner *o, unsigned long cycle, unsigned long *busy)
+{
+	struct owners_view a, b;
+	int r;
+
+	owners_look(o, &a);
+	r = unload_module();
+	owners_look(o, &b);
+	if (!r) {
+		CHECK(!owners_held(&a, &b), "cycle %lu: unloaded while a file was open", cycle);
+		return 1;
+	}
+	CHECK(r == -EAGAIN || r == -EBUSY, "cycle %lu: delete_module: %s", cycle, strerror(-r));
+	CHECK(owners_maybe(&a, &b), "cycle %lu: delete_module gave %s with no file open", cycle,
+	      strerror(-r));
+	(*busy)++;
+	return 0;
+}
+
+static int test_reload_owners(void)
+{
+	const char *ko = getenv("VMTEST_KFILTER_KO");
+	unsigned long reloads = vmt_env_ulong("VMTEST_RELOADS", 50), busy = 0, quiet = 0, amid = 0;
+	unsigned long opens = 0, refused = 0, captures = 0, reads = 0, cancels = 0;
+	struct owner o[OWNERS];
+	int stop = 0, pause = 0;
+	uint64_t s = (uint64_t)now_ns() | 1;
+	struct vmt_dev m, k;
+	struct stat sb;
+
+	CHECK(ko, "VMTEST_KFILTER_KO is not set");
+	CHECK_OK(vmt_mouse_create(&m, "vmtest owners mouse", 0x0633));
+	CHECK_OK(vmt_keyboard_create(&k, "vmtest owners keyboard", 0x0634));
+	for (int i = 0; i < OWNERS; i++) {
+		o[i] = (struct owner){ .mouse = &m, .stop = &stop, .pause = &pause };
+		CHECK_OK(-pthread_create(&o[i].thread, NULL, owner_main, &o[i]));
+	}
+
+	for (unsigned long i = 0; i < reloads; i++) {
+		struct jskf_device d;
+		int r = 0, fd;
+
+		/* A few tries while the owners come and go ... */
+		for (int t = 0; t < 4 && !r; t++) {
+			usleep(next_rand(&s) % 4000);
+			r = owners_unload(o, i, &busy);
+			if (r < 0)
+				return -1;
+		}
+		if (r)
+			amid++;
+		/* ... else once none has a file open: it must succeed. */
+		if (!r) {
+			__atomic_store_n(&pause, 1, __ATOMIC_SEQ_CST);
+			for (int j = 0; j < OWNERS; j++)
+				while (__atomic_load_n(&o[j].maybe, __ATOMIC_SEQ_CST))
+					usleep(500);
+			r = unload_module();
+			CHECK(!r, "cycle %lu: delete_module with no file open: %s", i, strerror(-r));
+			quiet++;
+		}
+		CHECK(stat(JSKF_DEVICE_PATH, &sb) < 0 && errno == ENOENT,
+		      "cycle %lu: %s still exists after unloading", i, JSKF_DEVICE_PATH);
+		/* Opens now fail; the owners keep trying while it loads. */
+		__atomic_store_n(&pause, 0, __ATOMIC_SEQ_CST);
+		usleep(next_rand(&s) % 2000);
+		r = load_module(ko);
+		CHECK(!r, "cycle %lu: finit_module(%s): %s", i, ko, strerror(-r));
+		/* The devices are attached again. */
+		fd = kf_open(0);
+		CHECK(fd >= 0, "cycle %lu: open: %s", i, strerror(-fd));
+		CHECK_OK(kf_find(fd, k.name, &d));
+		CHECK_EQ(d.flags, JSKF_DEVF_KEYBOARD);
+		CHECK_OK(kf_find(fd, m.name, &d));
+		CHECK(d.flags & JSKF_DEVF_POINTER, "cycle %lu: the mouse has flags %#x", i, d.flags);
+		close(fd);
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < OWNERS; i++) {
+		CHECK_OK(-pthread_join(o[i].thread, NULL));
+		opens += o[i].opens;
+		refused += o[i].refused;
+		captures += o[i].captures;
+		reads += o[i].reads;
+		cancels += o[i].cancels;
+	}
+	vmt_info("rmmod-owners: %lu cycles: %lu unloads between the owners' files, %lu after waiting for none open, %lu refused while one was; owners: %lu files, %lu captures, %lu pended reads (%lu cancelled), %lu opens refused",
+		 reloads, amid, quiet, busy, opens, captures, reads, cancels, refused);
+	for (int i = 0; i < OWNERS; i++)
+		CHECK(!o[i].error[0], "owner %d: %s", i, o[i].error);
+	CHECK(busy > 0, "delete_module never met an open file");
+	CHECK_EQ(kf_module_refcnt(), 0);
+	return 0;
+}
+#endif
+
 static const struct vmt_case cases[] = {
-	{ "ioctl-enotty", test_enotty, 0 },
-	{ "ioctl-efault", test_efault, 0 },
-	{ "ioctl-einval", test_einval, 0 },
-	{ "ioctl-fuzz", test_fuzz, 900 },
+	{ "ioctl-enotty" SUFFIX, test_enotty, 0 },
+	{ "ioctl-efault" SUFFIX, test_efault, 0 },
+	{ "ioctl-einval" SUFFIX, test_einval, 0 },
+#if CALLER64
+	{ "compat32-errors", test_compat32_errors, 0 },
+#endif
+	{ "ioctl-fuzz" SUFFIX, test_fuzz, 900 },
+#if CALLER64
 	{ "open-close-races", test_races, 120 },
 	{ "rmmod-insmod", test_reload, 900 },
+	{ "rmmod-owners", test_reload_owners, 900 },
+#endif
 };
 
 int main(int argc, char **argv)

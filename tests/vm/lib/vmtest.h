@@ -238,4 +238,45 @@ int events_compare(const struct input_event *got, size_t n_got,
 
 const char *rec_str(const struct jskf_record *r, char *buf, size_t len);
 
+/* ---- environment, kernel memory ------------------------------------- */
+
+/* $name as a positive decimal number, else fallback. */
+unsigned long vmt_env_ulong(const char *name, unsigned long fallback);
+
+/* Writes a string to a /proc or /sys file; 0 or -errno. */
+int vmt_write_file(const char *path, const char *s);
+
+/* A field of /proc/meminfo ("Slab", "SUnreclaim"), in KiB; -errno. */
+long vmt_meminfo_kb(const char *field);
+
+struct vmt_slab {
+	char name[64];
+	long active;		/* objects in use */
+	long objsize;		/* bytes per object */
+	long per_slab;		/* objects in one slab: the granularity of "active" */
+};
+
+struct vmt_slabs {
+	struct vmt_slab s[512];
+	size_t n;
+};
+
+/*
+ * /proc/slabinfo; with shrink, first flushes the per-CPU slabs of every
+ * cache (/sys/kernel/slab/NAME/shrink), so that their free objects stop
+ * counting as active.  0 or -errno.
+ */
+int vmt_slab_read(struct vmt_slabs *out, bool shrink);
+/* Objects in use in the cache of that name (0 if none). */
+long vmt_slab_active(const struct vmt_slabs *ss, const char *name);
+/*
+ * A quiet count: frees unused dentries and inodes, then keeps per cache the
+ * smallest of three shrunk reads (noise is always an over-count).
+ */
+int vmt_slab_snapshot(struct vmt_slabs *out);
+/* Caches the module allocates from: kmalloc-* and any named after it. */
+bool vmt_slab_module_may_use(const char *name);
+/* Bytes in use in those caches. */
+long long vmt_slab_module_bytes(const struct vmt_slabs *ss);
+
 #endif /* VMTEST_H */
