@@ -955,26 +955,26 @@ static int test_fuzz(void)
 #if CALLER64
 /* ---- unload and load ---------------------------------------------------- */
 
-#define MODNAME "joystickd_kfilter"
-
 static char why[512];
 
-static int load_module(const char *path)
+/*
+ * Loads the module again and checks that it attached the test's mouse @m
+ * and keyboard @k; returns an open file (-1 after a failed check).
+ */
+static int reload_attached(const char *ko, unsigned long cycle, const struct vmt_dev *m,
+			   const struct vmt_dev *k, struct jskf_device *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r = 0;
+	int fd, r;
 
-	if (fd < 0)
-		return -errno;
-	if (syscall(SYS_finit_module, fd, "", 0) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-static int unload_module(void)
-{
-	return syscall(SYS_delete_module, MODNAME, O_NONBLOCK) < 0 ? -errno : 0;
+	r = kf_module_load(ko);
+	CHECK(!r, "cycle %lu: finit_module(%s): %s", cycle, ko, strerror(-r));
+	fd = kf_open(0);
+	CHECK(fd >= 0, "cycle %lu: open: %s", cycle, strerror(-fd));
+	CHECK_OK(kf_find(fd, k->name, d));
+	CHECK_EQ(d->flags, JSKF_DEVF_KEYBOARD);
+	CHECK_OK(kf_find(fd, m->name, d));
+	CHECK(d->flags & JSKF_DEVF_POINTER, "cycle %lu: the mouse has flags %#x", cycle, d->flags);
+	return fd;
 }
 
 /*
@@ -1007,19 +1007,13 @@ static int test_reload(void)
 
 		CHECK(kf_module_refcnt() == 0, "cycle %lu: refcnt %ld before unloading", i,
 		      kf_module_refcnt());
-		r = unload_module();
+		r = kf_module_unload();
 		CHECK(!r, "cycle %lu: delete_module: %s", i, strerror(-r));
 		CHECK(stat(JSKF_DEVICE_PATH, &sb) < 0 && errno == ENOENT,
 		      "cycle %lu: %s still exists after unloading", i, JSKF_DEVICE_PATH);
 		CHECK_OK(vmt_frame(&m, move, 1));	/* nobody filters it */
-		r = load_module(ko);
-		CHECK(!r, "cycle %lu: finit_module(%s): %s", i, ko, strerror(-r));
-
-		fd = kf_open(0);
-		CHECK(fd >= 0, "cycle %lu: open: %s", i, strerror(-fd));
-		CHECK_OK(kf_find(fd, k.name, &d));
-		CHECK_EQ(d.flags, JSKF_DEVF_KEYBOARD);
-		CHECK_OK(kf_find(fd, m.name, &d));
+		fd = reload_attached(ko, i, &m, &k, &d);
+		CHECK_OK(fd);
 		CHECK_OK(kf_capture(fd, &d.id, 1, JSKF_CAPTURE_ACTIVE, JSKF_CLASS_ALL, 0, 0));
 		CHECK_OK(vmt_frame(&m, move, 1));
 		want[0] = (struct exp_rec){ d.id, JSKF_REC_DEV_ADDED, 0, 0, 0 };
@@ -1198,7 +1192,7 @@ static int owners_unload(struct owner *o, unsigned long cycle, unsigned long *bu
 	int r;
 
 	owners_look(o, &a);
-	r = unload_module();
+	r = kf_module_unload();
 	owners_look(o, &b);
 	if (!r) {
 		CHECK(!owners_held(&a, &b), "cycle %lu: unloaded while a file was open", cycle);
@@ -1249,7 +1243,7 @@ static int test_reload_owners(void)
 			for (int j = 0; j < OWNERS; j++)
 				while (__atomic_load_n(&o[j].maybe, __ATOMIC_SEQ_CST))
 					usleep(500);
-			r = unload_module();
+			r = kf_module_unload();
 			CHECK(!r, "cycle %lu: delete_module with no file open: %s", i, strerror(-r));
 			quiet++;
 		}
@@ -1258,15 +1252,8 @@ static int test_reload_owners(void)
 		/* Opens now fail; the owners keep trying while it loads. */
 		__atomic_store_n(&pause, 0, __ATOMIC_SEQ_CST);
 		usleep(next_rand(&s) % 2000);
-		r = load_module(ko);
-		CHECK(!r, "cycle %lu: finit_module(%s): %s", i, ko, strerror(-r));
-		/* The devices are attached again. */
-		fd = kf_open(0);
-		CHECK(fd >= 0, "cycle %lu: open: %s", i, strerror(-fd));
-		CHECK_OK(kf_find(fd, k.name, &d));
-		CHECK_EQ(d.flags, JSKF_DEVF_KEYBOARD);
-		CHECK_OK(kf_find(fd, m.name, &d));
-		CHECK(d.flags & JSKF_DEVF_POINTER, "cycle %lu: the mouse has flags %#x", i, d.flags);
+		fd = reload_attached(ko, i, &m, &k, &d);
+		CHECK_OK(fd);
 		close(fd);
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
