@@ -82,6 +82,9 @@ int bvm_mouse_new(struct bvm_mouse *m, const char *name, uint16_t product);
 void bvm_mouse_free(struct bvm_mouse *m);
 /* Writes frame m->k of the stream in one write() and advances k. */
 int bvm_mouse_frame(struct bvm_mouse *m);
+/* Frames m->k ... m->k + n - 1 (n <= BVM_MAX_FRAMES_PER_WRITE), one write(). */
+#define BVM_MAX_FRAMES_PER_WRITE	64
+int bvm_mouse_frames(struct bvm_mouse *m, unsigned int n);
 /* The event node of the device called @name other than @not (NULL: any). */
 int bvm_find_node(const char *name, const char *not, char *node, size_t size, int timeout_ms);
 /* An evdev reader: O_NONBLOCK, EVIOCSCLOCKID(CLOCK_MONOTONIC), drained. */

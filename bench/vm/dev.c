@@ -80,17 +80,26 @@ void bvm_mouse_free(struct bvm_mouse *m)
 	m->fd = -1;
 }
 
+int bvm_mouse_frames(struct bvm_mouse *m, unsigned int n)
+{
+	struct input_event ev[3 * BVM_MAX_FRAMES_PER_WRITE] = { 0 };
+	size_t size = 3 * n * sizeof(ev[0]);
+
+	if (n > BVM_MAX_FRAMES_PER_WRITE)
+		return -EINVAL;
+	for (unsigned int i = 0; i < n; i++, m->k++) {
+		int32_t dx = bench_dx(m->k);
+
+		ev[3 * i] = (struct input_event){ .type = EV_REL, .code = REL_X, .value = dx };
+		ev[3 * i + 1] = (struct input_event){ .type = EV_REL, .code = REL_Y, .value = -dx };
+		ev[3 * i + 2] = (struct input_event){ .type = EV_SYN, .code = SYN_REPORT };
+	}
+	return write(m->fd, ev, size) == (ssize_t)size ? 0 : -errno;
+}
+
 int bvm_mouse_frame(struct bvm_mouse *m)
 {
-	int32_t dx = bench_dx(m->k);
-	struct input_event ev[3] = {
-		{ .type = EV_REL, .code = REL_X, .value = dx },
-		{ .type = EV_REL, .code = REL_Y, .value = -dx },
-		{ .type = EV_SYN, .code = SYN_REPORT, .value = 0 },
-	};
-
-	m->k++;
-	return write(m->fd, ev, sizeof(ev)) == (ssize_t)sizeof(ev) ? 0 : -errno;
+	return bvm_mouse_frames(m, 1);
 }
 
 int bvm_find_node(const char *name, const char *not, char *node, size_t size, int timeout_ms)
