@@ -31,16 +31,13 @@ void axis_init(const struct jsd_axis_cfg *a, struct axis_state *st)
 	st->pos = a->trim;
 	st->trim = a->trim;
 	st->out = response(a, st->pos);
-	st->stale = true;
 }
 
 /* Without smoothing the output follows the position at once. */
 static void follow(const struct jsd_axis_cfg *a, struct axis_state *st)
 {
-	if (a->smoothing == 0.0) {
+	if (a->smoothing == 0.0)
 		st->out = response(a, st->pos);
-		st->stale = true;
-	}
 }
 
 void axis_add(const struct jsd_axis_cfg *a, struct axis_state *st, double counts)
@@ -90,7 +87,6 @@ void axis_advance(const struct jsd_axis_cfg *a, struct axis_state *st, double dt
 		axis_return(a, st, dt);
 
 	r = response(a, st->pos);
-	st->stale = true;
 	if (a->smoothing == 0.0) {
 		st->out = r;
 		return;

@@ -2,6 +2,10 @@
 /*
  * Private to the engine: the state of one stick axis code and the maths of
  * the three stick models.  Formulas: joystickd.ini(5), section STICK MODELS.
+ *
+ * Whether the output changed is the engine's to track: axis_init(),
+ * axis_add(), axis_set_pos() and axis_advance() may change it, nothing
+ * else does.
  */
 #ifndef JSD_AXIS_H
 #define JSD_AXIS_H
@@ -18,7 +22,6 @@ struct axis_state {
 	double out;		/* normalised output y (smoothed response), [-1, 1] */
 	bool sent;		/* value holds what the stick shows */
 	int32_t value;
-	bool stale;		/* out or its axis changed since value was computed */
 };
 
 /* How the increase/decrease keys of an axis are held right now. */

@@ -6,6 +6,11 @@
  * applies the record; changes go out at the end of the frame (SYN_REPORT)
  * or at once for the filter's own records.  The engine has one clock, the
  * latest time it was given, and it never goes backwards.
+ *
+ * The hot path is a mouse frame: REL records then SYN_REPORT.  So that it
+ * costs little more than the axes it moves, use_profile() indexes the
+ * profile's axes by source and time, and the engine marks what may have
+ * changed (the stale mask, buttons_stale) for emit() to look at only that.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,20 +46,53 @@ struct engine {
 	const struct jsd_axis_cfg *driver[ABS_CNT];
 	struct axis_state axes[ABS_CNT];
 
-	/* The current profile's axes that time changes (axis_timed()). */
+	/*
+	 * Indexes of the current profile, rebuilt by use_profile() (at
+	 * engine_new(), engine_new_from() and every profile switch):
+	 * driven holds the bit of every target (ABS_CNT is 64); timed lists
+	 * the axes time changes (axis_timed()), timed_mask has their targets.
+	 */
+	uint64_t driven;
 	const struct jsd_axis_cfg *timed[ABS_CNT];
 	unsigned int n_timed;
+	uint64_t timed_mask;
+
+	/*
+	 * The current profile's axes with a source, listed per REL code and
+	 * mouse slot (slot_of()) in profile order: list k = code * n_slots +
+	 * slot is rel_axes[i] for i from rel_first[k] to rel_first[k + 1]
+	 * (excluded).  An axis of any mouse is in every slot of its source:
+	 * the arrays are sized for the configuration at engine_new() and
+	 * engine_new_from() (a profile has at most ABS_CNT axes, one per
+	 * target); use_profile() fills them.
+	 */
+	unsigned int n_slots;		/* cfg->n_mice + 1 */
+	unsigned int *rel_first;	/* REL_CNT * n_slots + 1 */
+	const struct jsd_axis_cfg **rel_axes;	/* ABS_CNT * n_slots */
+
+	/*
+	 * Bit per ABS_* code whose value may differ from the one sent: its
+	 * axis' output or driver changed since emit() last looked (a superset
+	 * is fine, emit() compares).  Cleared by emit().
+	 */
+	uint64_t stale;
 
 	struct held held[ENGINE_MAX_HELD];
 	unsigned int n_held;
 
 	bool button_sent[KEY_CNT];	/* what the stick shows, per BTN_* code */
 	bool buttons_known;		/* button_sent is valid */
+	bool buttons_stale;		/* held inputs or profile changed since emit() */
 };
 
 static const struct jsd_profile *current(const struct engine *e)
 {
 	return &e->cfg->profiles[e->profile];
+}
+
+static uint64_t code_bit(uint16_t abs_code)
+{
+	return UINT64_C(1) << abs_code;
 }
 
 static bool mouse_matches(int filter, int mouse)
@@ -80,27 +118,70 @@ static struct axis_keys keys_of(const struct engine *e, const struct jsd_axis_cf
 	return (struct axis_keys){ .held = inc || dec, .dir = (int)inc - (int)dec };
 }
 
-/* Makes profile @index current: drivers per code, first-time codes at trim. */
+/*
+ * The mouse slot of a record's @mouse: 1 + its index in cfg->mice, or 0
+ * when it matched no [mouse] section (only axes of any mouse take it).
+ */
+static unsigned int slot_of(const struct engine *e, int mouse)
+{
+	return mouse >= 0 && (unsigned int)mouse + 1 < e->n_slots ? (unsigned int)mouse + 1 : 0;
+}
+
+/*
+ * Fills rel_first and rel_axes for @profile, list by list: those of the
+ * axes with the list's source whose mouse filter takes the slot's mouse.
+ */
+static void index_sources(struct engine *e, const struct jsd_profile *profile)
+{
+	unsigned int n = 0;
+
+	for (unsigned int code = 0; code < REL_CNT; code++) {
+		for (unsigned int slot = 0; slot < e->n_slots; slot++) {
+			e->rel_first[code * e->n_slots + slot] = n;
+			for (unsigned int i = 0; i < profile->n_axes; i++) {
+				const struct jsd_axis_cfg *a = &profile->axes[i];
+
+				if (a->has_source && a->source == code &&
+				    mouse_matches(a->mouse, (int)slot - 1))
+					e->rel_axes[n++] = a;
+			}
+		}
+	}
+	e->rel_first[REL_CNT * e->n_slots] = n;
+}
+
+/*
+ * Makes profile @index current: drivers per code and the indexes, first-time
+ * codes at trim.  Every target and the buttons are stale: a new axis' range
+ * and response may differ, so may the buttons the held inputs map to.
+ */
 static void use_profile(struct engine *e, unsigned int index)
 {
 	const struct jsd_profile *profile = &e->cfg->profiles[index];
 
 	e->profile = index;
 	memset(e->driver, 0, sizeof(e->driver));
+	e->driven = 0;
 	e->n_timed = 0;
+	e->timed_mask = 0;
 	for (unsigned int i = 0; i < profile->n_axes; i++) {
 		const struct jsd_axis_cfg *a = &profile->axes[i];
 		struct axis_state *st = &e->axes[a->target];
 
 		e->driver[a->target] = a;
-		if (axis_timed(a))
+		e->driven |= code_bit(a->target);
+		if (axis_timed(a)) {
 			e->timed[e->n_timed++] = a;
+			e->timed_mask |= code_bit(a->target);
+		}
 		if (!st->initialized)
 			axis_init(a, st);
 		else
 			axis_set_pos(a, st, st->pos);	/* output follows the new response */
-		st->stale = true;	/* a new axis: its range may differ */
 	}
+	index_sources(e, profile);
+	e->stale |= e->driven;
+	e->buttons_stale = true;
 }
 
 static void advance(struct engine *e, uint64_t now)
@@ -116,6 +197,7 @@ static void advance(struct engine *e, uint64_t now)
 		return;		/* never backwards: a record older than a tick */
 	dt = e->n_timed ? (double)(now - e->time) / NS_PER_SEC : 0.0;
 	e->time = now;
+	e->stale |= e->timed_mask;
 	for (unsigned int i = 0; i < e->n_timed; i++) {
 		const struct jsd_axis_cfg *a = e->timed[i];
 
@@ -136,36 +218,64 @@ static bool button_wanted(const struct engine *e, uint16_t code)
 	return false;
 }
 
-/* Sends what changed (everything with @all) as one frame. */
-static void emit(struct engine *e, bool all)
+/* Sends @value for axis @code unless (without @all) it is the one sent. */
+static bool emit_axis(struct engine *e, uint16_t code, int32_t value, bool all)
+{
+	struct axis_state *st = &e->axes[code];
+
+	if (!all && st->sent && st->value == value)
+		return false;
+	st->sent = true;
+	st->value = value;
+	e->out.axis(e->ctx, code, value);
+	return true;
+}
+
+/*
+ * Every axis of the stick with @all; else the stale driven ones, in
+ * ascending code order, which is the stick's (config.h).  An axis no
+ * profile drives keeps its value: sent only with @all, at the middle of
+ * its range if never sent before.
+ */
+static bool emit_axes(struct engine *e, bool all)
 {
 	const struct jsd_stick_cfg *stick = &e->cfg->stick;
 	bool changed = false;
 
-	e->busy = true;
-	for (unsigned int i = 0; i < stick->n_axes; i++) {
-		const struct jsd_stick_axis *sa = &stick->axes[i];
-		struct axis_state *st = &e->axes[sa->code];
-		int32_t value;
+	if (all) {
+		for (unsigned int i = 0; i < stick->n_axes; i++) {
+			const struct jsd_stick_axis *sa = &stick->axes[i];
+			const struct axis_state *st = &e->axes[sa->code];
+			int32_t value;
 
-		if (!all && st->sent && !st->stale)
-			continue;	/* value is what the axis gives: sent already */
-		if (e->driver[sa->code])
-			value = axis_value(e->driver[sa->code], st);
-		else if (st->sent)
-			value = st->value;
-		else if (all)
-			value = jsd_scale(0.0, sa->min, sa->max);
-		else
-			continue;
-		if (all || !st->sent || st->value != value) {
-			st->sent = true;
-			st->value = value;
-			e->out.axis(e->ctx, sa->code, value);
-			changed = true;
+			if (e->driver[sa->code])
+				value = axis_value(e->driver[sa->code], st);
+			else if (st->sent)
+				value = st->value;
+			else
+				value = jsd_scale(0.0, sa->min, sa->max);
+			changed |= emit_axis(e, sa->code, value, true);
 		}
-		st->stale = false;
+	} else {
+		for (uint64_t m = e->stale & e->driven; m; m &= m - 1) {
+			uint16_t code = (uint16_t)__builtin_ctzll(m);
+
+			changed |= emit_axis(e, code, axis_value(e->driver[code], &e->axes[code]),
+					     false);
+		}
 	}
+	e->stale = 0;
+	return changed;
+}
+
+/* Every button of the stick with @all; else all of them if any may have changed. */
+static bool emit_buttons(struct engine *e, bool all)
+{
+	const struct jsd_stick_cfg *stick = &e->cfg->stick;
+	bool changed = false;
+
+	if (!all && !e->buttons_stale)
+		return false;
 	for (unsigned int i = 0; i < stick->n_buttons; i++) {
 		uint16_t code = stick->buttons[i];
 		bool wanted = button_wanted(e, code);
@@ -177,6 +287,18 @@ static void emit(struct engine *e, bool all)
 		}
 	}
 	e->buttons_known = true;
+	e->buttons_stale = false;
+	return changed;
+}
+
+/* Sends what changed (everything with @all) as one frame. */
+static void emit(struct engine *e, bool all)
+{
+	bool changed;
+
+	e->busy = true;
+	changed = emit_axes(e, all);
+	changed |= emit_buttons(e, all);
 	if (changed)
 		e->out.sync(e->ctx);
 	e->busy = false;
@@ -202,9 +324,10 @@ static void axis_action(struct engine *e, enum jsd_action_kind kind, int index)
 
 		if (index >= 0 ? (int)i != index : !a->all_actions)
 			continue;
-		if (kind == JSD_ACTION_RECENTER)
+		if (kind == JSD_ACTION_RECENTER) {
 			axis_set_pos(a, st, st->trim);
-		else if (kind == JSD_ACTION_TRIM)
+			e->stale |= code_bit(a->target);
+		} else if (kind == JSD_ACTION_TRIM)
 			st->trim = st->pos;
 		else
 			st->trim = a->trim;
@@ -239,27 +362,28 @@ static void run_action(struct engine *e, const struct jsd_action *action)
  */
 static void feed_rel(struct engine *e, int mouse, uint16_t code, int32_t value)
 {
-	const struct jsd_profile *profile = current(e);
 	bool hi_res = code == REL_WHEEL_HI_RES || code == REL_HWHEEL_HI_RES;
 	double counts = hi_res ? value / 120.0 : value;
-	const struct jsd_axis_cfg *fed[ABS_CNT];	/* one axis per target */
-	unsigned int n_fed = 0;
+	unsigned int k, first, end;
 	bool modified = false;
 
-	for (unsigned int i = 0; i < profile->n_axes; i++) {
-		const struct jsd_axis_cfg *a = &profile->axes[i];
+	if (code >= REL_CNT)
+		return;		/* no axis has it as source */
+	k = code * e->n_slots + slot_of(e, mouse);
+	first = e->rel_first[k];
+	end = e->rel_first[k + 1];
+	for (unsigned int i = first; i < end && !modified; i++) {
+		const struct jsd_axis_cfg *a = e->rel_axes[i];
 
-		if (!a->has_source || a->source != code || !mouse_matches(a->mouse, mouse))
-			continue;
-		fed[n_fed++] = a;
-		if (is_held(e, a->modifier, a->mouse))
-			modified = true;
+		modified = is_held(e, a->modifier, a->mouse);
 	}
-	for (unsigned int i = 0; i < n_fed; i++) {
-		const struct jsd_axis_cfg *a = fed[i];
+	for (unsigned int i = first; i < end; i++) {
+		const struct jsd_axis_cfg *a = e->rel_axes[i];
 
-		if (modified ? is_held(e, a->modifier, a->mouse) : !a->modifier)
+		if (modified ? is_held(e, a->modifier, a->mouse) : !a->modifier) {
 			axis_add(a, &e->axes[a->target], counts);
+			e->stale |= code_bit(a->target);
+		}
 	}
 }
 
@@ -274,6 +398,7 @@ static int find_held(const struct engine *e, uint32_t dev_id, uint16_t code)
 static void drop_held(struct engine *e, unsigned int i)
 {
 	e->held[i] = e->held[--e->n_held];
+	e->buttons_stale = true;
 }
 
 static void feed_key(struct engine *e, int mouse, const struct jskf_record *rec)
@@ -291,6 +416,7 @@ static void feed_key(struct engine *e, int mouse, const struct jskf_record *rec)
 	e->held[e->n_held++] = (struct held){
 		.dev_id = rec->dev_id, .mouse = mouse, .code = rec->code,
 	};
+	e->buttons_stale = true;
 	for (unsigned int b = 0; b < profile->n_buttons; b++) {
 		const struct jsd_button_cfg *button = &profile->buttons[b];
 
@@ -441,14 +567,29 @@ int engine_axis_state(const struct engine *e, unsigned int index,
 	return 0;
 }
 
-int engine_new(const struct jsd_config *cfg, const struct engine_output *out,
-	       void *ctx, struct engine **ret)
+/* An engine with its source index sized for @cfg, else NULL. */
+static struct engine *engine_alloc(const struct jsd_config *cfg)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 
 	if (!e)
-		return -ENOMEM;
+		return NULL;
 	e->cfg = cfg;
+	e->n_slots = cfg->n_mice + 1;
+	e->rel_first = calloc(REL_CNT * e->n_slots + 1, sizeof(*e->rel_first));
+	e->rel_axes = calloc(ABS_CNT * e->n_slots, sizeof(*e->rel_axes));
+	if (!e->rel_first || !e->rel_axes)
+		return engine_free(e);
+	return e;
+}
+
+int engine_new(const struct jsd_config *cfg, const struct engine_output *out,
+	       void *ctx, struct engine **ret)
+{
+	struct engine *e = engine_alloc(cfg);
+
+	if (!e)
+		return -ENOMEM;
 	e->out = *out;
 	e->ctx = ctx;
 	e->capture_active = cfg->capture.active_at_start;
@@ -460,12 +601,11 @@ int engine_new(const struct jsd_config *cfg, const struct engine_output *out,
 int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 		    struct engine **ret)
 {
-	struct engine *e = calloc(1, sizeof(*e));
+	struct engine *e = engine_alloc(cfg);
 	int profile;
 
 	if (!e)
 		return -ENOMEM;
-	e->cfg = cfg;
 	e->out = old->out;
 	e->ctx = old->ctx;
 	e->capture_active = old->capture_active;
@@ -482,6 +622,10 @@ int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 
 struct engine *engine_free(struct engine *e)
 {
+	if (!e)
+		return NULL;
+	free(e->rel_first);
+	free(e->rel_axes);
 	free(e);
 	return NULL;
 }
