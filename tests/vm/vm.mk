@@ -16,7 +16,7 @@ VM_DIR		:= tests/vm
 VM_OUT		:= $(VM_DIR)/out
 VM_CACHE	?= $(VM_OUT)/kernel
 VM_CFLAGS	:= $(CFLAGS) $(JSD_CFLAGS) -I$(VM_DIR)/lib -pthread -static
-VM_LIB		:= $(VM_DIR)/lib/vmtest.c $(VM_DIR)/lib/vmtest.h kfilter/joystickd_kfilter.h
+VM_LIB		:= $(VM_DIR)/lib/vmtest.c $(VM_DIR)/lib/vmtest.h $(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
 
 # The kernel: the release of the installed headers, evaluated only by
 # vm-run, after deps.sh has installed them.

@@ -19,9 +19,9 @@ vmtest-daemon:
 	@$(DEPS) build vm
 	@$(MAKE) --no-print-directory vm-run-daemon
 
-$(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h kfilter/joystickd_kfilter.h
+$(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h $(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ikfilter -pthread -static -o $@ $(VMD_SRCS) -lm
+	$(CC) $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ikfilter -I$(VM_DIR)/lib -pthread -static -o $@ $(VMD_SRCS) -lm
 
 vm-run-daemon: $(VMD_PROG) $(VMD_BINS)
 	$(MAKE) -C kfilter KDIR=$(VM_KDIR)

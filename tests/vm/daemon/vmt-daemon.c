@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "dtest.h"
+#include "kmodule.h"
 
 #define JOYSTICKD	"/usr/bin/joystickd"
 #define JOYSTICKD_ASAN	"/usr/bin/joystickd-asan"
@@ -326,23 +327,6 @@ static void test_socket_not_socket(void)
 	unlink("/tmp/plain");
 }
 
-static int module_unload(void)
-{
-	return syscall(SYS_delete_module, KFILTER, O_NONBLOCK) < 0 ? -errno : 0;
-}
-
-static int module_load(void)
-{
-	int fd = open(KFILTER_KO, O_RDONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (syscall(SYS_finit_module, fd, "", 0) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* The module really unloaded (the mice stay; they are attached again on load). */
 static void test_no_module(void)
 {
@@ -351,13 +335,13 @@ static void test_no_module(void)
 	char want[300];
 	int r, st;
 
-	r = module_unload();
+	r = kf_module_unload();
 	if (r < 0)
 		return dt_fail(test, "delete_module: %s", strerror(-r));
 	st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
 	snprintf(want, sizeof(want), "joystickd: %s: No such file or directory (is the "
 		 "joystickd_kfilter module loaded? modprobe joystickd_kfilter)\n", KFILTER_DEV);
-	r = module_load();
+	r = kf_module_load(KFILTER_KO);
 	if (r < 0)
 		return dt_fail(test, "finit_module: %s", strerror(-r));
 	if (st != EXIT_NOTINSTALLED || strcmp(out, want) != 0)
@@ -1092,11 +1076,11 @@ static void test_rmmod_busy(void)
 	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
 		return dt_fail(test, "no stick");
 	lines = daemon_log_lines(&jsd, last, sizeof(last));
-	r = module_unload();
+	r = kf_module_unload();
 	if (r != -EWOULDBLOCK) {
 		close(fd);
 		if (r == 0)
-			module_load();
+			kf_module_load(KFILTER_KO);
 		return dt_fail(test, "delete_module gave %s, want EWOULDBLOCK",
 			       r ? strerror(-r) : "success");
 	}

@@ -484,23 +484,6 @@ long kf_module_refcnt(void)
 	return v;
 }
 
-int kf_module_load(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (syscall(SYS_finit_module, fd, "", 0) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-int kf_module_unload(void)
-{
-	return syscall(SYS_delete_module, "joystickd_kfilter", O_NONBLOCK) < 0 ? -errno : 0;
-}
-
 int kf_open(int flags)
 {
 	int fd = open(JSKF_DEVICE_PATH, O_RDWR | O_CLOEXEC | flags);

@@ -20,6 +20,7 @@
 #include <linux/input.h>
 
 #include "joystickd_kfilter.h"
+#include "kmodule.h"
 
 /* ---- runner ---------------------------------------------------------- */
 
@@ -155,9 +156,6 @@ int evdev_read_all(int fd, struct input_event *ev, size_t max);
 int kf_open(int flags);
 /* The module's reference count (/sys/module/.../refcnt), or -1. */
 long kf_module_refcnt(void);
-/* finit_module() of the .ko at @path; delete_module() (O_NONBLOCK): 0 or -errno. */
-int kf_module_load(const char *path);
-int kf_module_unload(void);
 /* 0 or -errno. */
 int kf_ioctl(int fd, unsigned long cmd, void *arg);
 int kf_info(int fd, struct jskf_info *info);
