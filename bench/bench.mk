@@ -3,6 +3,7 @@
 # of `make check`.  Uses the VM harness's settings (tests/vm/vm.mk, VM_*).
 #
 #   make bench                        everything: one VM boot, callgrind, report
+#   make bench VM_KVER=6.12           ... on another kernel (tests/vm/vm.mk)
 #   make bench-vm                     only the VM part (results in BENCH_OUT/vm)
 #   make bench-ipe                    only the engine's instructions per event
 #   make bench-report                 the table and plot from the last runs
@@ -17,18 +18,15 @@ BENCH_FLOOR	:= $(BENCH_OUT)/jsd-floor
 BENCH_IPE	:= $(BENCH_OUT)/jsd-engine-ipe
 BENCH_IPE_FRAMES ?= 100000
 BENCH_INI	:= bench/bench.ini
-# The module, built from a copy of kfilter/ so that no other build of
-# kfilter/ (another kernel, a sanitizer) can change what the VM loads.
-BENCH_KDIR	:= $(BENCH_OUT)/kfilter
-BENCH_KO	:= $(BENCH_KDIR)/joystickd_kfilter.ko
-BENCH_KSRC	:= kfilter/Kbuild kfilter/jskf.h kfilter/joystickd_kfilter.h \
-		   $(filter-out %.mod.c,$(wildcard kfilter/*.c))
+# The module: the VM tests' own build for the kernel VM_KVER selects
+# (tests/vm/vm.mk), from a copy of kfilter/.
+BENCH_KO	= $(VM_KO)
 
 .PHONY: bench bench-vm bench-ipe bench-report
 
 # The VM's result decides the exit status, after the report is written.
 bench:
-	@$(DEPS) build vm bench
+	@$(DEPS) build vm bench pkg:$(VM_HEADERS)
 	@rc=0; $(MAKE) --no-print-directory bench-vm || rc=$$?; \
 	$(MAKE) --no-print-directory bench-ipe bench-report || rc=1; \
 	exit $$rc
@@ -46,17 +44,12 @@ $(BENCH_IPE): bench/engine-ipe.c bench/stream.h $(ENGINE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) -Ibench -o $@ $< $(ENGINE_LIB) $(ENGINE_LIBS) -lm
 
-$(BENCH_KO): $(BENCH_KSRC)
-	@mkdir -p $(BENCH_KDIR)
-	cp $(BENCH_KSRC) $(BENCH_KDIR)/
-	$(MAKE) -C $(VM_KDIR) M=$(abspath $(BENCH_KDIR)) modules
-
-bench-vm: $(BENCH_VM_PROG) $(BENCH_FLOOR) $(BUILD)/joystickd $(BUILD)/joystickctl $(BENCH_KO)
-	@$(VM_DIR)/kernel.sh fetch $(VM_KVER) $(VM_KMOD_DIR)
+bench-vm: $(BENCH_VM_PROG) $(BENCH_FLOOR) $(BUILD)/joystickd $(BUILD)/joystickctl vm-module
+	@$(VM_DIR)/kernel.sh fetch $(VM_KREL) $(VM_KMOD_DIR)
 	@echo "bench: booting $(VM_IMAGE) (logs in $(BENCH_OUT)/vm)"
 	@cut -d' ' -f1-3 /proc/loadavg >$(BENCH_OUT)/load-before
 	@$(VM_DIR)/vmrun.sh -d $(BENCH_OUT)/vm -K $(VM_IMAGE) -W 1800 -- -T 1500 \
-		-k $(VM_KMOD_DIR) -r $(VM_KVER) $(addprefix -m ,$(VM_KMODS)) -M $(BENCH_KO) \
+		-k $(VM_KMOD_DIR) -r $(VM_KREL) $(addprefix -m ,$(VM_KMODS)) -M $(BENCH_KO) \
 		-t $(BENCH_VM_PROG) -b $(BENCH_FLOOR) -b $(BUILD)/joystickd -b $(BUILD)/joystickctl \
 		-b $$(command -v interception) -b $$(command -v uinput) \
 		$$(command -v perf >/dev/null && echo -b $$(command -v perf)) \

@@ -289,7 +289,6 @@ static const struct file_operations jskf_fops = {
 	.poll		= jskf_poll,
 	.unlocked_ioctl	= jskf_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= no_llseek,
 };
 
 struct miscdevice jskf_misc = {

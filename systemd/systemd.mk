@@ -5,7 +5,7 @@
 
 E2E_OUT		:= $(BUILD)/e2e
 
-.PHONY: systemd-units systemd-test systemd-security demo
+.PHONY: systemd-units systemd-test systemd-test-matrix systemd-security demo
 all: systemd-units
 systemd-units: $(BUILD)/systemd/joystickd.service
 
@@ -29,16 +29,24 @@ $(BUILD)/e2e/e2e-input: tests/e2e/e2e-input.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) -o $@ $< -lm
 
-# The guest boots the Debian kernel that tests/vm unpacks into its cache
-# (VM_CACHE, tests/vm/vm.mk); run.sh picks the release of the headers.
+# The guest boots the Debian kernel VM_KVER selects (6.1 by default, 6.12,
+# 6.12-rt: tests/vm/kernel.sh), unpacked into the VM tests' cache
+# (VM_CACHE, tests/vm/vm.mk).  It has the headers of every kernel of
+# `deps.sh kernels` (6.1 and 6.12 at least), and DKMS must build for each.
 systemd-test: deb $(BUILD)/e2e/e2e-input
-	@$(DEPS) vm deb e2e
-	tests/e2e/run.sh $(E2E_OUT) $(DEB_OUT) $(VM_CACHE)
+	@$(DEPS) vm deb e2e kernels
+	VM_KVER=$(VM_KVER) tests/e2e/run.sh $(E2E_OUT)/$(VM_KVER) $(DEB_OUT) $(VM_CACHE)
+
+# The test on every kernel of VM_DAEMON_KERNELS, one package build.
+systemd-test-matrix: deb $(BUILD)/e2e/e2e-input
+	@$(DEPS) vm deb e2e kernels
+	@$(VM_DIR)/matrix.sh $(BUILD)/matrix/systemd-test \
+		$(foreach k,$(VM_DAEMON_KERNELS),"systemd-test@$(k)=VM_KVER=$(k) tests/e2e/run.sh $(E2E_OUT)/$(k) $(DEB_OUT) $(VM_CACHE)")
 
 # The same guest, without packages: joystickd from the tree flies a scripted
 # virtual mouse while `joystickctl monitor` draws the stick on this terminal.
 demo: $(BUILD)/e2e/e2e-input
 	@$(DEPS) build vm e2e
 	$(MAKE) --no-print-directory all
-	$(MAKE) -C kfilter KDIR=/lib/modules/$$(tests/vm/kernel.sh version)/build
-	tests/e2e/run.sh --demo $(E2E_OUT)/demo $(VM_CACHE)
+	$(MAKE) -C kfilter KDIR=/lib/modules/$$(tests/vm/kernel.sh version $(VM_KVER))/build
+	VM_KVER=$(VM_KVER) tests/e2e/run.sh --demo $(E2E_OUT)/demo-$(VM_KVER) $(VM_CACHE)

@@ -2,6 +2,7 @@
 # Install the Debian packages a make target needs.
 #
 #   tools/deps.sh GROUP...     groups: build kmod unit vm lint deb e2e debugk fuzz bench
+#                              kernels; or pkg:NAME for one package
 #
 # As root, missing packages are installed with apt-get.  Otherwise the one
 # apt-get command that would install them is printed and the exit status is 1.
@@ -10,7 +11,9 @@ set -eu
 pkgs_build="build-essential pkg-config libevdev-dev libudev-dev libsystemd-dev libinih-dev"
 pkgs_kmod="linux-headers-amd64"
 pkgs_unit="libcmocka-dev valgrind gcc-multilib locales"
-pkgs_vm="linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod gcc-multilib udev"
+pkgs_vm="linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod gcc-multilib udev xz-utils"
+# The headers of every kernel the VM matrix boots (tests/vm/kernel.sh).
+pkgs_kernels="linux-headers-amd64 linux-headers-6.12-amd64 linux-headers-6.12-rt-amd64"
 pkgs_lint="sparse linux-source-6.1"
 pkgs_deb="debhelper dh-dkms dkms dpkg-dev lintian fakeroot"
 pkgs_e2e="udev joystick systemd"
@@ -20,6 +23,16 @@ pkgs_bench="gnuplot-nox interception-tools valgrind gdb linux-perf"
 
 want=""
 for group in "$@"; do
+	case $group in
+	pkg:?*)
+		want="$want ${group#pkg:}"
+		continue
+		;;
+	*[!a-z]*)
+		echo "deps.sh: unknown group '$group'" >&2
+		exit 2
+		;;
+	esac
 	eval "list=\${pkgs_$group:-}"
 	if [ -z "$list" ]; then
 		echo "deps.sh: unknown group '$group'" >&2

@@ -97,8 +97,24 @@ jstest_state() {
 
 # ---------------------------------------------------------------- install
 
+# Kernels besides the real ones (the host's headers: 6.1 and 6.12 at least):
+# one with headers but outside the supported range, one in the range whose
+# headers are missing.  Installing must skip both, saying why, and succeed.
+OLD_KVER=5.10.0-99-amd64 HEADLESS_KVER=6.1.0-999-amd64
+
+# The kernels DKMS must build for: every one with headers, but the old one.
+kernels_with_headers() {
+	local d k
+	for d in /lib/modules/*/build/include; do
+		k=${d#/lib/modules/}
+		k=${k%%/*}
+		[ "$k" != "$OLD_KVER" ] && echo "$k"
+	done
+}
+
 step_install() {
-	local t0=$SECONDS out
+	local t0=$SECONDS out k built=""
+	mkdir -p "/lib/modules/$OLD_KVER/build/include" "/lib/modules/$HEADLESS_KVER/kernel"
 	out=$(DEBIAN_FRONTEND=noninteractive dpkg -i "$JSD_OUT"/joystickd-dkms_*.deb "$JSD_OUT"/joystickd_*.deb 2>&1)
 	local rc=$?
 	echo "$out" >&4
@@ -106,11 +122,27 @@ step_install() {
 		why="dpkg -i: $(tail -n 5 <<<"$out" | tr '\n' ' ')"
 		return 1
 	fi
-	info "dpkg -i with the DKMS build took $((SECONDS - t0)) s"
-	if ! dkms status joystickd | grep -q "$KVER.*installed"; then
-		why="dkms status: $(dkms status joystickd)"
-		return 1
-	fi
+	info "dpkg -i with the DKMS builds took $((SECONDS - t0)) s"
+	for k in $(kernels_with_headers); do
+		if ! dkms status joystickd -k "$k" | grep -q 'installed'; then
+			why="not built for $k; dkms status: $(dkms status joystickd | tr '\n' ' ')"
+			return 1
+		fi
+		built="$built $k"
+	done
+	case $built in
+	*" $KVER"*) ;;
+	*) why="not built for the running kernel $KVER"; return 1 ;;
+	esac
+	[ "$(kernels_with_headers | wc -l)" -ge 2 ] || { why="the guest has the headers of one kernel only"; return 1; }
+	info "DKMS built and installed joystickd_kfilter for:$built"
+	grep -q "skipping kernel $OLD_KVER: outside the supported range" <<<"$out" ||
+		{ why="no skip line for $OLD_KVER"; return 1; }
+	grep -q "skipping kernel $HEADLESS_KVER: its headers are not installed" <<<"$out" ||
+		{ why="no skip line for $HEADLESS_KVER"; return 1; }
+	for k in $OLD_KVER $HEADLESS_KVER; do
+		[ -z "$(dkms status joystickd -k "$k")" ] || { why="dkms status for $k: $(dkms status joystickd -k "$k")"; return 1; }
+	done
 	getent group joystickd >/dev/null || { why="no joystickd group"; return 1; }
 	modinfo -k "$KVER" joystickd_kfilter >/dev/null 2>&1 || { why="modinfo finds no module"; return 1; }
 }
@@ -323,7 +355,7 @@ step_remove() {
 	for f in /usr/sbin/joystickd /usr/bin/joystickctl /lib/systemd/system/joystickd.service \
 		 /lib/udev/rules.d/60-joystickd.rules /usr/lib/modules-load.d/joystickd.conf \
 		 /usr/src/joystickd-* /var/lib/dkms/joystickd \
-		 /lib/modules/"$KVER"/updates/dkms/joystickd_kfilter.ko*; do
+		 /lib/modules/*/updates/dkms/joystickd_kfilter.ko*; do
 		[ ! -e "$f" ] || { why="$f is still there"; return 1; }
 	done
 	[ -z "$(dkms status joystickd)" ] || { why="dkms status: $(dkms status joystickd)"; return 1; }
@@ -357,7 +389,7 @@ coproc IN { "$INPUT"; }
 ask_ok nodes || { fail "e2e-input: $why"; echo DONE >&3; exit 0; }
 info "test mouse and keyboard: $reply"
 
-check "install: dpkg -i joystickd-dkms and joystickd, DKMS built the module for $KVER" step_install
+check "install: dpkg -i joystickd-dkms and joystickd succeeds; DKMS built the module for every kernel with headers, skipped $OLD_KVER (out of range) and $HEADLESS_KVER (no headers)" step_install
 check "missing module: the unit fails and the journal names the fix" step_no_module
 check "1. systemctl start joystickd: active, start line logged, stick has ID_INPUT_JOYSTICK=1 and uaccess" step_start
 check "2. mouse moves fly the stick as the shipped ini predicts (evdev and jstest), the desktop sees nothing" step_fly

@@ -35,8 +35,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 timeout=${E2E_TIMEOUT:-900}
 
-# The kernel of the installed headers: DKMS builds against them in the guest.
-kver=$("$repo/tests/vm/kernel.sh" version)
+# The kernel VM_KVER selects (tests/vm/kernel.sh: 6.1 by default, 6.12,
+# 6.12-rt or a release); DKMS builds against its headers in the guest.
+kver=$("$repo/tests/vm/kernel.sh" version "${VM_KVER:-}")
 kdir=$kernels/$kver
 "$repo/tests/vm/kernel.sh" fetch "$kver" "$kdir"
 
@@ -61,7 +62,9 @@ cp "$kdir/lib/modules/$kver"/modules.builtin* "$mods/"
 grep '^kernel/drivers/input/' "$kdir/lib/modules/$kver/modules.order" >"$mods/modules.order"
 depmod -b "$out/modules" "$kver"
 
-# The initramfs: busybox, the modules that mount the host root, /init.
+# The initramfs: busybox, the modules that mount the host root (in load
+# order in modules/order; 6.12 has virtio built in and ships NAME.ko.xz,
+# which busybox insmod wants decompressed), /init.
 rm -rf "$out/initramfs"
 mkdir -p "$out/initramfs/bin" "$out/initramfs/modules" "$out/initramfs/proc" \
 	"$out/initramfs/sys" "$out/initramfs/dev"
@@ -69,10 +72,21 @@ cp /bin/busybox "$out/initramfs/bin/"
 for a in sh mount mkdir cp ln insmod switch_root poweroff; do
 	ln -s busybox "$out/initramfs/bin/$a"
 done
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev \
-	 virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay; do
-	f=$(find "$kdir/lib/modules/$kver/kernel" -name "$m.ko")
-	cp "$f" "$out/initramfs/modules/"
+: >"$out/initramfs/modules/order"
+for m in virtio_pci 9pnet_virtio 9p overlay; do
+	modprobe -d "$kdir" -S "$kver" --show-depends "$m" |
+	while read -r verb path; do
+		[ "$verb" = insmod ] || continue
+		name=$(basename "$path")
+		name=${name%.xz}
+		name=${name%.ko}
+		grep -qx "$name" "$out/initramfs/modules/order" && continue
+		case $path in
+		*.xz) xz -dc "$path" >"$out/initramfs/modules/$name.ko" ;;
+		*) cp "$path" "$out/initramfs/modules/$name.ko" ;;
+		esac
+		echo "$name" >>"$out/initramfs/modules/order"
+	done
 done
 install -m 0755 "$here/init" "$out/initramfs/init"
 (cd "$out/initramfs" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"

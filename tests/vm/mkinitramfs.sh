@@ -85,9 +85,16 @@ for m in $mods; do
 		die "module $m not found under $kdir"
 	echo "$deps" | while read -r verb path; do
 		[ "$verb" = insmod ] || continue
-		name=$(basename "$path" .ko)
+		# 6.12 images ship NAME.ko.xz: busybox insmod wants it plain.
+		name=$(basename "$path")
+		name=${name%.xz}
+		name=${name%.ko}
 		grep -q "^$name " "$root/etc/vmtest/modules" && continue
-		install -D -m 0644 "$path" "$root/lib/modules/$kver/$name.ko"
+		mkdir -p "$root/lib/modules/$kver"
+		case $path in
+		*.xz) xz -dc "$path" >"$root/lib/modules/$kver/$name.ko" ;;
+		*) install -m 0644 "$path" "$root/lib/modules/$kver/$name.ko" ;;
+		esac
 		echo "$name /lib/modules/$kver/$name.ko" >>"$root/etc/vmtest/modules"
 	done
 done

@@ -1,7 +1,13 @@
-# make vmtest: joystickd_kfilter under Debian's 6.1 kernel in QEMU (TCG).
+# make vmtest: joystickd_kfilter under Debian's kernels in QEMU (TCG).
 # How it works, how to add a suite and how to debug: tests/vm/README.md.
 #
-#   make vmtest                          the whole kfilter suite
+#   make vmtest                          the kfilter and daemon suites on
+#                                        Debian 12's default kernel (6.1)
+#   make vmtest VM_KVER=6.12-rt          ... on another kernel: 6.1, 6.12,
+#                                        6.12-rt or an installed release
+#   make vmtest-matrix                   the kfilter suite on every kernel of
+#                                        VM_KERNELS, the daemon suite on
+#                                        every kernel of VM_DAEMON_KERNELS
 #   make vm-run VM_TESTS="read abi"      only these programs (tests/vm/kfilter/*.c),
 #                                        without the deps check
 #   make vm-run VM_CASES="cancel"        only these cases of them
@@ -18,12 +24,17 @@ VM_CACHE	?= $(VM_OUT)/kernel
 VM_CFLAGS	:= $(CFLAGS) $(JSD_CFLAGS) -I$(VM_DIR)/lib -pthread -static
 VM_LIB		:= $(VM_DIR)/lib/vmtest.c $(VM_DIR)/lib/vmtest.h $(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
 
-# The kernel: the release of the installed headers, evaluated only by
-# vm-run, after deps.sh has installed them.
-VM_KVER		?= $(shell $(VM_DIR)/kernel.sh version)
-VM_KDIR		?= /lib/modules/$(VM_KVER)/build
-VM_KMOD_DIR	?= $(VM_CACHE)/$(VM_KVER)
+# The kernel selector (tests/vm/kernel.sh) and the release it names,
+# evaluated only when a VM target runs, after deps.sh has installed the
+# headers.  The matrix the README's test command runs:
+VM_KVER		?= 6.1
+VM_KERNELS	?= 6.1 6.12 6.12-rt
+VM_DAEMON_KERNELS ?= 6.1 6.12
+VM_KREL		?= $(shell $(VM_DIR)/kernel.sh version $(VM_KVER))
+VM_KDIR		?= /lib/modules/$(VM_KREL)/build
+VM_KMOD_DIR	?= $(VM_CACHE)/$(VM_KREL)
 VM_IMAGE	?= $(VM_KMOD_DIR)/vmlinuz
+VM_HEADERS	= $(shell $(VM_DIR)/kernel.sh package $(VM_KVER))
 
 # The kfilter suite, in run order (badinput reloads the module: last).
 VM_TESTS	?= abi read swallow concurrency overflow soak hotplug badinput
@@ -32,20 +43,47 @@ VM_CASES	?=
 VM_ENV		?=
 VM_APPEND	?=
 VM_MEM		?= 512
-VM_RUN_DIR	?= $(VM_OUT)/kfilter
+VM_RUN_DIR	?= $(VM_OUT)/$(VM_KVER)/kfilter
 VM_KMODS	:= evdev uinput joydev
-# The module under test; another path skips building kfilter/ (e.g. a copy
-# built against a debug kernel's tree).
-VM_KO		?= kfilter/joystickd_kfilter.ko
+# The module under test, built warning-free for VM_KREL from a copy of
+# kfilter/ (so that builds for other kernels never mix); another path is
+# taken as built (e.g. against a debug kernel's tree).
+VM_KO_ROOT	:= $(VM_OUT)/ko
+VM_KO		?= $(VM_KO_ROOT)/$(VM_KREL)/joystickd_kfilter.ko
+VM_KSRC		:= kfilter/Kbuild $(wildcard kfilter/*.h) \
+		   $(filter-out %.mod.c,$(wildcard kfilter/*.c))
 VM_GUEST_KO	:= /lib/modules/extra/joystickd_kfilter.ko
 
 VM_BINS		:= $(patsubst $(VM_DIR)/kfilter/%.c,$(VM_OUT)/bin/%,$(wildcard $(VM_DIR)/kfilter/*.c))
 
-.PHONY: vmtest vm-run vm-programs vm-clean
+.PHONY: vmtest vm-run vm-programs vm-module vm-clean vmtest-matrix
 
 vmtest:
-	@$(DEPS) vm
+	@$(DEPS) vm pkg:$(VM_HEADERS)
 	@$(MAKE) --no-print-directory vm-run
+
+# Every kernel is run, whatever an earlier one gave; then the summary.
+vmtest-matrix:
+	@$(DEPS) vm kernels
+	@$(VM_DIR)/matrix.sh $(BUILD)/matrix/vmtest \
+		$(foreach k,$(VM_KERNELS),"kfilter@$(k)=$(MAKE) --no-print-directory vm-run VM_KVER=$(k)") \
+		$(foreach k,$(VM_DAEMON_KERNELS),"daemon@$(k)=$(MAKE) --no-print-directory vm-run-daemon VM_KVER=$(k)")
+
+# KCFLAGS=-Werror and no "warning:" from modpost: warning-free on every
+# kernel we test.
+$(VM_KO_ROOT)/%/joystickd_kfilter.ko: $(VM_KSRC)
+	@rm -rf $(@D) && mkdir -p $(@D)
+	@cp $(VM_KSRC) $(@D)/
+	@echo "  KMOD    $@"
+	@$(MAKE) --no-print-directory -C /lib/modules/$*/build M=$(abspath $(@D)) \
+		KCFLAGS=-Werror modules >$(@D)/build.log 2>&1 || \
+		{ cat $(@D)/build.log; rm -f $@; exit 1; }
+	@if grep -i 'warning' $(@D)/build.log; then rm -f $@; exit 1; fi
+
+vm-module:
+ifneq ($(filter $(VM_KO_ROOT)/%,$(VM_KO)),)
+	@$(MAKE) --no-print-directory $(VM_KO)
+endif
 
 $(VM_OUT)/bin/%: $(VM_DIR)/kfilter/%.c $(VM_LIB)
 	@mkdir -p $(@D)
@@ -61,20 +99,17 @@ $(VM_OUT)/bin/%32: $(VM_DIR)/kfilter/%.c $(VM_LIB)
 
 vm-programs: $(VM_BINS) $(VM_BINS32)
 
-vm-run: vm-programs
-ifeq ($(VM_KO),kfilter/joystickd_kfilter.ko)
-	$(MAKE) -C kfilter KDIR=$(VM_KDIR)
-endif
+vm-run: vm-programs vm-module
 	@if [ -n "$(VM_KMOD_DIR)" ]; then \
-		$(VM_DIR)/kernel.sh fetch $(VM_KVER) $(VM_KMOD_DIR) || exit 1; \
+		$(VM_DIR)/kernel.sh fetch $(VM_KREL) $(VM_KMOD_DIR) || exit 1; \
 	fi
 	@echo "vmtest: booting $(VM_IMAGE) (console log: $(VM_RUN_DIR)/console.log)"
 	@$(VM_DIR)/vmrun.sh -d $(VM_RUN_DIR) -K $(VM_IMAGE) -A "$(VM_APPEND)" -m $(VM_MEM) -- \
-		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KVER)) \
+		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KREL)) \
 		$(addprefix -m ,$(VM_KMODS)) -M $(VM_KO) \
 		$(addprefix -t $(VM_OUT)/bin/,$(VM_TESTS)) $(addprefix -b ,$(VM_BINS32)) \
 		-e VMTEST_KFILTER_KO=$(VM_GUEST_KO) -e "VMTEST_CASES=$(VM_CASES)" \
 		$(addprefix -e ,$(VM_ENV))
 
 vm-clean:
-	rm -rf $(VM_OUT)/bin $(VM_OUT)/kfilter
+	rm -rf $(VM_OUT)/bin $(VM_OUT)/ko $(VM_OUT)/6.*

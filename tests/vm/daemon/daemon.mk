@@ -1,9 +1,10 @@
 # make vmtest-daemon: joystickd and joystickctl against the real module,
 # in their own QEMU boot (tests/vm/daemon/README.md).  Part of `make vmtest`.
-# Uses the harness's settings from tests/vm/vm.mk (VM_*), so include it after.
+# Uses the harness's settings from tests/vm/vm.mk (VM_*, and VM_KVER= to
+# choose the kernel), so include it after.
 
 VMD_DIR		:= $(VM_DIR)/daemon
-VMD_OUT		?= $(VM_OUT)/daemon
+VMD_OUT		?= $(VM_OUT)/$(VM_KVER)/daemon
 VMD_PROG	:= $(VM_OUT)/bin/vmt-daemon
 VMD_SRCS	:= $(VMD_DIR)/vmt-daemon.c $(VMD_DIR)/dtest.c
 VMD_BINS	:= $(BUILD)/joystickd $(BUILD)/joystickctl $(BUILD)/joystickd-asan
@@ -16,21 +17,20 @@ VMD_FILES	:= $(VMD_DIR)/test.ini:/etc/jsd-test/test.ini \
 vmtest: vmtest-daemon
 
 vmtest-daemon:
-	@$(DEPS) build vm
+	@$(DEPS) build vm pkg:$(VM_HEADERS)
 	@$(MAKE) --no-print-directory vm-run-daemon
 
 $(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h $(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ikfilter -I$(VM_DIR)/lib -pthread -static -o $@ $(VMD_SRCS) -lm
 
-vm-run-daemon: $(VMD_PROG) $(VMD_BINS)
-	$(MAKE) -C kfilter KDIR=$(VM_KDIR)
+vm-run-daemon: $(VMD_PROG) $(VMD_BINS) vm-module
 	@if [ -n "$(VM_KMOD_DIR)" ]; then \
-		$(VM_DIR)/kernel.sh fetch $(VM_KVER) $(VM_KMOD_DIR) || exit 1; \
+		$(VM_DIR)/kernel.sh fetch $(VM_KREL) $(VM_KMOD_DIR) || exit 1; \
 	fi
 	@echo "vmtest-daemon: booting $(VM_IMAGE) (console log: $(VMD_OUT)/console.log)"
 	@$(VM_DIR)/vmrun.sh -d $(VMD_OUT) -K $(VM_IMAGE) -- \
-		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KVER)) \
+		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KREL)) \
 		$(addprefix -m ,$(VM_KMODS)) -M $(VM_KO) \
 		-t $(VMD_PROG) $(addprefix -b ,$(VMD_BINS)) -b $$(command -v udevadm) \
 		$(addprefix -f ,$(VMD_FILES)) $(if $(VMT_VERBOSE),-e VMT_VERBOSE=1)

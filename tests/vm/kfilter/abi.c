@@ -10,10 +10,12 @@
  *                    differs between runs (ids, times)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -320,9 +322,40 @@ static int test_compat_flow(void)
 	return 0;
 }
 
+/*
+ * The file is a stream of ioctls and nothing else, on every kernel: 6.12
+ * removed no_llseek, and stream_open() is what keeps lseek() refused.
+ */
+static int test_file_ops(void)
+{
+	char byte = 0;
+	void *map;
+	int fd;
+
+	CHECK_OK(fd = kf_open(O_RDWR));
+	errno = 0;
+	CHECK(lseek(fd, 0, SEEK_SET) == -1 && errno == ESPIPE,
+	      "lseek: errno %d, want ESPIPE", errno);
+	errno = 0;
+	CHECK(pread(fd, &byte, 1, 0) == -1 && errno == ESPIPE,
+	      "pread: errno %d, want ESPIPE", errno);
+	errno = 0;
+	CHECK(read(fd, &byte, 1) == -1 && errno == EINVAL,
+	      "read: errno %d, want EINVAL", errno);
+	errno = 0;
+	CHECK(write(fd, &byte, 1) == -1 && errno == EINVAL,
+	      "write: errno %d, want EINVAL", errno);
+	map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(map == MAP_FAILED && errno == ENODEV,
+	      "mmap: errno %d, want ENODEV", errno);
+	close(fd);
+	return 0;
+}
+
 static const struct vmt_case cases[] = {
 	{ "uapi-layout-32-eq-64", test_layout, 0 },
 	{ "compat32-same-results", test_compat_flow, 0 },
+	{ "file-is-ioctl-only", test_file_ops, 0 },
 };
 
 int main(int argc, char **argv)
