@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The control socket commands (joystickctl(1)).  They run on the event
- * loop and take manager.lock while they look at or change the engine.
+ * loop and take manager.lock only while they look at or change the
+ * engine, the stick or the counters; the main thread owns cfg, so reading
+ * it needs no lock, and the slow parts (udev look-ups, plots, a reload)
+ * run without it.  Names a client sent are escaped before they are
+ * echoed (escape.h).
  */
 #include <errno.h>
 #include <math.h>
@@ -9,7 +13,9 @@
 #include <string.h>
 
 #include "discovery.h"
+#include "log.h"
 #include "engine/codes.h"
+#include "engine/escape.h"
 #include "engine/plot.h"
 #include "manager.h"
 #include "stick.h"
@@ -28,6 +34,18 @@ static const char *code_name(uint16_t type, uint16_t code, char *buf, size_t siz
 	return buf;
 }
 
+/* A client's word, escaped for an error message: at most 64 bytes of it. */
+static const char *shown(const char *word, char *buf, size_t size)
+{
+	char cut[65];
+
+	snprintf(cut, sizeof(cut), "%s", word);
+	return jsd_escape(cut, buf, size);
+}
+
+#define SHOWN_SIZE	JSD_ESCAPED_SIZE(64)
+
+/* Under lock. */
 static int cmd_status(struct manager *m, FILE *out)
 {
 	const struct manager_counters *c = &m->counters;
@@ -82,10 +100,11 @@ static const char *device_kind(const struct jskf_device *d)
 	return "other";
 }
 
-/* One line per device the kernel filter attached to. */
+/* One line per device the kernel filter attached to.  No lock: its own list, udev. */
 static int cmd_devices(struct manager *m, FILE *out)
 {
 	const struct jsd_config *cfg = m->cfg;
+	char name[JSD_ESCAPED_SIZE(JSKF_NAME_LEN)];
 	struct devmap dm;
 	size_t i;
 	int r;
@@ -111,13 +130,13 @@ static int cmd_devices(struct manager *m, FILE *out)
 		fprintf(out, "%-4u %-8s %-8s %04x:%04x %-12s %-18s %s\n", d->id, device_kind(d),
 			state, d->vendor, d->product,
 			dm.mouse[i] >= 0 ? cfg->mice[dm.mouse[i]].name : "-",
-			node ? node : "-", d->name);
+			node ? node : "-", jsd_escape(d->name, name, sizeof(name)));
 	}
 	devmap_done(&dm);
 	return 0;
 }
 
-/* What `joystickctl monitor` draws: every axis and button of the stick. */
+/* Under lock.  What `joystickctl monitor` draws: every axis and button of the stick. */
 static int cmd_state(struct manager *m, FILE *out)
 {
 	const struct jsd_stick_cfg *sc = stick_cfg(m->stick);
@@ -135,6 +154,7 @@ static int cmd_state(struct manager *m, FILE *out)
 	return 0;
 }
 
+/* Under lock. */
 static int cmd_toggle(struct manager *m, FILE *out, char *err, size_t err_size)
 {
 	bool want = !m->want_active;
@@ -148,6 +168,7 @@ static int cmd_toggle(struct manager *m, FILE *out, char *err, size_t err_size)
 	return 0;
 }
 
+/* Under lock. */
 static int cmd_action(struct manager *m, const char *action, char *err, size_t err_size)
 {
 	const char *why = NULL;
@@ -174,15 +195,18 @@ static int cmd_recenter(struct manager *m, const char *axis, char *err, size_t e
 	return cmd_action(m, action, err, err_size);
 }
 
+/* Under lock. */
 static int cmd_profile(struct manager *m, const char *name, FILE *out, char *err,
 		       size_t err_size)
 {
+	char buf[SHOWN_SIZE];
 	int p, r;
 
 	if (name) {
 		p = jsd_config_find_profile(m->cfg, name);
 		if (p < 0) {
-			snprintf(err, err_size, "no profile '%s' in %s", name, m->opt.config_path);
+			snprintf(err, err_size, "no profile '%s' in %s",
+				 shown(name, buf, sizeof(buf)), m->opt.config_path);
 			return p;
 		}
 		r = engine_set_profile(m->engine, p, manager_now_ns());
@@ -197,14 +221,22 @@ static int cmd_profile(struct manager *m, const char *name, FILE *out, char *err
 	return 0;
 }
 
-/* curve AXIS ascii COLS ROWS | curve AXIS svg WIDTH HEIGHT */
+/*
+ * curve AXIS ascii COLS ROWS | curve AXIS svg WIDTH HEIGHT.  The lock only
+ * for the profile and the axis position; the plot is drawn without it.
+ */
 static int cmd_curve(struct manager *m, int argc, char **argv, FILE *out, char *err,
 		     size_t err_size)
 {
-	const struct jsd_profile *p = &m->cfg->profiles[engine_profile(m->engine)];
+	const struct jsd_profile *p;
 	struct engine_axis_state st;
+	char name[SHOWN_SIZE];
 	unsigned long w, h;
 	int a;
+
+	pthread_mutex_lock(&m->lock);
+	p = &m->cfg->profiles[engine_profile(m->engine)];
+	pthread_mutex_unlock(&m->lock);
 
 	if (argc != 5 || (strcmp(argv[2], "ascii") != 0 && strcmp(argv[2], "svg") != 0)) {
 		snprintf(err, err_size, "usage: curve AXIS ascii COLS ROWS | curve AXIS svg W H");
@@ -212,7 +244,8 @@ static int cmd_curve(struct manager *m, int argc, char **argv, FILE *out, char *
 	}
 	a = jsd_profile_find_axis(p, argv[1]);
 	if (a < 0) {
-		snprintf(err, err_size, "no axis '%s' in profile %s", argv[1], p->name);
+		snprintf(err, err_size, "no axis '%s' in profile %s",
+			 shown(argv[1], name, sizeof(name)), p->name);
 		return a;
 	}
 	w = strtoul(argv[3], NULL, 10);
@@ -229,40 +262,77 @@ static int cmd_curve(struct manager *m, int argc, char **argv, FILE *out, char *
 		snprintf(err, err_size, "plot size out of range");
 		return -EINVAL;
 	}
+	pthread_mutex_lock(&m->lock);
 	engine_axis_state(m->engine, a, &st);
+	pthread_mutex_unlock(&m->lock);
 	return jsd_plot_ascii(out, &p->axes[a], w, h, st.position);
 }
 
-static int dispatch(struct manager *m, int argc, char **argv, FILE *out, char *err,
-		    size_t err_size)
+/*
+ * Reload the configuration and answer with the verdict: what
+ * `joystickd --reload` (ExecReload= of the unit) waits for.  Root only: a
+ * member of the control group may look and steer, not re-read /etc.
+ */
+static int cmd_reload(struct manager *m, uid_t uid, FILE *out, char *err, size_t err_size)
 {
-	const char *cmd = argv[0];
+	int r;
 
-	if (strcmp(cmd, "status") == 0 && argc == 1)
-		return cmd_status(m, out);
-	if (strcmp(cmd, "devices") == 0 && argc == 1)
-		return cmd_devices(m, out);
-	if (strcmp(cmd, "state") == 0 && argc == 1)
-		return cmd_state(m, out);
-	if (strcmp(cmd, "toggle") == 0 && argc == 1)
-		return cmd_toggle(m, out, err, err_size);
-	if (strcmp(cmd, "recenter") == 0 && argc <= 2)
-		return cmd_recenter(m, argc == 2 ? argv[1] : NULL, err, err_size);
-	if (strcmp(cmd, "profile") == 0 && argc <= 2)
-		return cmd_profile(m, argc == 2 ? argv[1] : NULL, out, err, err_size);
-	if (strcmp(cmd, "curve") == 0)
-		return cmd_curve(m, argc, argv, out, err, err_size);
-	snprintf(err, err_size, "unknown command or wrong arguments: %s", cmd);
-	return -EINVAL;
+	if (uid != 0) {
+		snprintf(err, err_size, "permission denied: only root may reload");
+		return -EPERM;
+	}
+	r = manager_reload(m, err, err_size);
+	if (r < 0)
+		return r;
+	fprintf(out, "reloaded %s\n", m->opt.config_path);
+	return 0;
 }
 
-int manager_command(void *userdata, int argc, char **argv, FILE *out, char *err, size_t err_size)
+/* A command that runs entirely under the lock. */
+static int locked(struct manager *m, int (*fn)(struct manager *, FILE *), FILE *out)
 {
-	struct manager *m = userdata;
 	int r;
 
 	pthread_mutex_lock(&m->lock);
-	r = dispatch(m, argc, argv, out, err, err_size);
+	r = fn(m, out);
 	pthread_mutex_unlock(&m->lock);
+	return r;
+}
+
+int manager_command(void *userdata, uid_t uid, int argc, char **argv, FILE *out, char *err,
+		    size_t err_size)
+{
+	struct manager *m = userdata;
+	const char *cmd = argv[0];
+	char name[SHOWN_SIZE];
+	int r;
+
+	log_debug("control request from uid %u: %s (%d arguments)", (unsigned int)uid,
+		  shown(cmd, name, sizeof(name)), argc - 1);
+	if (strcmp(cmd, "status") == 0 && argc == 1)
+		return locked(m, cmd_status, out);
+	if (strcmp(cmd, "devices") == 0 && argc == 1)
+		return cmd_devices(m, out);
+	if (strcmp(cmd, "state") == 0 && argc == 1)
+		return locked(m, cmd_state, out);
+	if (strcmp(cmd, "curve") == 0)
+		return cmd_curve(m, argc, argv, out, err, err_size);
+	if (strcmp(cmd, "reload") == 0 && argc == 1)
+		return cmd_reload(m, uid, out, err, err_size);
+
+	pthread_mutex_lock(&m->lock);
+	if (strcmp(cmd, "toggle") == 0 && argc == 1)
+		r = cmd_toggle(m, out, err, err_size);
+	else if (strcmp(cmd, "recenter") == 0 && argc <= 2)
+		r = cmd_recenter(m, argc == 2 ? argv[1] : NULL, err, err_size);
+	else if (strcmp(cmd, "profile") == 0 && argc <= 2)
+		r = cmd_profile(m, argc == 2 ? argv[1] : NULL, out, err, err_size);
+	else
+		r = -EINVAL;
+	pthread_mutex_unlock(&m->lock);
+	manager_log_switch(m);
+	if (r == -EINVAL && !err[0])
+		snprintf(err, err_size, "unknown command or wrong arguments: %s",
+			 shown(cmd, name, sizeof(name)));
 	return r;
 }

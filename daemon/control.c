@@ -14,7 +14,6 @@
 #include "control-proto.h"
 #include "control.h"
 
-#define CONTROL_MAX_CLIENTS	32
 #define CONTROL_MAX_GROUPS	256
 #define CONTROL_MAX_PENDING	(1024 * 1024)	/* unread reply bytes before we hang up */
 
@@ -22,8 +21,11 @@ struct control_client {
 	struct control *ctl;
 	struct control_client *next;
 	sd_event_source *io;
+	sd_event_source *idle;	/* hangs up after CONTROL_IDLE_USEC without progress */
 	int fd;
+	uid_t uid;
 	bool closing;		/* drop the connection once the output is out */
+	bool eof;		/* the peer shut down its side: read no more */
 	size_t in_len;
 	char in[CONTROL_MAX_LINE];
 	char *out;		/* pending reply bytes out[out_pos..out_len) */
@@ -40,7 +42,7 @@ struct control {
 	control_handler_t handler;
 	void *userdata;
 	struct control_client *clients;
-	unsigned int n_clients;
+	unsigned int n_clients;		/* admitted clients, root's included */
 };
 
 static void client_free(struct control_client *cl)
@@ -56,6 +58,7 @@ static void client_free(struct control_client *cl)
 	}
 	c->n_clients--;
 	sd_event_source_disable_unref(cl->io);
+	sd_event_source_disable_unref(cl->idle);
 	close(cl->fd);
 	free(cl->out);
 	free(cl);
@@ -78,9 +81,22 @@ static int client_append(struct control_client *cl, const char *buf, size_t len)
 	return 0;
 }
 
-/* Writes what the socket takes; polls for EPOLLOUT while output remains. */
+/* The client made progress: its idle timeout starts again. */
+static void client_touch(struct control_client *cl)
+{
+	if (cl->idle)
+		sd_event_source_set_time_relative(cl->idle, CONTROL_IDLE_USEC);
+}
+
+/*
+ * Writes what the socket takes; polls for EPOLLOUT while output remains,
+ * and for EPOLLIN only until the peer's EOF (a half-closed client stays
+ * readable for ever: polling it would spin).
+ */
 static int client_flush(struct control_client *cl)
 {
+	uint32_t want_in = cl->eof || cl->closing ? 0 : EPOLLIN;
+
 	while (cl->out_pos < cl->out_len) {
 		ssize_t n = send(cl->fd, cl->out + cl->out_pos, cl->out_len - cl->out_pos,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -88,21 +104,22 @@ static int client_flush(struct control_client *cl)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
-			return sd_event_source_set_io_events(cl->io, EPOLLIN | EPOLLOUT);
+			return sd_event_source_set_io_events(cl->io, want_in | EPOLLOUT);
 		if (n < 0)
 			return -errno;
 		cl->out_pos += n;
+		client_touch(cl);
 	}
-	if (cl->closing)
+	if (cl->closing || cl->eof)
 		return -ECONNRESET;
-	return sd_event_source_set_io_events(cl->io, EPOLLIN);
+	return sd_event_source_set_io_events(cl->io, want_in);
 }
 
 static int client_request(struct control_client *cl, char *line)
 {
 	struct control *c = cl->ctl;
 	char *argv[CONTROL_MAX_ARGS + 1], *save = NULL, *w;
-	char err[256] = "", head[300];	/* "ERR " + err + newline fits */
+	char err[640] = "", head[700];	/* "ERR " + err + newline fits */
 	char *payload = NULL, *p;
 	size_t payload_len = 0, n;
 	bool unterminated = false;
@@ -127,7 +144,7 @@ static int client_request(struct control_client *cl, char *line)
 	out = open_memstream(&payload, &payload_len);
 	if (!out)
 		return -ENOMEM;
-	r = c->handler(c->userdata, argc, argv, out, err, sizeof(err));
+	r = c->handler(c->userdata, cl->uid, argc, argv, out, err, sizeof(err));
 	if (fclose(out) != 0) {
 		free(payload);
 		return -ENOMEM;
@@ -185,18 +202,20 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	struct control_client *cl = userdata;
 	int r = 0;
 
-	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+	if (!cl->eof && !cl->closing && (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
 		ssize_t n = recv(fd, cl->in + cl->in_len, sizeof(cl->in) - cl->in_len,
 				 MSG_DONTWAIT);
 
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			r = -errno;
 		else if (n == 0)
-			cl->closing = true;	/* answer what came, then close */
+			cl->eof = true;	/* answer what came, then close */
 		else if (n > 0)
 			cl->in_len += n;
-		if (r == 0 && n > 0)
+		if (r == 0 && n > 0) {
+			client_touch(cl);
 			r = client_process(cl);
+		}
 	}
 	if (r == 0)
 		r = client_flush(cl);
@@ -205,21 +224,25 @@ static int client_io(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	return 0;
 }
 
+/* A client that made no progress for CONTROL_IDLE_USEC: hang up. */
+static int client_idle(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	client_free(userdata);
+	return 0;
+}
+
 /* Root, or the control group as primary or supplementary group. */
-static bool peer_allowed(const struct control *c, int fd)
+static bool peer_allowed(const struct control *c, int fd, const struct ucred *cred)
 {
 	gid_t groups[CONTROL_MAX_GROUPS];
-	socklen_t len = sizeof(struct ucred);
-	struct ucred cred;
+	socklen_t len;
 	size_t i;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		return false;
-	if (cred.uid == 0)
+	if (cred->uid == 0)
 		return true;
 	if (c->group == (gid_t)-1)
 		return false;
-	if (cred.gid == c->group)
+	if (cred->gid == c->group)
 		return true;
 	len = sizeof(groups);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
@@ -230,17 +253,70 @@ static bool peer_allowed(const struct control *c, int fd)
 	return false;
 }
 
+static unsigned int clients_of(const struct control *c, uid_t uid)
+{
+	const struct control_client *cl;
+	unsigned int n = 0;
+
+	for (cl = c->clients; cl; cl = cl->next)
+		n += cl->uid == uid && !cl->closing;
+	return n;
+}
+
+/*
+ * Why a peer is turned away, as the ERR line it gets, or "" to admit it.
+ * Root always finds room: the others share all but CONTROL_ROOT_RESERVE
+ * slots, at most CONTROL_MAX_PER_UID each.
+ */
+static void admission(const struct control *c, int fd, const struct ucred *cred,
+		      char *msg, size_t size)
+{
+	msg[0] = '\0';
+	if (!peer_allowed(c, fd, cred)) {
+		if (c->group == (gid_t)-1)
+			snprintf(msg, size, "ERR permission denied: only root may use %s\n",
+				 c->path);
+		else
+			snprintf(msg, size,
+				 "ERR permission denied: only root and group '%s' may use %s\n",
+				 c->group_name, c->path);
+	} else if (c->n_clients >= CONTROL_MAX_CLIENTS) {
+		snprintf(msg, size, "ERR too many connections (%d): try again later\n",
+			 CONTROL_MAX_CLIENTS);
+	} else if (cred->uid != 0 &&
+		   (clients_of(c, cred->uid) >= CONTROL_MAX_PER_UID ||
+		    c->n_clients >= CONTROL_MAX_CLIENTS - CONTROL_ROOT_RESERVE)) {
+		snprintf(msg, size,
+			 "ERR too many connections: uid %u has %u open (at most %d per user); close one and try again\n",
+			 (unsigned int)cred->uid, clients_of(c, cred->uid), CONTROL_MAX_PER_UID);
+	}
+}
+
 static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct control *c = userdata;
+	socklen_t len = sizeof(struct ucred);
 	struct control_client *cl;
+	struct ucred cred;
 	char msg[200];
 	int cfd, r;
 
 	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (cfd < 0)
 		return 0;	/* EAGAIN, or the peer already left */
-	if (c->n_clients >= CONTROL_MAX_CLIENTS) {
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		close(cfd);
+		return 0;
+	}
+	admission(c, cfd, &cred, msg, sizeof(msg));
+	if (msg[0]) {
+		/*
+		 * Refused: one line, without ever reading, then close.  The
+		 * peer reads the line before it sees the reset.
+		 */
+		if (send(cfd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			/* nothing more to do: the close below is the answer */
+		}
 		close(cfd);
 		return 0;
 	}
@@ -251,8 +327,14 @@ static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *us
 	}
 	cl->ctl = c;
 	cl->fd = cfd;
+	cl->uid = cred.uid;
 	r = sd_event_add_io(sd_event_source_get_event(s), &cl->io, cfd, EPOLLIN, client_io, cl);
+	if (r >= 0)
+		r = sd_event_add_time_relative(sd_event_source_get_event(s), &cl->idle,
+					       CLOCK_MONOTONIC, CONTROL_IDLE_USEC, 0,
+					       client_idle, cl);
 	if (r < 0) {
+		sd_event_source_disable_unref(cl->io);
 		close(cfd);
 		free(cl);
 		return 0;
@@ -260,19 +342,6 @@ static int control_accept(sd_event_source *s, int fd, uint32_t revents, void *us
 	cl->next = c->clients;
 	c->clients = cl;
 	c->n_clients++;
-
-	if (!peer_allowed(c, cfd)) {
-		if (c->group == (gid_t)-1)
-			snprintf(msg, sizeof(msg), "ERR permission denied: only root may use %s\n",
-				 c->path);
-		else
-			snprintf(msg, sizeof(msg),
-				 "ERR permission denied: only root and group '%s' may use %s\n",
-				 c->group_name, c->path);
-		cl->closing = true;
-		if (client_append(cl, msg, strlen(msg)) < 0 || client_flush(cl) < 0)
-			client_free(cl);
-	}
 	return 0;
 }
 

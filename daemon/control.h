@@ -3,6 +3,15 @@
  * The control socket server: listens on a Unix socket, admits root and the
  * members of one group (checked with SO_PEERCRED and SO_PEERGROUPS), splits
  * requests into words and hands them to a handler on the event loop.
+ *
+ * Limits, so that no client can lock another out: at most
+ * CONTROL_MAX_PER_UID connections per user other than root, and the
+ * others together leave CONTROL_ROOT_RESERVE of CONTROL_MAX_CLIENTS free
+ * for root.  A connection that makes no progress (no request read, no
+ * answer byte taken) for CONTROL_IDLE_USEC is closed.  A refused client
+ * gets one "ERR ..." line saying why, and the connection closes.  A
+ * client that shuts down its side still gets every answer; the socket is
+ * then only polled for writing.
  */
 #ifndef JSD_CONTROL_H
 #define JSD_CONTROL_H
@@ -12,13 +21,17 @@
 #include <systemd/sd-event.h>
 
 #define CONTROL_MAX_ARGS	8
+#define CONTROL_MAX_CLIENTS	64
+#define CONTROL_ROOT_RESERVE	8
+#define CONTROL_MAX_PER_UID	8
+#define CONTROL_IDLE_USEC	(10 * 1000000ull)
 
 /*
- * Called for each request.  Writes payload lines to @out and returns 0, or
- * returns a negative errno with a message in @err (the daemon answers
- * "ERR <err>").
+ * Called for each request of a client of user @uid.  Writes payload lines
+ * to @out and returns 0, or returns a negative errno with a message in
+ * @err (the daemon answers "ERR <err>").
  */
-typedef int (*control_handler_t)(void *userdata, int argc, char **argv,
+typedef int (*control_handler_t)(void *userdata, uid_t uid, int argc, char **argv,
 				 FILE *out, char *err, size_t err_size);
 
 struct control;

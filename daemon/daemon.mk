@@ -11,14 +11,17 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/control.c \
 		   daemon/stick.c \
 		   daemon/kfilter.c \
-		   daemon/log.c
+		   daemon/log.c \
+		   daemon/ratelimit.c
 CTL_SRCS	:= daemon/joystickctl.c \
 		   daemon/ctl-client.c \
 		   daemon/ctl-monitor.c \
 		   daemon/ctl-curve.c
 DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/%.o)
-DAEMON_ASAN_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/asan/%.o) \
+# joystickd --reload is a client of the control socket, as joystickctl is.
+DAEMON_LINK_OBJS := $(DAEMON_OBJS) $(BUILD)/daemon/ctl-client.o
+DAEMON_ASAN_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/daemon/ctl-client.o \
 		   $(ENGINE_SRCS:%.c=$(BUILD)/asan/%.o)
 
 # Expanded when used, so that tools/deps.sh may install the -dev packages first.
@@ -36,8 +39,8 @@ $(DAEMON_OBJS) $(CTL_OBJS): $(BUILD)/%.o: %.c | engine-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/joystickd: $(DAEMON_OBJS) $(ENGINE_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS)
+$(BUILD)/joystickd: $(DAEMON_LINK_OBJS) $(ENGINE_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_LINK_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS)
 
 # joystickctl needs only the engine (curves, config checks), not the daemon's libraries.
 $(BUILD)/joystickctl: $(CTL_OBJS) $(ENGINE_LIB)

@@ -65,6 +65,11 @@ static int request(struct ctl_conn *c, const char *line, FILE *out)
 		free(payload);
 		return 1;
 	}
+	if (r == -ECONNRESET || r == -EPIPE) {
+		fprintf(stderr, "joystickctl: joystickd at %s closed the connection without an answer (it may be stopping; try again)\n",
+			socket_path);
+		return 1;
+	}
 	if (r < 0) {
 		fprintf(stderr, "joystickctl: %s: %s\n", socket_path, strerror(-r));
 		return 1;
@@ -140,6 +145,61 @@ static int cmd_monitor(int argc, char **argv)
 	return r;
 }
 
+/* "COLSxROWS", each a plain positive decimal: no sign, no blank, no junk. */
+static int parse_size(const char *s, unsigned int *ret_cols, unsigned int *ret_rows)
+{
+	unsigned long v[2];
+	char *end;
+
+	for (int i = 0; i < 2; i++) {
+		if (*s < '1' || *s > '9')
+			return -EINVAL;
+		errno = 0;
+		v[i] = strtoul(s, &end, 10);
+		if (errno || v[i] > 100000 || *end != (i == 0 ? 'x' : '\0'))
+			return -EINVAL;
+		s = end + 1;
+	}
+	*ret_cols = (unsigned int)v[0];
+	*ret_rows = (unsigned int)v[1];
+	return 0;
+}
+
+/*
+ * The daemon's SVG, written to @path only once it answered OK: a typo in
+ * the axis name must not truncate the file.
+ */
+static int curve_svg_from_daemon(struct ctl_conn *c, const char *line, const char *path)
+{
+	char *payload;
+	FILE *f;
+	int r;
+
+	r = ctl_request(c, line, &payload);
+	if (r == -EREMOTEIO) {
+		fprintf(stderr, "joystickctl: %s\n", payload);
+		free(payload);
+		return 1;
+	}
+	if (r < 0) {
+		fprintf(stderr, "joystickctl: %s: %s\n", socket_path, strerror(-r));
+		return 1;
+	}
+	f = fopen(path, "we");
+	if (!f) {
+		fprintf(stderr, "joystickctl: %s: %s\n", path, strerror(errno));
+		free(payload);
+		return 1;
+	}
+	fputs(payload, f);
+	free(payload);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "joystickctl: writing %s failed\n", path);
+		return 1;
+	}
+	return 0;
+}
+
 /* With -c: from the file; else the daemon draws it from the running configuration. */
 static int cmd_curve(int argc, char **argv)
 {
@@ -153,7 +213,6 @@ static int cmd_curve(int argc, char **argv)
 	struct curve_opts o = { .cols = CURVE_DEFAULT_COLS, .rows = CURVE_DEFAULT_ROWS };
 	struct ctl_conn c;
 	char line[CONTROL_MAX_LINE];
-	FILE *out = stdout;
 	int opt, r;
 
 	while ((opt = getopt_long(argc, argv, "c:", options, NULL)) != -1) {
@@ -168,8 +227,9 @@ static int cmd_curve(int argc, char **argv)
 			o.svg = optarg;
 			break;
 		case 'z':
-			if (sscanf(optarg, "%ux%u", &o.cols, &o.rows) != 2) {
-				fprintf(stderr, "joystickctl: --size wants COLSxROWS, e.g. 61x21\n");
+			if (parse_size(optarg, &o.cols, &o.rows) < 0) {
+				fprintf(stderr, "joystickctl: --size wants COLSxROWS, two positive numbers, e.g. 61x21; got '%s'\n",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -200,17 +260,8 @@ static int cmd_curve(int argc, char **argv)
 		snprintf(line, sizeof(line), "curve %s ascii %u %u", o.axis, o.cols, o.rows);
 	if (connect_daemon(&c) < 0)
 		return 1;
-	if (o.svg && !(out = fopen(o.svg, "we"))) {
-		fprintf(stderr, "joystickctl: %s: %s\n", o.svg, strerror(errno));
-		ctl_close(&c);
-		return 1;
-	}
-	r = request(&c, line, out);
+	r = o.svg ? curve_svg_from_daemon(&c, line, o.svg) : request(&c, line, stdout);
 	ctl_close(&c);
-	if (o.svg && fclose(out) != 0 && r == 0) {
-		fprintf(stderr, "joystickctl: writing %s failed\n", o.svg);
-		r = 1;
-	}
 	return r;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/escape.h"
 #include "log.h"
 
 static const char *log_progname = "joystickd";
@@ -36,11 +37,18 @@ void log_setup(const char *progname, bool verbose)
 
 static void log_vline(int prio, bool named, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char text[1024], escaped[JSD_ESCAPED_SIZE(1024)];
+	const char *line = text;
 
 	if (prio >= LOG_DEBUG && !log_verbose)
 		return;
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	/*
+	 * Untrusted names are escaped where they are formatted; this is the
+	 * backstop: a newline must never start a forged "<0>" journal line.
+	 */
+	if (jsd_has_control(text))
+		line = jsd_escape(text, escaped, sizeof(escaped));
 	/* One fprintf per line: the reader thread logs too. */
 	if (log_journal)
 		fprintf(stderr, "<%d>%s\n", prio, line);

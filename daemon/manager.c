@@ -25,11 +25,13 @@
 
 #include "control.h"
 #include "discovery.h"
+#include "engine/escape.h"
 #include "log.h"
 #include "manager.h"
 #include "stick.h"
 
 #define STATUS_PERIOD_USEC	(10 * 1000000ull)
+#define RESYNC_RETRY_USEC	(100 * 1000ull)	/* a stale stick is written again after */
 
 uint64_t manager_now_ns(void)
 {
@@ -110,9 +112,24 @@ void manager_apply_requests(struct manager *m)
 		return;
 	m->pending_profile = -1;
 	if (engine_set_profile(m->engine, p, manager_now_ns()) == 0) {
-		log_info("profile %s", m->cfg->profiles[p].name);
+		m->switched_profile = p;
 		m->wake_status = true;
 	}
+}
+
+void manager_log_switch(struct manager *m)
+{
+	char name[JSD_NAME_MAX];
+	int p;
+
+	pthread_mutex_lock(&m->lock);
+	p = m->switched_profile;
+	m->switched_profile = -1;
+	if (p >= 0)
+		snprintf(name, sizeof(name), "%s", m->cfg->profiles[p].name);
+	pthread_mutex_unlock(&m->lock);
+	if (p >= 0)
+		log_info("profile %s", name);
 }
 
 void manager_wake(struct manager *m)
@@ -132,93 +149,133 @@ static bool capture_equal(const struct kf_capture_req *a, const struct kf_captur
 	       memcmp(a->ids, b->ids, a->n_ids * sizeof(a->ids[0])) == 0;
 }
 
-static bool mouse_listed(const struct manager_mouse *mice, size_t n, uint32_t id)
+/* Whether mouse @id is in @mice (and captured, with @captured). */
+static bool mouse_listed(const struct manager_mouse *mice, size_t n, uint32_t id, bool captured)
 {
 	for (size_t i = 0; i < n; i++)
 		if (mice[i].id == id)
-			return true;
+			return !captured || mice[i].captured;
 	return false;
 }
 
 /*
- * Under lock, after a capture: one info line for each mouse that is now
- * captured, or no longer (unplugged, or not wanted since a reload).  Ids
- * are never reused, so a replugged mouse is logged again.
+ * What a capture with one configuration would be: the kernel's device
+ * list matched to it, the request, and the mice it captures (for the log).
  */
-static void log_mice(struct manager *m)
-{
-	const struct devmap *dm = &m->devmap;
-	struct manager_mouse *now;
-	size_t n = 0, i;
+struct capture_plan {
+	struct devmap dm;
+	struct kf_capture_req req;
+	uint32_t ids[JSKF_MAX_CAPTURE_IDS];
+	size_t left_out;		/* matching mice beyond JSKF_MAX_CAPTURE_IDS */
+	struct manager_mouse *mice;	/* every pointer, and whether it is captured */
+	size_t n_mice;
+};
 
-	now = calloc(dm->n ? dm->n : 1, sizeof(*now));
-	if (!now)
-		return;	/* only log lines are lost; the next change compares again */
-	for (i = 0; i < dm->n; i++) {
-		if (!devmap_wanted(dm, m->cfg, i))
+static void capture_plan_done(struct capture_plan *pl)
+{
+	devmap_done(&pl->dm);
+	free(pl->mice);
+	pl->mice = NULL;
+}
+
+/* No lock: it reads only @cfg and the kernel's list.  0 or -errno. */
+static int capture_plan_build(struct manager *m, const struct jsd_config *cfg,
+			      struct capture_plan *pl)
+{
+	const struct jsd_capture_cfg *cc = &cfg->capture;
+	size_t i, n = 0;
+	int r;
+
+	memset(pl, 0, sizeof(*pl));
+	r = devmap_build(m->kf_fd, cfg, &pl->dm);
+	if (r < 0)
+		return r;
+	pl->req = (struct kf_capture_req){
+		.all_pointers = cc->all_mice,
+		.ids = pl->ids,
+		.swallow = cc->swallow,
+		.toggle_code = cc->toggle_key,
+	};
+	if (!pl->req.all_pointers)
+		pl->req.n_ids = devmap_capture_ids(&pl->dm, cfg, pl->ids, JSKF_MAX_CAPTURE_IDS,
+						   &pl->left_out);
+	pl->mice = calloc(pl->dm.n ? pl->dm.n : 1, sizeof(*pl->mice));
+	if (!pl->mice) {
+		capture_plan_done(pl);
+		return -ENOMEM;
+	}
+	for (i = 0; i < pl->dm.n; i++) {
+		if (!(pl->dm.devs[i].flags & JSKF_DEVF_POINTER))
 			continue;
-		now[n].id = dm->devs[i].id;
-		memcpy(now[n].name, dm->devs[i].name, sizeof(now[n].name));
+		pl->mice[n].captured = devmap_wanted(&pl->dm, cfg, i);
+		pl->mice[n].id = pl->dm.devs[i].id;
+		memcpy(pl->mice[n].name, pl->dm.devs[i].name, sizeof(pl->mice[n].name));
+		pl->mice[n].name[sizeof(pl->mice[n].name) - 1] = '\0';
 		n++;
 	}
+	pl->n_mice = n;
+	return 0;
+}
+
+/*
+ * Under lock.  Sends the plan's capture (unless the kernel has it already
+ * and @force is false), then makes its device list the running one.  On
+ * failure nothing changed, here or in the kernel.  0 or -errno.
+ */
+static int capture_apply(struct manager *m, struct capture_plan *pl, bool force)
+{
+	int r;
+
+	pl->req.active = m->want_active;
+	if (force || !m->captured || !capture_equal(&pl->req, &m->capture)) {
+		r = kf_capture(m->kf_fd, &pl->req);
+		if (r < 0)
+			return r;
+		memcpy(m->capture_ids, pl->ids, pl->req.n_ids * sizeof(pl->ids[0]));
+		m->capture = pl->req;
+		m->capture.ids = m->capture_ids;
+		m->captured = true;
+		m->wake_status = true;
+	}
+	devmap_done(&m->devmap);
+	m->devmap = pl->dm;
+	pl->dm = (struct devmap){ 0 };
+	return 0;
+}
+
+/*
+ * Main thread, no lock (m->mice is the main thread's): one info line for
+ * each mouse that is now captured, or no longer (unplugged, or not wanted
+ * since a reload).  Ids are never reused, so a replugged mouse is logged
+ * again.  Takes the plan's list of mice.
+ */
+static void log_mice(struct manager *m, struct capture_plan *pl)
+{
+	char name[JSD_ESCAPED_SIZE(JSKF_NAME_LEN)];
+	size_t i;
+
+	if (pl->left_out)
+		log_warning("%zu more mice match; the kernel filter captures at most %d",
+			    pl->left_out, JSKF_MAX_CAPTURE_IDS);
 	for (i = 0; i < m->n_mice; i++) {
 		const struct manager_mouse *old = &m->mice[i];
 
-		if (mouse_listed(now, n, old->id))
+		if (!old->captured || mouse_listed(pl->mice, pl->n_mice, old->id, true))
 			continue;
-		if (devmap_find(dm, old->id) < 0)
-			log_info("mouse '%s' (id %u) removed", old->name, old->id);
+		jsd_escape(old->name, name, sizeof(name));
+		if (!mouse_listed(pl->mice, pl->n_mice, old->id, false))
+			log_info("mouse '%s' (id %u) removed", name, old->id);
 		else
-			log_info("mouse '%s' (id %u) no longer captured", old->name, old->id);
+			log_info("mouse '%s' (id %u) no longer captured", name, old->id);
 	}
-	for (i = 0; i < n; i++)
-		if (!mouse_listed(m->mice, m->n_mice, now[i].id))
-			log_info("capturing mouse '%s' (id %u)", now[i].name, now[i].id);
+	for (i = 0; i < pl->n_mice; i++)
+		if (pl->mice[i].captured && !mouse_listed(m->mice, m->n_mice, pl->mice[i].id, true))
+			log_info("capturing mouse '%s' (id %u)",
+				 jsd_escape(pl->mice[i].name, name, sizeof(name)), pl->mice[i].id);
 	free(m->mice);
-	m->mice = now;
-	m->n_mice = n;
-}
-
-/* Lists the devices and sends the capture they call for; see manager_refresh_devices(). */
-static int refresh_once(struct manager *m, bool force)
-{
-	const struct jsd_capture_cfg *cc = &m->cfg->capture;
-	uint32_t ids[JSKF_MAX_CAPTURE_IDS];
-	struct kf_capture_req req = {
-		.all_pointers = cc->all_mice,
-		.ids = ids,
-		.swallow = cc->swallow,
-		.toggle_code = cc->toggle_key,
-		.active = m->want_active,
-	};
-	struct devmap dm;
-	size_t left_out = 0;
-	int r;
-
-	r = devmap_build(m->kf_fd, m->cfg, &dm);
-	if (r < 0)
-		return r;
-	devmap_done(&m->devmap);
-	m->devmap = dm;
-
-	if (!req.all_pointers)
-		req.n_ids = devmap_capture_ids(&m->devmap, m->cfg, ids, JSKF_MAX_CAPTURE_IDS,
-					       &left_out);
-	if (left_out)
-		log_warning("%zu more mice match; the kernel filter captures at most %d",
-			    left_out, JSKF_MAX_CAPTURE_IDS);
-	if (!force && m->captured && capture_equal(&req, &m->capture))
-		return 0;
-
-	r = kf_capture(m->kf_fd, &req);
-	if (r < 0)
-		return r;
-	memcpy(m->capture_ids, ids, req.n_ids * sizeof(ids[0]));
-	m->capture = req;
-	m->capture.ids = m->capture_ids;
-	m->captured = true;
-	m->wake_status = true;
-	return 0;
+	m->mice = pl->mice;
+	m->n_mice = pl->n_mice;
+	pl->mice = NULL;
 }
 
 /* Mice unplugged between the listing and the capture give -ENODEV: list again. */
@@ -226,13 +283,22 @@ static int refresh_once(struct manager *m, bool force)
 
 int manager_refresh_devices(struct manager *m, bool force)
 {
+	struct capture_plan pl;
 	int r, tries = 0;
 
-	do
-		r = refresh_once(m, force);
-	while (r == -ENODEV && ++tries < REFRESH_TRIES);
-	if (r == 0)
-		log_mice(m);
+	do {
+		r = capture_plan_build(m, m->cfg, &pl);
+		if (r < 0)
+			return r;
+		pthread_mutex_lock(&m->lock);
+		r = capture_apply(m, &pl, force);
+		pthread_mutex_unlock(&m->lock);
+		log_debug("device list: %zu pointers; capture %s: %s", pl.n_mice,
+			  pl.req.all_pointers ? "all pointers" : "by id", r < 0 ? strerror(-r) : "ok");
+		if (r == 0)
+			log_mice(m, &pl);
+		capture_plan_done(&pl);
+	} while (r == -ENODEV && ++tries < REFRESH_TRIES);
 	return r;
 }
 
@@ -253,39 +319,79 @@ static void arm_tick(struct manager *m)
 
 /* ---- status */
 
-static void notify_status(struct manager *m)
+/* Under lock: the STATUS= line, for sd_notify() once the lock is dropped. */
+static void status_format(struct manager *m, struct manager_status *st)
 {
 	size_t n_captured = 0, i;
 
 	for (i = 0; i < m->devmap.n; i++)
 		n_captured += devmap_wanted(&m->devmap, m->cfg, i);
-	sd_notifyf(0, "STATUS=%s, profile %s, %zu mice captured, kernel coalesced %llu dropped %llu",
-		   m->active ? "Active" : "Inactive",
-		   m->cfg->profiles[engine_profile(m->engine)].name, n_captured,
-		   (unsigned long long)m->counters.coalesced,
-		   (unsigned long long)m->counters.dropped);
+	snprintf(st->line, sizeof(st->line),
+		 "STATUS=%s, profile %s, %zu mice captured, kernel coalesced %llu dropped %llu",
+		 m->active ? "Active" : "Inactive",
+		 m->cfg->profiles[engine_profile(m->engine)].name, n_captured,
+		 (unsigned long long)m->counters.coalesced,
+		 (unsigned long long)m->counters.dropped);
 	m->wake_status = false;
+}
+
+/* No lock: sd_notify() is a system call that may block on a full socket. */
+static void status_send(const struct manager_status *st)
+{
+	if (st->line[0])
+		sd_notify(0, st->line);
 }
 
 /* ---- event loop callbacks */
 
+/* Main loop: a stale stick is written whole again until a write succeeds. */
+static void arm_resync(struct manager *m)
+{
+	sd_event_source_set_time_relative(m->resync_timer, RESYNC_RETRY_USEC);
+	sd_event_source_set_enabled(m->resync_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_resync(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	bool stale;
+
+	pthread_mutex_lock(&m->lock);
+	if (stick_resync(m->stick) < 0)
+		m->counters.stick_errors++;
+	stale = stick_stale(m->stick);
+	pthread_mutex_unlock(&m->lock);
+	if (stale)
+		arm_resync(m);
+	return 0;
+}
+
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
+	struct manager_status st = { "" };
+	bool stale;
 
 	pthread_mutex_lock(&m->lock);
 	engine_tick(m->engine, manager_now_ns());
 	manager_apply_requests(m);
 	arm_tick(m);
 	if (m->wake_status)
-		notify_status(m);
+		status_format(m, &st);
+	stale = stick_stale(m->stick);
 	pthread_mutex_unlock(&m->lock);
+	manager_log_switch(m);
+	status_send(&st);
+	if (stale)
+		arm_resync(m);
 	return 0;
 }
 
 static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct manager *m = userdata;
+	struct manager_status st = { "" };
+	bool devlist, stale;
 	uint64_t count;
 	int r;
 
@@ -293,9 +399,11 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		return 0;
 
 	pthread_mutex_lock(&m->lock);
-	if (m->reader_error) {
-		r = m->reader_error;
-		pthread_mutex_unlock(&m->lock);
+	r = m->reader_error;
+	devlist = m->wake_devlist;
+	m->wake_devlist = false;
+	pthread_mutex_unlock(&m->lock);
+	if (r) {
 		if (r == -ENODEV) {
 			/* The module cannot be unloaded while we hold the file; only a forced one. */
 			log_error("%s: %s (the joystickd_kfilter module went away: modprobe joystickd_kfilter, then restart joystickd)",
@@ -305,34 +413,43 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		log_error("%s: reading failed: %s", m->opt.device_path, strerror(-r));
 		return sd_event_exit(sd_event_source_get_event(s), EXIT_FAILURE);
 	}
-	if (m->wake_devlist) {
-		m->wake_devlist = false;
+	if (devlist) {
 		r = manager_refresh_devices(m, false);
 		if (r < 0)
 			log_warning("updating the captured mice failed: %s", strerror(-r));
 	}
+	pthread_mutex_lock(&m->lock);
 	if (m->wake_timer)
 		arm_tick(m);
 	if (m->wake_status)
-		notify_status(m);
+		status_format(m, &st);
+	stale = stick_stale(m->stick);
 	pthread_mutex_unlock(&m->lock);
+	status_send(&st);
+	if (stale)
+		arm_resync(m);
 	return 0;
 }
 
 static int on_status_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
+	struct manager_status st;
 
 	pthread_mutex_lock(&m->lock);
-	notify_status(m);
+	status_format(m, &st);
 	pthread_mutex_unlock(&m->lock);
+	status_send(&st);
+	reader_log_suppressed(m);
 	sd_event_source_set_time(s, usec + STATUS_PERIOD_USEC);
 	return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
-	manager_reload(userdata);
+	char why[JSD_RELOAD_WHY_MAX];
+
+	manager_reload(userdata, why, sizeof(why));
 	return 0;
 }
 
@@ -346,46 +463,39 @@ static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, voi
 static void on_udev_change(void *userdata)
 {
 	struct manager *m = userdata;
+	struct manager_status st = { "" };
 	int r;
 
-	pthread_mutex_lock(&m->lock);
 	r = manager_refresh_devices(m, false);
 	if (r < 0)
 		log_warning("updating the captured mice failed: %s", strerror(-r));
+	pthread_mutex_lock(&m->lock);
 	if (m->wake_status)
-		notify_status(m);
+		status_format(m, &st);
 	pthread_mutex_unlock(&m->lock);
+	status_send(&st);
 }
 
 /* ---- reload */
 
-/* Under lock.  Replaces the stick when the new configuration describes another one. */
-static int replace_stick(struct manager *m, const struct jsd_stick_cfg *sc)
+/*
+ * All or nothing: the new configuration, and when it describes another
+ * stick the new uinput device, and the capture it calls for are built
+ * first, beside the running ones; the slow parts (parsing, creating a
+ * uinput device) without the lock.  Under the lock a new engine takes
+ * over the old one's state and the capture is sent: if that fails nothing
+ * changed and the new pieces are thrown away, else all of them replace
+ * the running ones at once.  The old ones are freed after the lock.
+ */
+int manager_reload(struct manager *m, char *why, size_t why_size)
 {
-	struct jskf_input_id ids[2] = { m->cfg->stick.id, sc->id };
-	struct stick *s;
-	int r;
-
-	/* Both ids stay excluded until the old stick is gone. */
-	r = kf_exclude(m->kf_fd, ids, 2);
-	if (r < 0)
-		return r;
-	r = stick_new(sc, &s);
-	if (r < 0) {
-		kf_exclude(m->kf_fd, ids, 1);
-		return r;
-	}
-	stick_free(m->stick);
-	m->stick = s;
-	return kf_exclude(m->kf_fd, &ids[1], 1);
-}
-
-void manager_reload(struct manager *m)
-{
+	struct jskf_input_id ids[2] = { m->cfg->stick.id };
+	struct manager_status st = { "" };
+	struct stick *stick = NULL, *old_stick = NULL;
+	struct engine *e = NULL, *old_engine;
 	struct jsd_config *cfg, *old_cfg;
-	struct engine *e, *old_engine;
+	struct capture_plan pl;
 	struct jsd_error err;
-	char line[600];
 	bool new_stick;
 	int r;
 
@@ -393,53 +503,93 @@ void manager_reload(struct manager *m)
 		   (unsigned long long)(manager_now_ns() / 1000));
 	r = jsd_config_load(m->opt.config_path, &cfg, &err);
 	if (r < 0) {
-		log_raw(LOG_ERR, "%s", jsd_error_format(&err, line, sizeof(line)));
-		log_error("reload failed; keeping the running configuration");
-		pthread_mutex_lock(&m->lock);
-		m->counters.reload_failures++;
-		pthread_mutex_unlock(&m->lock);
-		sd_notify(0, "READY=1");
-		return;
+		jsd_error_format(&err, why, why_size);
+		log_raw(LOG_ERR, "%s", why);
+		goto out_failed;
+	}
+
+	new_stick = !jsd_stick_equal(&cfg->stick, &m->cfg->stick);
+	if (new_stick) {
+		/* Both ids stay excluded until the old stick is gone. */
+		ids[1] = cfg->stick.id;
+		r = kf_exclude(m->kf_fd, ids, 2);
+		if (r < 0) {
+			snprintf(why, why_size, "excluding the new stick from the kernel filter: %s",
+				 strerror(-r));
+			goto out_free_cfg;
+		}
+		r = stick_new(&cfg->stick, &stick);
+		if (r < 0) {
+			snprintf(why, why_size, "creating the new stick: %s", strerror(-r));
+			goto out_unexclude;
+		}
+	}
+	r = capture_plan_build(m, cfg, &pl);
+	if (r < 0) {
+		snprintf(why, why_size, "listing the devices: %s", strerror(-r));
+		goto out_free_stick;
 	}
 
 	pthread_mutex_lock(&m->lock);
 	r = engine_new_from(cfg, m->engine, &e);
-	if (r < 0)
-		goto out_fail;
-	new_stick = !jsd_stick_equal(&cfg->stick, &m->cfg->stick);
-	if (new_stick) {
-		r = replace_stick(m, &cfg->stick);
-		if (r < 0) {
-			engine_free(e);
-			goto out_fail;
-		}
+	if (r < 0) {
+		snprintf(why, why_size, "creating the engine: %s", strerror(-r));
+		goto out_unlock;
 	}
+	r = capture_apply(m, &pl, true);
+	if (r < 0) {
+		snprintf(why, why_size, "capturing with the new configuration: %s", strerror(-r));
+		goto out_unlock;
+	}
+	/* Commit: nothing below can fail. */
 	old_engine = m->engine;
 	old_cfg = m->cfg;
 	m->engine = e;
 	m->cfg = cfg;
-	engine_free(old_engine);
-	jsd_config_free(old_cfg);
+	if (new_stick) {
+		old_stick = m->stick;
+		m->stick = stick;
+	}
 	engine_emit_state(m->engine, new_stick);
 	m->pending_profile = -1;
-
-	r = manager_refresh_devices(m, true);
-	if (r < 0)
-		log_warning("capturing with the new configuration failed: %s", strerror(-r));
 	m->counters.reloads++;
 	arm_tick(m);
-	notify_status(m);
+	status_format(m, &st);
 	pthread_mutex_unlock(&m->lock);
+
+	status_send(&st);
+	log_mice(m, &pl);
+	capture_plan_done(&pl);
+	engine_free(old_engine);
+	jsd_config_free(old_cfg);
+	stick_free(old_stick);
+	if (new_stick && kf_exclude(m->kf_fd, &ids[1], 1) < 0)
+		log_warning("the old stick's input id stays excluded from the kernel filter");
 	log_info("reloaded %s%s", m->opt.config_path, new_stick ? " (new virtual stick)" : "");
 	sd_notify(0, "READY=1");
-	return;
+	return 0;
 
- out_fail:
+ out_unlock:
+	pthread_mutex_unlock(&m->lock);
+	engine_free(e);
+	capture_plan_done(&pl);
+ out_free_stick:
+	stick_free(stick);
+ out_unexclude:
+	if (new_stick)
+		kf_exclude(m->kf_fd, ids, 1);
+ out_free_cfg:
+	jsd_config_free(cfg);
+	log_error("reload failed: %s; keeping the running configuration", why);
+	goto out_count;
+ out_failed:
+	log_error("reload failed; keeping the running configuration");
+ out_count:
+	pthread_mutex_lock(&m->lock);
 	m->counters.reload_failures++;
 	pthread_mutex_unlock(&m->lock);
-	jsd_config_free(cfg);
-	log_error("reload failed: %s; keeping the running configuration", strerror(-r));
 	sd_notify(0, "READY=1");
+	return r;
 }
 
 /* ---- start, run, stop */
@@ -633,6 +783,11 @@ static int setup_loop(struct manager *m)
 	if (r >= 0)
 		r = sd_event_add_time_relative(m->event, &m->status_timer, CLOCK_MONOTONIC,
 					       STATUS_PERIOD_USEC, 0, on_status_timer, m);
+	if (r >= 0)
+		r = sd_event_add_time_relative(m->event, &m->resync_timer, CLOCK_MONOTONIC,
+					       RESYNC_RETRY_USEC, 0, on_resync, m);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->resync_timer, SD_EVENT_OFF);
 	if (r < 0)
 		return r;
 	m->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -650,8 +805,12 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	m->kf_fd = -1;
 	m->wake_fd = -1;
 	m->pending_profile = -1;
+	m->switched_profile = -1;
 	m->tick_at = ENGINE_IDLE;
 	m->group = (gid_t)-1;
+	m->rl_dropped = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
+	m->rl_seq_gap = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
+	m->rl_stick = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
 	pthread_mutex_init(&m->lock, NULL);
 
 	r = load_config(m);
@@ -686,19 +845,28 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 
 int manager_run(struct manager *m)
 {
+	/* The main thread owns the stick pointer; the devnode is a sysfs walk. */
+	const char *node = stick_devnode(m->stick);
+	struct manager_status st;
+	size_t n_devices;
+	bool active;
+	int profile;
 	int r;
 
 	if (m->group == (gid_t)-1)
 		log_info("group '%s' does not exist: the control socket is for root only",
 			 m->opt.group);
 	pthread_mutex_lock(&m->lock);
-	log_info("running: stick %s, %zu devices known, capture %s, profile %s",
-		 stick_devnode(m->stick) ? stick_devnode(m->stick) : "(no node)",
-		 m->devmap.n, m->active ? "active" : "inactive",
-		 m->cfg->profiles[engine_profile(m->engine)].name);
+	n_devices = m->devmap.n;
+	active = m->active;
+	profile = engine_profile(m->engine);
 	arm_tick(m);
-	notify_status(m);
+	status_format(m, &st);
 	pthread_mutex_unlock(&m->lock);
+	log_info("running: stick %s, %zu devices known, capture %s, profile %s",
+		 node ? node : "(no node)", n_devices, active ? "active" : "inactive",
+		 m->cfg->profiles[profile].name);
+	status_send(&st);
 	sd_notify(0, "READY=1");
 
 	r = sd_event_loop(m->event);
@@ -728,6 +896,7 @@ void manager_stop(struct manager *m)
 	m->n_mice = 0;
 	sd_event_source_disable_unref(m->tick_timer);
 	sd_event_source_disable_unref(m->status_timer);
+	sd_event_source_disable_unref(m->resync_timer);
 	sd_event_source_disable_unref(m->wake_source);
 	if (m->wake_fd >= 0)
 		close(m->wake_fd);

@@ -31,6 +31,7 @@
 #include "engine/engine.h"
 #include "joystickd_kfilter.h"
 #include "kfilter.h"
+#include "ratelimit.h"
 
 struct control;
 struct discovery;
@@ -63,10 +64,11 @@ struct manager {
 	sd_event_source *tick_timer;	/* engine_tick(); disabled while idle */
 	sd_event_source *wake_source;	/* wake_fd */
 	sd_event_source *status_timer;	/* refreshes STATUS= */
+	sd_event_source *resync_timer;	/* writes a stale stick whole again */
 	struct control *control;
 	struct discovery *discovery;
 	gid_t group;			/* of the control socket; (gid_t)-1: root only */
-	struct manager_mouse *mice;	/* captured mice as last logged */
+	struct manager_mouse *mice;	/* pointers as last logged */
 	size_t n_mice;
 
 	/* Set up before the reader starts, then read-only. */
@@ -79,7 +81,10 @@ struct manager {
 
 	/*
 	 * lock protects everything below, and every call into the engine and
-	 * the stick (the engine's output callbacks run with it held).
+	 * the stick (the engine's output callbacks run with it held).  Only
+	 * the main thread replaces cfg, engine and stick (a reload, under
+	 * lock), so the main thread may read cfg without it.  Nothing slow
+	 * runs under it: no logging, sd_notify(), udev or uinput set-up.
 	 */
 	pthread_mutex_t lock;
 	struct jsd_config *cfg;		/* the running configuration */
@@ -92,9 +97,13 @@ struct manager {
 	bool active;			/* the kernel's active flag, last state record */
 	bool want_active;		/* what we last asked the kernel for */
 	int pending_profile;		/* profile request of a button, or -1 */
+	int switched_profile;		/* profile switched to, not yet logged, or -1 */
 	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
 	uint64_t next_seq;		/* first_seq expected from the next batch */
 	struct manager_counters counters;
+	struct ratelimit rl_dropped;	/* "kernel filter dropped" warnings */
+	struct ratelimit rl_seq_gap;	/* "record sequence gap" warnings */
+	struct ratelimit rl_stick;	/* "writing the virtual stick failed" warnings */
 	bool wake_timer;		/* the reader wants an earlier tick */
 	bool wake_devlist;		/* the kernel's device list changed */
 	bool wake_status;		/* STATUS= is stale */
@@ -114,11 +123,20 @@ struct manager {
 /* EX_CANTCREAT (73): the control socket; EX_TEMPFAIL (75): capture is busy;
  * EX_CONFIG (78): the configuration is invalid. */
 
-/* One captured mouse, as last logged. */
+/* One pointer, as last logged. */
 struct manager_mouse {
 	uint32_t id;
+	bool captured;
 	char name[JSKF_NAME_LEN];
 };
+
+/* A STATUS= line, formatted under lock and sent after it ("" sends nothing). */
+struct manager_status {
+	char line[256];
+};
+
+/* Per-batch warnings of the reader: at most one line of each kind per interval. */
+#define MANAGER_WARN_INTERVAL_NS	(5 * 1000000000ull)
 
 /*
  * Loads the configuration, binds the control socket, opens the kernel
@@ -134,21 +152,34 @@ int manager_run(struct manager *m);
 /* Stops the reader, releases capture, destroys the stick; safe after a failed start. */
 void manager_stop(struct manager *m);
 
-/* Re-reads the configuration file and swaps it in if it is valid (SIGHUP). */
-void manager_reload(struct manager *m);
+/*
+ * Re-reads the configuration file and, if it is valid and everything it
+ * needs (stick, capture) could be set up, swaps all of it in; else
+ * changes nothing (SIGHUP, and the control command "reload").  Logs what
+ * happened; returns 0, or -errno with the reason ("file:line: message"
+ * for a rejected file) in @why.
+ */
+#define JSD_RELOAD_WHY_MAX	600
+int manager_reload(struct manager *m, char *why, size_t why_size);
 
 /* CLOCK_MONOTONIC now, in nanoseconds (the clock of the kernel records). */
 uint64_t manager_now_ns(void);
 
 /*
- * Under lock.  Re-reads the kernel's device list, re-matches it to the
- * configuration and sends JSKF_IOC_CAPTURE when the selection, classes,
- * hotkey or @force changed it.  Returns 0 or -errno.
+ * Main thread, without the lock (it takes it for the capture only).
+ * Re-reads the kernel's device list, re-matches it to the configuration
+ * and sends JSKF_IOC_CAPTURE when the selection, classes, hotkey or @force
+ * changed it; logs the mice captured or released.  Returns 0 or -errno.
  */
 int manager_refresh_devices(struct manager *m, bool force);
 
-/* Under lock.  Carries out a profile request a button made. */
+/*
+ * Under lock.  Carries out a profile request a button made; the switch is
+ * logged by manager_log_switch() once the lock is dropped.
+ */
 void manager_apply_requests(struct manager *m);
+/* Without the lock, any thread: logs the profile switch made last, if any. */
+void manager_log_switch(struct manager *m);
 
 /* Under lock.  Asks the kernel to switch capture on or off. */
 int manager_set_active(struct manager *m, bool active);
@@ -159,8 +190,11 @@ void manager_wake(struct manager *m);
 /* The reader thread (reader.c). */
 int reader_start(struct manager *m);
 void reader_stop(struct manager *m);
+/* Main thread: a summary of the reader's warnings held back, once their interval is over. */
+void reader_log_suppressed(struct manager *m);
 
 /* The control socket handler (commands.c). */
-int manager_command(void *userdata, int argc, char **argv, FILE *out, char *err, size_t err_size);
+int manager_command(void *userdata, uid_t uid, int argc, char **argv, FILE *out, char *err,
+		    size_t err_size);
 
 #endif

@@ -5,6 +5,14 @@
  * under manager.lock.  See manager.h for why this thread writes the stick
  * itself.
  *
+ * Nothing slow runs under the lock: what a batch has to say is noted
+ * there and logged once the lock is dropped.  The per-batch warnings
+ * (events dropped, sequence gaps, stick write errors) are rate-limited
+ * (one line of each kind per MANAGER_WARN_INTERVAL_NS); the line that
+ * goes out counts those held back before it, and the main loop logs a
+ * summary of the rest when a flood stops.  The totals are in `joystickctl
+ * status`.
+ *
  * Stopping: JSKF_IOC_CANCEL wakes only the reads pended at that moment, so
  * reader_stop() sets `stopping` and repeats the cancel until the thread
  * has left (it may be between two reads when the first cancel lands).
@@ -19,8 +27,22 @@
 #include "manager.h"
 #include "stick.h"
 
+/* What one batch has to log, noted under the lock and logged after it. */
+struct reader_notes {
+	bool dropped;		/* rd.dropped events lost; log it */
+	uint32_t n_dropped;
+	bool gap;		/* a sequence gap to log */
+	uint64_t gap_expected, gap_got;
+	bool stick_failed;	/* stick writes failed to log */
+	uint64_t n_stick_errors;
+	uint64_t held_dropped, held_gap, held_stick;	/* lines held back before these */
+	uint64_t total_dropped, total_gaps, total_stick_errors;
+	bool active_changed, active;
+};
+
 /* Bookkeeping of one batch: counters and the sequence check. */
-static void reader_account(struct manager *m, const struct jskf_read *rd)
+static void reader_account(struct manager *m, const struct jskf_read *rd, uint64_t now,
+			   struct reader_notes *notes)
 {
 	struct manager_counters *c = &m->counters;
 
@@ -29,16 +51,63 @@ static void reader_account(struct manager *m, const struct jskf_read *rd)
 	c->coalesced += rd->coalesced;
 	c->dropped += rd->dropped;
 	if (rd->dropped) {
-		log_warning("kernel filter dropped %u button events (queue full)", rd->dropped);
 		m->wake_status = true;
+		notes->dropped = ratelimit_allow(&m->rl_dropped, now, &notes->held_dropped);
+		notes->n_dropped = rd->dropped;
+		notes->total_dropped = c->dropped;
 	}
 	if (m->next_seq && rd->first_seq != m->next_seq) {
 		c->seq_gaps++;
 		c->seq_lost += rd->first_seq > m->next_seq ? rd->first_seq - m->next_seq : 0;
-		log_warning("record sequence gap: expected %llu, got %llu",
-			    (unsigned long long)m->next_seq, (unsigned long long)rd->first_seq);
+		notes->gap = ratelimit_allow(&m->rl_seq_gap, now, &notes->held_gap);
+		notes->gap_expected = m->next_seq;
+		notes->gap_got = rd->first_seq;
+		notes->total_gaps = c->seq_gaps;
 	}
 	m->next_seq = rd->first_seq + rd->count;
+}
+
+/* After the lock: the lines a batch noted. */
+static void reader_log(const struct reader_notes *n)
+{
+	if (n->dropped)
+		log_warning("kernel filter dropped %u button events (queue full); %llu warnings like this held back before, %llu events dropped in all",
+			    n->n_dropped, (unsigned long long)n->held_dropped,
+			    (unsigned long long)n->total_dropped);
+	if (n->gap)
+		log_warning("record sequence gap: expected %llu, got %llu; %llu warnings like this held back before, %llu gaps in all",
+			    (unsigned long long)n->gap_expected, (unsigned long long)n->gap_got,
+			    (unsigned long long)n->held_gap, (unsigned long long)n->total_gaps);
+	if (n->stick_failed)
+		log_warning("writing the virtual stick failed %llu times; %llu warnings like this held back before, %llu failures in all",
+			    (unsigned long long)n->n_stick_errors, (unsigned long long)n->held_stick,
+			    (unsigned long long)n->total_stick_errors);
+	if (n->active_changed)
+		log_info("capture %s", n->active ? "active" : "inactive");
+}
+
+void reader_log_suppressed(struct manager *m)
+{
+	uint64_t now = manager_now_ns(), dropped = 0, gaps = 0, stick = 0;
+	uint64_t total_dropped, total_gaps, total_stick;
+
+	pthread_mutex_lock(&m->lock);
+	ratelimit_flush(&m->rl_dropped, now, &dropped);
+	ratelimit_flush(&m->rl_seq_gap, now, &gaps);
+	ratelimit_flush(&m->rl_stick, now, &stick);
+	total_dropped = m->counters.dropped;
+	total_gaps = m->counters.seq_gaps;
+	total_stick = m->counters.stick_errors;
+	pthread_mutex_unlock(&m->lock);
+	if (dropped)
+		log_warning("%llu more warnings of dropped events were held back; %llu events dropped in all",
+			    (unsigned long long)dropped, (unsigned long long)total_dropped);
+	if (gaps)
+		log_warning("%llu more warnings of sequence gaps were held back; %llu gaps in all",
+			    (unsigned long long)gaps, (unsigned long long)total_gaps);
+	if (stick)
+		log_warning("%llu more warnings of failed stick writes were held back; %llu failures in all",
+			    (unsigned long long)stick, (unsigned long long)total_stick);
 }
 
 /* A device captured before the main loop re-listed (hotplug with mice = all). */
@@ -55,14 +124,14 @@ static void reader_learn_device(struct manager *m, uint32_t id)
 }
 
 static void reader_batch(struct manager *m, const struct jskf_read *rd,
-			 const struct jskf_record *recs)
+			 const struct jskf_record *recs, struct reader_notes *notes)
 {
-	uint64_t before = m->counters.stick_errors;
+	uint64_t before = m->counters.stick_errors, now = manager_now_ns();
 	bool was_active = m->active;
 	uint32_t i;
 
 	if (rd->count)
-		reader_account(m, rd);
+		reader_account(m, rd, now, notes);
 	/* A batch reaches the stick as its latest state, in one write. */
 	stick_hold(m->stick, true);
 	for (i = 0; i < rd->count; i++) {
@@ -90,12 +159,17 @@ static void reader_batch(struct manager *m, const struct jskf_read *rd,
 	if (rd->state & JSKF_STATE_DEVLIST)
 		m->wake_devlist = true;
 	if (m->active != was_active) {
-		log_info("capture %s", m->active ? "active" : "inactive");
+		notes->active_changed = true;
+		notes->active = m->active;
 		m->wake_status = true;
 	}
-	if (m->counters.stick_errors != before)
-		log_warning("writing the virtual stick failed %llu times",
-			    (unsigned long long)(m->counters.stick_errors - before));
+	if (m->counters.stick_errors != before) {
+		/* The main loop writes the whole state again until it goes through. */
+		notes->stick_failed = ratelimit_allow(&m->rl_stick, now, &notes->held_stick);
+		notes->n_stick_errors = m->counters.stick_errors - before;
+		notes->total_stick_errors = m->counters.stick_errors;
+		m->wake_timer = true;
+	}
 	if (engine_next_tick(m->engine) < m->tick_at)
 		m->wake_timer = true;
 	if (m->wake_timer || m->wake_devlist || m->wake_status)
@@ -118,6 +192,7 @@ static void *reader_main(void *userdata)
 	pthread_mutex_unlock(&m->lock);
 
 	while (r == 0 && !atomic_load(&m->stopping)) {
+		struct reader_notes notes = { 0 };
 		struct jskf_read rd;
 
 		memset(&rd, 0, sizeof(rd));
@@ -134,8 +209,10 @@ static void *reader_main(void *userdata)
 			break;
 		gen = rd.devlist_gen;
 		pthread_mutex_lock(&m->lock);
-		reader_batch(m, &rd, recs);
+		reader_batch(m, &rd, recs, &notes);
 		pthread_mutex_unlock(&m->lock);
+		reader_log(&notes);
+		manager_log_switch(m);
 	}
 
 	if (r < 0) {

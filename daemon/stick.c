@@ -19,6 +19,7 @@ struct stick {
 	unsigned char btn[KEY_CNT];	/* last state written per BTN_* code */
 
 	bool held;			/* stick_hold(): frames are merged */
+	bool stale;			/* a write failed: the device may not be abs[]/btn[] */
 	unsigned int n_buf;		/* events in buf */
 	unsigned int frame_start;	/* first event of the open frame */
 	struct input_event buf[STICK_BUF_MAX];
@@ -41,8 +42,11 @@ static int stick_describe(struct stick *s, struct libevdev *dev)
 		struct input_absinfo ai = {
 			.minimum = a->min,
 			.maximum = a->max,
-			/* The engine sends every axis before the first sync. */
-			.value = a->min + (a->max - a->min) / 2,
+			/*
+			 * The engine sends every axis before the first sync.
+			 * In 64 bits: max - min overflows int32 for the full range.
+			 */
+			.value = (int32_t)((int64_t)a->min + ((int64_t)a->max - a->min) / 2),
 		};
 
 		if (a->code >= ABS_CNT)
@@ -137,26 +141,66 @@ static void stick_end_frame(struct stick *s)
 }
 
 /*
- * Everything queued, as complete frames, in one write() to the uinput
- * device (libevdev_uinput_write_event() would make one system call per
- * event).
+ * The buffer in one write() to the uinput device
+ * (libevdev_uinput_write_event() would make one system call per event).
+ * A failed write leaves the device behind abs[] and btn[]: stale.
  */
-static int stick_write(struct stick *s)
+static int stick_write_buf(struct stick *s)
 {
-	size_t size;
+	size_t size = s->n_buf * sizeof(s->buf[0]);
 	ssize_t n;
 
-	stick_end_frame(s);
-	size = s->n_buf * sizeof(s->buf[0]);
 	s->n_buf = s->frame_start = 0;
 	if (!size)
 		return 0;
 	do
 		n = write(libevdev_uinput_get_fd(s->uidev), s->buf, size);
 	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == size ? 0 : -EIO;
+	if (n < 0 || (size_t)n != size) {
+		s->stale = true;
+		return n < 0 ? -errno : -EIO;
+	}
+	return 0;
+}
+
+/* Every axis and button of the stick as one frame: what a stale device needs. */
+static void stick_queue_state(struct stick *s)
+{
+	const struct jsd_stick_cfg *cfg = &s->cfg;
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_axes; i++)
+		s->buf[s->n_buf++] = (struct input_event){
+			.type = EV_ABS, .code = cfg->axes[i].code,
+			.value = s->abs[cfg->axes[i].code],
+		};
+	for (i = 0; i < cfg->n_buttons; i++)
+		s->buf[s->n_buf++] = (struct input_event){
+			.type = EV_KEY, .code = cfg->buttons[i], .value = s->btn[cfg->buttons[i]],
+		};
+	stick_end_frame(s);
+}
+
+/*
+ * Everything queued, as complete frames; after a failed write, followed
+ * by the whole state, so that a lost release cannot leave a button down.
+ */
+static int stick_write(struct stick *s)
+{
+	size_t state_size = s->cfg.n_axes + s->cfg.n_buttons + 1;
+	int r;
+
+	stick_end_frame(s);
+	if (!s->stale)
+		return stick_write_buf(s);
+	if (s->n_buf + state_size > STICK_BUF_MAX) {
+		r = stick_write_buf(s);
+		if (r < 0)
+			return r;
+	}
+	stick_queue_state(s);
+	s->stale = false;
+	return stick_write_buf(s);
 }
 
 /*
@@ -215,4 +259,16 @@ int stick_hold(struct stick *s, bool hold)
 {
 	s->held = hold;
 	return hold ? 0 : stick_write(s);
+}
+
+bool stick_stale(const struct stick *s)
+{
+	return s->stale;
+}
+
+int stick_resync(struct stick *s)
+{
+	if (!s->stale || s->held)
+		return 0;
+	return stick_write(s);
 }

@@ -51,4 +51,14 @@ int stick_sync(struct stick *s);
  */
 int stick_hold(struct stick *s, bool hold);
 
+/*
+ * After a failed write the device may lag behind what the stick
+ * remembers (a release lost, a button stuck down): the stick is stale
+ * until a write succeeds, and the next write sends every axis and button
+ * again after its own frames.  stick_resync() sends them now (nothing if
+ * not stale or while held): 0 or -errno.
+ */
+bool stick_stale(const struct stick *s);
+int stick_resync(struct stick *s);
+
 #endif

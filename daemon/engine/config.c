@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/escape.h"
 #include "config-int.h"
 
 void parser_error(struct parser *p, unsigned int line, const char *fmt, ...)
@@ -374,6 +375,15 @@ static char *reader(char *str, int num, void *stream)
 	s += strspn(s, " \t");
 	if (*s == ';' || *s == '#' || *s == '\0')
 		return strcpy(str, "\n");	/* comments may be of any length */
+	if (jsd_has_control(s)) {
+		char shown[JSD_ESCAPED_SIZE(80)];
+
+		/* Names end up in the stick's name, logs and terminals. */
+		parser_error(p, p->line,
+			     "control characters and invalid UTF-8 are not allowed: '%s'",
+			     jsd_escape(s, shown, sizeof(shown)));
+		return NULL;
+	}
 	if (strlen(s) + 2 > (size_t)num) {
 		parser_error(p, p->line, "the line is longer than %d characters", num - 2);
 		return NULL;

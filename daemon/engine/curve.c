@@ -42,6 +42,10 @@ static int points_check(const struct jsd_curve *c, const char **ret_why)
 			*ret_why = "point x values must increase strictly";
 			return -EINVAL;
 		}
+		if (i > 0 && !(c->x[i] - c->x[i - 1] >= JSD_CURVE_MIN_SPACING)) {
+			*ret_why = "points closer than 0.000001 in x cannot be evaluated";
+			return -EINVAL;
+		}
 		if (i > 0 && c->y[i] < c->y[i - 1]) {
 			*ret_why = "point y values must not decrease";
 			return -EINVAL;
@@ -85,7 +89,7 @@ static void points_tangents(struct jsd_curve *c)
 	}
 }
 
-int jsd_curve_prepare(struct jsd_curve *c, const char **ret_why)
+static int curve_check(struct jsd_curve *c, const char **ret_why)
 {
 	int r;
 
@@ -114,6 +118,45 @@ int jsd_curve_prepare(struct jsd_curve *c, const char **ret_why)
 	}
 	*ret_why = "unknown curve kind";
 	return -EINVAL;
+}
+
+static bool finite_in_range(double y)
+{
+	return isfinite(y) && y >= -1.0 - 1e-9 && y <= 1.0 + 1e-9;
+}
+
+/*
+ * Whatever the checks above missed: the prepared curve must give a finite
+ * value in [-1, 1] on a grid, at every point and halfway between points.
+ */
+static bool curve_evaluates(const struct jsd_curve *c)
+{
+	for (int i = 0; i <= 200; i++)
+		if (!finite_in_range(jsd_curve_eval(c, -1.0 + i / 100.0)))
+			return false;
+	if (c->kind != JSD_CURVE_POINTS)
+		return true;
+	for (unsigned int k = 0; k < c->n; k++) {
+		if (!isfinite(c->m[k]) || !finite_in_range(jsd_curve_eval(c, c->x[k])))
+			return false;
+		if (k + 1 < c->n &&
+		    !finite_in_range(jsd_curve_eval(c, c->x[k] + (c->x[k + 1] - c->x[k]) / 2)))
+			return false;
+	}
+	return true;
+}
+
+int jsd_curve_prepare(struct jsd_curve *c, const char **ret_why)
+{
+	int r = curve_check(c, ret_why);
+
+	if (r < 0)
+		return r;
+	if (!curve_evaluates(c)) {
+		*ret_why = "the curve does not evaluate to finite values within [-1, 1]";
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Cubic Hermite interpolation on the segment holding x (x within the points). */

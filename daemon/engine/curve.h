@@ -16,6 +16,8 @@
 #include <stdbool.h>
 
 #define JSD_CURVE_MAX_POINTS	32
+/* Closest two points may be in x: closer, the secant slope is too steep to evaluate. */
+#define JSD_CURVE_MIN_SPACING	1e-6
 
 enum jsd_curve_kind {
 	JSD_CURVE_LINEAR,	/* y = x */
@@ -49,9 +51,11 @@ struct jsd_response {
 };
 
 /*
- * Checks @c (parameter ranges, point order and range) and, for POINTS,
- * computes the Fritsch-Carlson tangents.  Returns 0, or -EINVAL and points
- * *ret_why at a static English sentence saying what is wrong.
+ * Checks @c (parameter ranges, point order, range and spacing) and, for
+ * POINTS, computes the Fritsch-Carlson tangents; then checks that the
+ * prepared curve evaluates to finite values in [-1, 1].  Returns 0, or
+ * -EINVAL and points *ret_why at a static English sentence saying what is
+ * wrong.
  */
 int jsd_curve_prepare(struct jsd_curve *c, const char **ret_why);
 

@@ -3,6 +3,7 @@
 # tests link with $(ENGINE_LIBS).  Include its headers as "engine/engine.h".
 
 ENGINE_SRCS	:= daemon/engine/codes.c \
+		   daemon/engine/escape.c \
 		   daemon/engine/curve.c \
 		   daemon/engine/config.c \
 		   daemon/engine/config-keys.c \

@@ -3,9 +3,12 @@
  * libFuzzer harness: the ini parser and the whole configuration check.
  *
  * Any input either loads or gives an error with a message; a configuration
- * that loads has responses that stay finite, inside [-1, 1] and monotone
- * (non-decreasing, or non-increasing when inverted), axis ranges with
- * min < max, and a stick udev will call a joystick.
+ * that loads has prepared curves whose tangents are finite and which give
+ * finite values in [-1, 1] at and between their points; responses that
+ * stay finite, inside [-1, 1] and monotone (non-decreasing, or
+ * non-increasing when inverted); scaled values inside the axis range
+ * (min < max, any int32 pair); no control character in the stick's name;
+ * and a stick udev will call a joystick.
  */
 #include <math.h>
 #include <stdint.h>
@@ -13,20 +16,57 @@
 #include <string.h>
 
 #include "engine/config.h"
+#include "engine/escape.h"
 #include "fuzz-check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_curve_value(const struct jsd_curve *c, double x)
+{
+	double y = jsd_curve_eval(c, x);
+
+	FUZZ_CHECK(isfinite(y), "prepared curve not finite at or between its points");
+	FUZZ_CHECK(y >= -1.0 - 1e-9 && y <= 1.0 + 1e-9, "prepared curve outside [-1, 1]");
+}
+
+/* The curve as jsd_curve_prepare() left it, where a grid would miss a spike. */
+static void check_prepared_curve(const struct jsd_curve *c)
+{
+	if (c->kind != JSD_CURVE_POINTS)
+		return;
+	FUZZ_CHECK(c->n >= 2 && c->n <= JSD_CURVE_MAX_POINTS, "points curve with a bad count");
+	for (unsigned int k = 0; k < c->n; k++) {
+		FUZZ_CHECK(isfinite(c->m[k]), "prepared tangent not finite");
+		check_curve_value(c, c->x[k]);
+		check_curve_value(c, -c->x[k]);
+		if (k + 1 < c->n) {
+			check_curve_value(c, c->x[k] + (c->x[k + 1] - c->x[k]) / 2);
+			check_curve_value(c, c->x[k] + (c->x[k + 1] - c->x[k]) * 1e-3);
+		}
+	}
+}
+
+static void check_scaled(double y, int32_t min, int32_t max)
+{
+	int v = jsd_scale(y, min, max);
+
+	FUZZ_CHECK(v >= min && v <= max, "scaled value outside the axis range");
+}
 
 static void check_response(const struct jsd_axis_cfg *axis)
 {
 	double prev = 0;
 
+	check_prepared_curve(&axis->response.curve);
+	check_scaled(-1.0, axis->min, axis->max);
+	check_scaled(1.0, axis->min, axis->max);
 	for (int i = 0; i <= 400; i++) {
 		double x = -1.0 + i / 200.0;
 		double y = jsd_response_eval(&axis->response, x);
 
 		FUZZ_CHECK(isfinite(y), "response not finite");
 		FUZZ_CHECK(y >= -1.0 && y <= 1.0, "response outside [-1, 1]");
+		check_scaled(y, axis->min, axis->max);
 		if (i > 0) {
 			double step = axis->response.invert ? prev - y : y - prev;
 
@@ -56,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(cfg->n_profiles >= 1, "no profile");
 		FUZZ_CHECK(cfg->stick.n_axes + cfg->stick.n_buttons >= 2,
 			   "stick udev would not call a joystick");
+		FUZZ_CHECK(!jsd_has_control(cfg->stick.name), "control character in the stick name");
 		for (unsigned int p = 0; p < cfg->n_profiles; p++)
 			for (unsigned int a = 0; a < cfg->profiles[p].n_axes; a++)
 				check_response(&cfg->profiles[p].axes[a]);

@@ -20,8 +20,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/joystick.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,9 @@
 #define MOUSE_NAME	"jsd-test mouse"
 #define KBD_NAME	"jsd-test keyboard"
 #define OTHER_NAME	"jsd-other mouse"	/* matches no [mouse] section */
+/* A mouse whose name would forge a journal line and colour a terminal. */
+#define EVIL_NAME	"evil\n<0>FORGED line \033[31mred"
+#define EVIL_ESCAPED	"evil\\n<0>FORGED line \\e[31mred"
 #define AXIS_MIN	(-32767)
 #define AXIS_MAX	32767
 
@@ -419,6 +424,80 @@ static void test_check_config(void)
 	dt_pass("ctl-check-config");
 }
 
+/* The tail every file below shares: two axes and two buttons, a joystick. */
+#define JOYSTICK_TAIL	"[axis pitch]\ntarget = ABS_Y\nsource = REL_Y\n" \
+			"[button trigger]\ninput = BTN_LEFT\noutput = BTN_TRIGGER\n" \
+			"[button thumb]\ninput = BTN_RIGHT\noutput = BTN_THUMB\n"
+
+/* check-config refuses what cannot work, naming file:line, exit 78. */
+static void check_refused(const char *test, const char *text, const char *want)
+{
+	const char *path = "/tmp/refused.ini";
+	int st;
+
+	if (dt_write(path, text) < 0)
+		return dt_fail(test, "cannot write %s", path);
+	st = ctl(-1, "check-config", path, NULL, NULL);
+	if (st != EX_CONFIG || strcmp(out, want) != 0)
+		return dt_fail(test, "exit %d, want %d and '%s': '%s'", st, EX_CONFIG, want, out);
+	dt_pass(test);
+}
+
+static void test_check_config_refusals(void)
+{
+	check_refused("config-points-too-close",
+		      "[axis roll]\ntarget = ABS_X\nsource = REL_X\ncurve = points\n"
+		      "point = 0, 0\npoint = 1e-310, 0.5\npoint = 1, 1\n" JOYSTICK_TAIL,
+		      "/tmp/refused.ini:4: curve: points closer than 0.000001 in x cannot be evaluated\n");
+	check_refused("config-control-in-name",
+		      "[stick]\nname = evil\033[31m stick\n"
+		      "[axis roll]\ntarget = ABS_X\nsource = REL_X\n" JOYSTICK_TAIL,
+		      "/tmp/refused.ini:2: control characters and invalid UTF-8 are not allowed: "
+		      "'name = evil\\e[31m stick'\n");
+}
+
+/*
+ * [stick] min and max at the int32 limits: the sanitizer build starts (no
+ * signed overflow) and the stick's axes sit at the centre, -1.
+ */
+static void test_full_range_stick(void)
+{
+	char *argv[] = { JOYSTICKD_ASAN, "-c", "/tmp/full-range.ini", "--socket",
+			 "/tmp/full-range.sock", NULL };
+	char *env[] = { "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99",
+			"UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98", NULL };
+	struct daemon d;
+	char node[64];
+	int32_t v = 0;
+	int fd = -1, st;
+
+	if (dt_write("/tmp/full-range.ini",
+		     "[capture]\nmice = all\n[stick]\nname = jsd-full stick\n"
+		     "min = -2147483648\nmax = 2147483647\n"
+		     "[axis roll]\ntarget = ABS_X\nsource = REL_X\n" JOYSTICK_TAIL) < 0)
+		return dt_fail("stick-int32-range", "cannot write the file");
+	if (daemon_spawn(&d, argv, env, false) < 0 ||
+	    daemon_wait_notify(&d, "READY=1", 4 * WAIT_MS) < 0) {
+		daemon_dump_log(&d);
+		daemon_close(&d);
+		return dt_fail("stick-int32-range", "no READY=1 (log on the console)");
+	}
+	if (dt_find_event("jsd-full stick", node, sizeof(node)) < 0 ||
+	    (fd = evdev_open(node)) < 0 || evdev_abs(fd, ABS_X, &v) < 0 || v != -1)
+		dt_fail("stick-int32-range", "ABS_X is %d at start, want -1", v);
+	if (fd >= 0)
+		close(fd);
+	st = daemon_stop(&d, SIGTERM, 4 * WAIT_MS);
+	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+	    daemon_log_has(&d, "runtime error") || daemon_log_has(&d, "Sanitizer")) {
+		daemon_dump_log(&d);
+		dt_fail("stick-int32-range", "wait status %d; sanitizer report on the console", st);
+	} else if (v == -1) {
+		dt_pass("stick-int32-range");
+	}
+	daemon_close(&d);
+}
+
 /* ---- the running daemon */
 
 static bool start_daemon(const char *exe, char *const env[], bool journal)
@@ -731,6 +810,24 @@ static void test_curve(void)
 	dt_pass("ctl-curve");
 }
 
+/* A typo must not truncate the SVG file; a negative size is refused. */
+static void test_curve_args(void)
+{
+	char keep[64] = "";
+	int st;
+
+	dt_write("/tmp/keep.svg", "keep me\n");
+	st = ctl(-1, "curve", "typo", "--svg", "/tmp/keep.svg");
+	if (st != 1 || dt_read("/tmp/keep.svg", keep, sizeof(keep)) < 0 ||
+	    strcmp(keep, "keep me\n") != 0)
+		return dt_fail("ctl-curve-args", "curve typo --svg: exit %d, file now '%s': %s",
+			       st, keep, out);
+	st = ctl(-1, "curve", "roll", "--size", "-5x-5");
+	if (st != 2 || !strstr(out, "--size wants COLSxROWS"))
+		return dt_fail("ctl-curve-args", "--size -5x-5: exit %d: %s", st, out);
+	dt_pass("ctl-curve-args");
+}
+
 /* The kernel hotkey flips capture; held joystick buttons are let go. */
 static void test_hotkey(void)
 {
@@ -872,6 +969,219 @@ static void test_reload(void)
 		stick_settles(fd, ABS_X, 0);
 	}
 	close(fd);
+}
+
+/* CPU time (user + system, in clock ticks) the daemon used so far. */
+static long daemon_cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long utime, stime;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (dt_read(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+		return -1;
+	/* after "pid (comm)": state, then fields 4 ... 13, then utime stime */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		   &utime, &stime) != 2)
+		return -1;
+	return (long)(utime + stime);
+}
+
+static int connect_socket(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A client sends 1000 requests and shuts down its side without reading:
+ * the daemon must not spin on the readable EOF while the answers wait, and
+ * must then deliver every answer and close.
+ */
+static void test_half_closed(void)
+{
+	static char req[1000 * 7 + 1], answer[4 << 20];
+	long before, after;
+	size_t i, len = 0, answers = 0;
+	int fd = connect_socket(SOCKET);
+	ssize_t n;
+	char *p;
+
+	if (fd < 0)
+		return dt_fail("ctl-half-closed", "cannot connect to %s", SOCKET);
+	for (i = 0; i < 1000; i++)
+		memcpy(req + 7 * i, "status\n", 7);
+	if (write(fd, req, 7 * 1000) != 7 * 1000 || shutdown(fd, SHUT_WR) < 0) {
+		close(fd);
+		return dt_fail("ctl-half-closed", "cannot send the requests");
+	}
+	dt_sleep_ms(500);	/* the daemon reads them all and blocks on output */
+	before = daemon_cpu_ticks(jsd.pid);
+	dt_sleep_ms(1500);
+	after = daemon_cpu_ticks(jsd.pid);
+	/* Every answer, then EOF: count the "OK n" heads. */
+	while ((n = recv(fd, answer + len, sizeof(answer) - 1 - len, 0)) > 0)
+		len += (size_t)n;
+	answer[len] = '\0';
+	for (p = answer; p; p = strstr(p, "\nOK ")) {
+		p += *p == '\n';
+		answers += strncmp(p, "OK ", 3) == 0;
+		p++;
+	}
+	close(fd);
+	if (before < 0 || after < 0)
+		return dt_fail("ctl-half-closed", "cannot read /proc/%d/stat", (int)jsd.pid);
+	dt_info("ctl-half-closed: the daemon used %ld ticks of CPU in 1.5 s while the answers waited",
+		after - before);
+	if (after - before > 40)
+		return dt_fail("ctl-half-closed", "the daemon spun: %ld ticks of CPU in 1.5 s",
+			       after - before);
+	if (n < 0)
+		return dt_fail("ctl-half-closed", "the answers ended with %s", strerror(errno));
+	if (answers != 1000)
+		return dt_fail("ctl-half-closed", "%zu answers came, want 1000", answers);
+	dt_pass("ctl-half-closed");
+}
+
+/*
+ * A flood of dropped events: the daemon stopped while 10,000 button
+ * events arrive, ten times.  Ten batches report drops; the journal gets
+ * one warning (the next would come after 5 s) and the counter has them all.
+ */
+static void test_log_flood(void)
+{
+	static struct input_event ev[20000];
+	static char log[262144];
+	int lines = 0, i, j;
+	char *p;
+
+	for (j = 0; j < 10000; j++) {
+		ev[2 * j] = (struct input_event){ .type = EV_KEY, .code = BTN_SIDE, .value = !(j % 2) };
+		ev[2 * j + 1] = (struct input_event){ .type = EV_SYN, .code = SYN_REPORT };
+	}
+	for (i = 0; i < 10; i++) {
+		kill(jsd.pid, SIGSTOP);
+		dt_sleep_ms(50);
+		if (write(mouse.fd, ev, sizeof(ev)) != (ssize_t)sizeof(ev)) {
+			kill(jsd.pid, SIGCONT);
+			return dt_fail("log-flood-ratelimit", "cannot write the button flood");
+		}
+		kill(jsd.pid, SIGCONT);
+		dt_sleep_ms(300);
+	}
+	if (!status_has("kernel dropped: ") || strstr(out, "kernel dropped: 0\n"))
+		return dt_fail("log-flood-ratelimit", "nothing was dropped: %s", out);
+	dt_read(jsd.log, log, sizeof(log));
+	for (p = log; (p = strstr(p, "kernel filter dropped")); p++)
+		lines++;
+	dt_info("log-flood-ratelimit: %d warning lines for 10 batches with drops", lines);
+	if (lines < 1 || lines > 2)
+		return dt_fail("log-flood-ratelimit", "%d 'kernel filter dropped' lines, want 1 or 2",
+			       lines);
+	if (!daemon_log_has(&jsd, "events dropped in all"))
+		return dt_fail("log-flood-ratelimit", "the warning does not count the total");
+	dt_pass("log-flood-ratelimit");
+}
+
+/*
+ * `joystickd --reload` (the unit's ExecReload=) waits for the verdict: a
+ * rejected file is a failure with its file:line, a stick that cannot be
+ * made leaves everything as it was, a good file succeeds.
+ */
+static void test_reload_verdict(void)
+{
+	char *argv[] = { JOYSTICKD, "--reload", NULL };
+	char node[64];
+	int32_t v, want = power(100, ROLL_SENS, ROLL_POWER);
+	int st, fd;
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail("reload-verdict", "no stick");
+	dt_write(RUN_INI, "[axis roll]\ntarget = ABS_X\ncurve = sideways\n");
+	st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+	if (st != 1 || !strstr(out, "reload refused: " RUN_INI ":3: curve: ")) {
+		dt_fail("reload-verdict", "bad file: exit %d, want 1 and %s:3: %s", st, RUN_INI, out);
+		goto out;
+	}
+	/* Another stick, but no /dev/uinput to make it with: nothing changes. */
+	write_config("curve = expo:0.3", "curve = power:2");
+	{
+		static char text[16384];
+		char *name;
+
+		dt_read(RUN_INI, text, sizeof(text));
+		name = strstr(text, "name = jsd-test stick");
+		if (name)
+			memcpy(name, "name = jsd-othr stick", 21);
+		dt_write(RUN_INI, text);
+	}
+	rename("/dev/uinput", "/dev/uinput.away");
+	st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+	rename("/dev/uinput.away", "/dev/uinput");
+	if (st != 1 || !strstr(out, "creating the new stick")) {
+		dt_fail("reload-rollback", "no uinput: exit %d, want 1: %s", st, out);
+		goto out;
+	}
+	evdev_drain(fd);
+	vdev_rel(&mouse, REL_X, 100);
+	if (dt_count_input(STICK_NAME) != 1 || dt_count_input("jsd-othr stick") != 0 ||
+	    stick_next(fd, ABS_X, &v) < 0 || v != want) {
+		dt_fail("reload-rollback", "the old stick and mapping did not stay (ABS_X %d, want %d)",
+			v, want);
+		goto out;
+	}
+	stick_settles(fd, ABS_X, 0);
+	dt_pass("reload-rollback");
+	write_config("curve = expo:0.3", "curve = power:2");
+	st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
+	if (st != 0 || !strstr(out, "reloaded " RUN_INI))
+		dt_fail("reload-verdict", "good file: exit %d: %s", st, out);
+	else
+		dt_pass("reload-verdict");
+out:
+	close(fd);
+}
+
+/*
+ * A mouse with a newline and an ESC sequence in its name: the journal gets
+ * no forged line (every line keeps its own <N>), the name appears escaped
+ * in the log and in `joystickctl devices`.
+ */
+static void test_evil_name(void)
+{
+	static char log[65536];
+	struct vdev evil = { .fd = -1 };
+	char *line, *save = NULL;
+
+	if (vdev_mouse(&evil, EVIL_NAME, 0x1234, 0x6666) < 0)
+		return dt_fail("log-escaped-names", "cannot create the mouse");
+	if (!status_has("mice captured: 2\n")) {
+		vdev_destroy(&evil);
+		return dt_fail("log-escaped-names", "the mouse was not captured: %s", out);
+	}
+	if (ctl(-1, "devices", NULL, NULL, NULL) != 0 || !strstr(out, EVIL_ESCAPED "\n") ||
+	    strchr(out, '\033')) {
+		vdev_destroy(&evil);
+		return dt_fail("log-escaped-names", "devices: %s", out);
+	}
+	vdev_destroy(&evil);
+	status_has("mice captured: 1\n");
+	dt_read(jsd.log, log, sizeof(log));
+	if (strchr(log, '\033'))
+		return dt_fail("log-escaped-names", "an ESC reached the log");
+	for (line = strtok_r(log, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "<0>", 3) == 0 || strstr(line, "FORGED") == line)
+			return dt_fail("log-escaped-names", "forged line in the log: %s", line);
+	if (!daemon_log_has(&jsd, "<6>capturing mouse '" EVIL_ESCAPED "'"))
+		return dt_fail("log-escaped-names", "no escaped 'capturing mouse' line");
+	dt_pass("log-escaped-names");
 }
 
 /* A mouse unplugged and plugged back is captured again and drives the stick. */
@@ -1180,6 +1490,88 @@ out:
 }
 
 /*
+ * A member of the control group opens 64 connections and sits on them.
+ * Root still gets in; the member's next joystickctl is refused with a
+ * clear line; the idle connections are closed after the idle timeout
+ * (10 s), and the member gets in again.  The child reports, by its exit
+ * status, how many of its connections were still open at the end.
+ */
+static void test_connection_limits(void)
+{
+	char *status[] = { JOYSTICKCTL, "--socket", GROUP_SOCKET, "status", NULL };
+	char *reload[] = { JOYSTICKD, "--reload", "--socket", GROUP_SOCKET, NULL };
+	int ready[2], go[2], fds[64], st, r, i;
+	gid_t supp = GROUP_GID;
+	pid_t pid;
+	char c;
+
+	if (pipe(ready) < 0 || pipe(go) < 0)
+		return dt_fail("ctl-limits", "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		int open_n = 0;
+
+		if (setgroups(1, &supp) < 0 || setgid(1000) < 0 || setuid(1000) < 0)
+			_exit(200);
+		for (i = 0; i < 64; i++)
+			fds[i] = connect_socket(GROUP_SOCKET);
+		write(ready[1], "r", 1);
+		read(go[0], &c, 1);
+		for (i = 0; i < 64; i++) {
+			char buf[512];
+			ssize_t n;
+
+			if (fds[i] < 0)
+				continue;
+			/* a refused or timed-out connection reads to EOF (or a reset) */
+			while ((n = recv(fds[i], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+				;
+			open_n += n < 0 && errno == EAGAIN;
+		}
+		_exit(open_n);
+	}
+	read(ready[0], &c, 1);
+	r = dt_run(status, -1, out, sizeof(out), WAIT_MS);
+	if (r != 0 || !strstr(out, "active: yes")) {
+		dt_fail("ctl-limits", "root was locked out by 64 connections of uid 1000: exit %d: %s",
+			r, out);
+		goto out;
+	}
+	r = dt_run_as(status, 1000, 1000, GROUP_GID, out, sizeof(out), WAIT_MS);
+	if (r != 1 || !strstr(out, "joystickctl: too many connections: uid 1000 has 8 open")) {
+		dt_fail("ctl-limits", "the member's 65th connection: exit %d: %s", r, out);
+		goto out;
+	}
+	dt_pass("ctl-limits");
+
+	dt_sleep_ms(13000);	/* the idle timeout is 10 s */
+	write(go[1], "g", 1);
+	waitpid(pid, &st, 0);
+	pid = -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		dt_fail("ctl-idle-timeout", "%d idle connections still open after 13 s (status %d)",
+			WIFEXITED(st) ? WEXITSTATUS(st) : -1, st);
+	else if ((r = dt_run_as(status, 1000, 1000, GROUP_GID, out, sizeof(out), WAIT_MS)) != 0)
+		dt_fail("ctl-idle-timeout", "the member is still refused: exit %d: %s", r, out);
+	else
+		dt_pass("ctl-idle-timeout");
+	r = dt_run_as(reload, 1000, 1000, GROUP_GID, out, sizeof(out), WAIT_MS);
+	if (r != 1 || !strstr(out, "reload refused: permission denied: only root may reload"))
+		dt_fail("reload-root-only", "a member's joystickd --reload: exit %d: %s", r, out);
+	else
+		dt_pass("reload-root-only");
+out:
+	if (pid > 0) {
+		write(go[1], "g", 1);
+		waitpid(pid, &st, 0);
+	}
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
+/*
  * With a control group: the socket is root:joystickd 0660; members (primary
  * or supplementary group) are served, others refused, by the file mode and,
  * if that is opened up, by the daemon's own SO_PEERCRED check.
@@ -1219,6 +1611,7 @@ static void test_control_group(void)
 		dt_fail("ctl-group", "non-member: exit %d: %s", r, out);
 		goto out;
 	}
+	test_connection_limits();
 	/* Past the file mode, the daemon itself refuses. */
 	chmod(GROUP_SOCKET, 0666);
 	r = dt_run_as(status, 1001, 1001, -1, out, sizeof(out), WAIT_MS);
@@ -1392,9 +1785,13 @@ int main(void)
 	test_ctl();
 	test_monitor();
 	test_curve();
+	test_curve_args();
 	test_hotkey();
 	test_reload();
+	test_reload_verdict();
 	test_replug();
+	test_half_closed();
+	test_log_flood();
 	test_second_instance();
 	test_yank();
 	test_rmmod_busy();
@@ -1403,6 +1800,7 @@ int main(void)
 
 	write_config("curve = expo:0.3", NULL);
 	if (start_daemon(JOYSTICKD, NULL, true)) {
+		test_evil_name();
 		test_journal();
 		test_kill9();
 	} else {
@@ -1412,6 +1810,8 @@ int main(void)
 	test_shipped();
 	test_mouse_sections();
 	test_control_group();
+	test_check_config_refusals();
+	test_full_range_stick();
 	test_asan();
 
 	return dt_failed ? 1 : 0;
