@@ -28,7 +28,7 @@ for group in "$@"; do
 		want="$want ${group#pkg:}"
 		continue
 		;;
-	*[!a-z]*)
+	*[!a-z0-9]*)
 		echo "deps.sh: unknown group '$group'" >&2
 		exit 2
 		;;

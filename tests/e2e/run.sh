@@ -51,9 +51,11 @@ if ! $demo; then
 	done
 fi
 
-# The guest's /lib/modules/KVER: the input drivers only.  With all 4000 of
-# the image's modules, DKMS's depmod and find read 400 MB through 9p under
-# TCG, which took minutes.
+# The guest's /lib/modules, which replaces the host's: the booted kernel
+# with the input drivers of its image (with all 4000 of its modules,
+# DKMS's depmod and find read 400 MB through 9p under TCG, which took
+# minutes), and the headers' links of Debian 12's 6.1 and 6.12 kernels,
+# the two a user of it may have: DKMS must build for both.
 mods=$out/modules/lib/modules/$kver
 rm -rf "$out/modules"
 mkdir -p "$mods/kernel/drivers"
@@ -61,6 +63,12 @@ cp -a "$kdir/lib/modules/$kver/kernel/drivers/input" "$mods/kernel/drivers/"
 cp "$kdir/lib/modules/$kver"/modules.builtin* "$mods/"
 grep '^kernel/drivers/input/' "$kdir/lib/modules/$kver/modules.order" >"$mods/modules.order"
 depmod -b "$out/modules" "$kver"
+for k in "$kver" $("$repo/tests/vm/kernel.sh" version 6.1) $("$repo/tests/vm/kernel.sh" version 6.12); do
+	mkdir -p "$out/modules/lib/modules/$k"
+	for link in build source; do
+		[ -e "/lib/modules/$k/$link" ] && cp -P "/lib/modules/$k/$link" "$out/modules/lib/modules/$k/"
+	done
+done
 
 # The initramfs: busybox, the modules that mount the host root (in load
 # order in modules/order; 6.12 has virtio built in and ships NAME.ko.xz,
