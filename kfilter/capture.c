@@ -22,6 +22,8 @@ static int jskf_capture_check(const struct jskf_capture *req)
 {
 	if (req->flags & ~(JSKF_CAPTURE_ALL_POINTERS | JSKF_CAPTURE_ACTIVE) ||
 	    req->swallow & ~JSKF_CLASS_ALL || req->reserved0 ||
+	    (req->deadman_ms && (req->deadman_ms < JSKF_DEADMAN_MIN_MS ||
+				 req->deadman_ms > JSKF_DEADMAN_MAX_MS)) ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)) ||
 	    req->n_ids > JSKF_MAX_CAPTURE_IDS ||
 	    ((req->flags & JSKF_CAPTURE_ALL_POINTERS) && req->n_ids) ||
@@ -104,6 +106,8 @@ static void jskf_capture_apply(struct jskf_queue *q,
 	WRITE_ONCE(q->capture_flags, req->flags & JSKF_CAPTURE_ALL_POINTERS);
 	WRITE_ONCE(q->swallow, req->swallow);
 	WRITE_ONCE(q->toggle_code, req->toggle_code);
+	WRITE_ONCE(q->deadman_ns, (u64)(req->deadman_ms ?:
+					 JSKF_DEADMAN_DEFAULT_MS) * NSEC_PER_MSEC);
 
 	xa_for_each(&jskf_devs, id, jd) {
 		want = (jd->flags & JSKF_DEVF_POINTER) &&
@@ -239,6 +243,35 @@ long jskf_ioctl_set_active(struct jskf_file *jf, void __user *uarg)
 	return ret;
 }
 
+long jskf_ioctl_capture_keys(struct jskf_file *jf, void __user *uarg)
+{
+	struct jskf_capture_keys req;
+	DECLARE_BITMAP(keys, KEY_CNT);
+	struct jskf_queue *q;
+	unsigned int word;
+	long ret = 0;
+
+	BUILD_BUG_ON(JSKF_KEY_WORDS * 64 != KEY_CNT);
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	for (word = 0; word < JSKF_KEY_WORDS; word++)
+		bitmap_from_u64(keys + word * BITS_TO_LONGS(64), req.bits[word]);
+
+	mutex_lock(&jskf_mutex);
+	q = jf->queue;
+	if (q) {
+		/* Each bit is read on its own by the filter: no tearing. */
+		spin_lock_irq(&q->lock);
+		for (word = 0; word < BITS_TO_LONGS(KEY_CNT); word++)
+			WRITE_ONCE(q->keys[word], keys[word]);
+		spin_unlock_irq(&q->lock);
+	} else {
+		ret = -EPERM;
+	}
+	mutex_unlock(&jskf_mutex);
+	return ret;
+}
+
 /* ---------------------------------------------------------------------- */
 /* JSKF_IOC_READ                                                          */
 /* ---------------------------------------------------------------------- */
@@ -246,47 +279,11 @@ long jskf_ioctl_set_active(struct jskf_file *jf, void __user *uarg)
 struct jskf_reader {
 	struct jskf_file *jf;
 	struct jskf_queue *q;		/* referenced; NULL if not the owner */
-	struct jskf_record *buf;	/* bounce buffer of cap records */
-	bool own_buf;			/* buf is ours to free, not jf->read_buf */
 	u32 cap;
-	int cancel_gen;			/* jf->cancel_gen when the read began */
+	int cancel_done;		/* jf->cancel_done when the read began */
 	u64 devlist_gen;		/* the caller's */
 	struct jskf_read *req;		/* the answer is built here */
 };
-
-/*
- * The file's kept bounce buffer if no other read of the file uses it (it
- * is made on first use), else one of this read's own.
- */
-static int jskf_read_buf_get(struct jskf_reader *r)
-{
-	struct jskf_file *jf = r->jf;
-
-	if (mutex_trylock(&jf->read_buf_lock)) {
-		if (!jf->read_buf)
-			jf->read_buf = kvmalloc_array(JSKF_MAX_BATCH,
-						      sizeof(*jf->read_buf),
-						      GFP_KERNEL);
-		if (jf->read_buf) {
-			r->buf = jf->read_buf;
-			return 0;
-		}
-		mutex_unlock(&jf->read_buf_lock);
-	}
-	r->buf = kvmalloc_array(r->cap, sizeof(*r->buf), GFP_KERNEL);
-	if (!r->buf)
-		return -ENOMEM;
-	r->own_buf = true;
-	return 0;
-}
-
-static void jskf_read_buf_put(struct jskf_reader *r)
-{
-	if (r->own_buf)
-		kvfree(r->buf);
-	else if (r->buf)
-		mutex_unlock(&r->jf->read_buf_lock);
-}
 
 static struct jskf_queue *jskf_queue_of(struct jskf_file *jf)
 {
@@ -300,46 +297,46 @@ static struct jskf_queue *jskf_queue_of(struct jskf_file *jf)
 	return q;
 }
 
-/*
- * One look at everything the read waits for.  Returns 1 with the answer
- * in r->req, 0 to go on waiting, or an error.  Must not sleep: the task
- * is already queued on jskf_wait.
- */
-static int jskf_read_try(struct jskf_reader *r)
+/* A cancel issued since this read began, or before it and not yet taken. */
+static bool jskf_read_cancelled(struct jskf_reader *r)
 {
-	struct jskf_read *req = r->req;
-	u64 gen = atomic64_read(&jskf_devlist_gen);
-	bool devlist = (req->flags & JSKF_READ_DEVLIST) &&
-		       gen != r->devlist_gen;
-	int n = 0;
+	int gen = atomic_read(&r->jf->cancel_gen);
 
-	if (r->q) {
-		n = jskf_queue_read(r->q, r->buf, r->cap, req);
-		if (n < 0)
-			return n;
-	}
-	if (!n) {
-		if (atomic_read(&r->jf->cancel_gen) != r->cancel_gen)
-			return -ECANCELED;
-		if (!devlist)
-			return 0;
-	}
+	if (gen == r->cancel_done)
+		return false;
+	atomic_set(&r->jf->cancel_done, gen);
+	return true;
+}
 
-	req->devlist_gen = gen;
-	if (devlist)
-		req->state |= JSKF_STATE_DEVLIST;
-	if (r->q) {
-		req->state |= JSKF_STATE_OWNER;
-		if (READ_ONCE(r->q->active))
-			req->state |= JSKF_STATE_ACTIVE;
-	}
-	return 1;
+static bool jskf_read_devlist(struct jskf_reader *r)
+{
+	return (r->req->flags & JSKF_READ_DEVLIST) &&
+	       atomic64_read(&jskf_devlist_gen) != r->devlist_gen;
 }
 
 /*
- * Waits for an answer until the absolute CLOCK_MONOTONIC deadline, if
- * any.  A signal gives -ERESTARTSYS: the restarted call has the same
- * deadline.
+ * One look at everything the read waits for: 1 when records may be there
+ * or the device list changed, 0 to go on waiting, or an error.  Must not
+ * sleep: the task is already queued on jskf_wait.
+ */
+static int jskf_read_try(struct jskf_reader *r)
+{
+	int ready = 0;
+
+	if (r->q) {
+		ready = jskf_queue_ready(r->q);
+		if (ready)
+			return ready;
+	}
+	if (jskf_read_cancelled(r))
+		return -ECANCELED;
+	return jskf_read_devlist(r);
+}
+
+/*
+ * Waits for something to answer until the absolute CLOCK_MONOTONIC
+ * deadline, if any.  A signal gives -ERESTARTSYS: the restarted call has
+ * the same deadline.
  */
 static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 {
@@ -384,12 +381,59 @@ static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 	return ret < 0 ? ret : 0;
 }
 
+/* The state of the answer, as of now. */
+static void jskf_read_state(struct jskf_reader *r)
+{
+	struct jskf_read *req = r->req;
+	u64 gen = atomic64_read(&jskf_devlist_gen);
+
+	req->devlist_gen = gen;
+	req->state &= JSKF_STATE_OVERFLOW;
+	if ((req->flags & JSKF_READ_DEVLIST) && gen != r->devlist_gen)
+		req->state |= JSKF_STATE_DEVLIST;
+	if (r->q) {
+		req->state |= JSKF_STATE_OWNER;
+		if (READ_ONCE(r->q->active))
+			req->state |= JSKF_STATE_ACTIVE;
+	}
+}
+
+/*
+ * Waits, then answers: a batch of records (copied out by the queue, which
+ * keeps them if the copy faults), or, with JSKF_READ_DEVLIST, a changed
+ * device list alone.  Records that another reader of the same file took
+ * first send this one back to waiting.
+ */
+static int jskf_read_answer(struct file *file, struct jskf_reader *r,
+			    void __user *uarg)
+{
+	struct jskf_read *req = r->req;
+	int n;
+
+	for (;;) {
+		n = jskf_read_wait(file, r);
+		if (n)
+			return n;
+
+		req->state = 0;
+		jskf_read_state(r);
+		if (r->q) {
+			n = jskf_queue_read(r->q, r->cap, req, uarg);
+			if (n)
+				return n < 0 ? n : 0;
+		}
+		if (req->state & JSKF_STATE_DEVLIST)
+			return copy_to_user(uarg, req, sizeof(*req)) ?
+			       -EFAULT : 0;
+	}
+}
+
 long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 		     void __user *uarg)
 {
 	struct jskf_reader r = {
 		.jf = jf,
-		.cancel_gen = atomic_read(&jf->cancel_gen),
+		.cancel_done = atomic_read(&jf->cancel_done),
 	};
 	struct jskf_read req;
 	long ret;
@@ -407,11 +451,6 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 	r.q = jskf_queue_of(jf);
 	if (!r.q && !(req.flags & JSKF_READ_DEVLIST))
 		return -EPERM;
-	if (r.q) {
-		ret = jskf_read_buf_get(&r);
-		if (ret)
-			goto out;
-	}
 
 	req.batch_seq = 0;
 	req.first_seq = 0;
@@ -420,24 +459,8 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 	req.dropped = 0;
 	req.state = 0;
 
-	ret = jskf_read_wait(file, &r);
-	if (ret)
-		goto out;
+	ret = jskf_read_answer(file, &r, uarg);
 
-	if (copy_to_user(u64_to_user_ptr(req.records_ptr), r.buf,
-			 req.count * sizeof(*r.buf)) ||
-	    copy_to_user(uarg, &req, sizeof(req))) {
-		/* Taken off the ring but never seen: they are lost. */
-		if (r.q) {
-			jskf_queue_unread(r.q, &req);
-			jskf_count_records(r.buf, req.count, JSKF_CTR_DROPPED);
-		}
-		ret = -EFAULT;
-		goto out;
-	}
-	jskf_count_records(r.buf, req.count, JSKF_CTR_DELIVERED);
-out:
-	jskf_read_buf_put(&r);
 	if (r.q)
 		jskf_queue_put(r.q);
 	return ret;

@@ -49,7 +49,6 @@ static int jskf_open(struct inode *inode, struct file *file)
 	jf = kzalloc(sizeof(*jf), GFP_KERNEL);
 	if (!jf)
 		return -ENOMEM;
-	mutex_init(&jf->read_buf_lock);
 
 	mutex_lock(&jskf_mutex);
 	list_add_tail(&jf->node, &jskf_files);
@@ -70,8 +69,6 @@ static int jskf_release(struct inode *inode, struct file *file)
 	list_del(&jf->node);
 	mutex_unlock(&jskf_mutex);
 
-	kvfree(jf->read_buf);
-	mutex_destroy(&jf->read_buf_lock);
 	kfree(jf);
 	return 0;
 }
@@ -269,7 +266,7 @@ static long jskf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case JSKF_IOC_READ:
 		return jskf_ioctl_read(file, jf, uarg);
 	case JSKF_IOC_CANCEL:
-		/* Reads pended now see the change; later ones sample it. */
+		/* Sticky: pended reads, or else the next one, take it. */
 		atomic_inc(&jf->cancel_gen);
 		jskf_wake();
 		return 0;
@@ -277,6 +274,8 @@ static long jskf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return jskf_ioctl_exclude(jf, uarg);
 	case JSKF_IOC_STATS:
 		return jskf_ioctl_stats(uarg);
+	case JSKF_IOC_CAPTURE_KEYS:
+		return jskf_ioctl_capture_keys(jf, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -4,9 +4,10 @@
  *
  * It attaches with .filter to every pointer (REL_X and REL_Y) and every
  * keyboard (keys below BTN_MISC, for the toggle hotkey only).  The filter
- * runs under dev->event_lock with interrupts off, in process, softirq or
- * hardirq context: it never sleeps or allocates, stages a frame's records
- * in the device and commits them at SYN_REPORT under one lock.
+ * runs under dev->event_lock and RCU (interrupts off without PREEMPT_RT,
+ * a preemptible task with it: jskf.h): it never sleeps or allocates,
+ * stages a frame's records in the device and commits them at SYN_REPORT
+ * under one lock.
  */
 
 #include <linux/bitmap.h>
@@ -134,18 +135,13 @@ void jskf_count_records(const struct jskf_record *recs, u32 n,
 }
 
 /* ---------------------------------------------------------------------- */
-/* The filter: dev->event_lock held, interrupts off, under RCU            */
+/* The filter: dev->event_lock held, under RCU (see jskf.h for PREEMPT_RT)*/
 /* ---------------------------------------------------------------------- */
 
 static bool jskf_capturing(const struct jskf_dev *jd,
 			   const struct jskf_queue *q)
 {
 	return q && READ_ONCE(jd->captured) && READ_ONCE(q->active);
-}
-
-static bool jskf_swallows(const struct jskf_queue *q, u32 class)
-{
-	return READ_ONCE(q->swallow) & class;
 }
 
 static u32 jskf_rel_class(unsigned int code)
@@ -161,9 +157,39 @@ static u32 jskf_rel_class(unsigned int code)
 	}
 }
 
+/*
+ * A key the capture takes from its pointers: a pointer button, or a code
+ * the owner named (JSKF_IOC_CAPTURE_KEYS).  Any other key of a pointer (a
+ * keyboard with a touchpad is one device) is the desktop's alone.
+ */
+static bool jskf_captured_key(const struct jskf_queue *q, unsigned int code)
+{
+	if (q)
+		return test_bit(code, q->keys);
+	return code >= JSKF_POINTER_BUTTONS_FIRST &&
+	       code <= JSKF_POINTER_BUTTONS_LAST;
+}
+
 static u64 jskf_frame_time(struct jskf_dev *jd)
 {
 	return ktime_to_ns(input_get_timestamp(jd->handle.dev)[INPUT_CLK_MONO]);
+}
+
+/*
+ * At a frame's first event: whether the frame is captured, and what it
+ * swallows, is decided once for the whole frame, so that a capture state
+ * changed meanwhile (the hotkey, or an ioctl on another CPU) never splits
+ * a frame between the desktop and the owner.
+ */
+static void jskf_frame_latch(struct jskf_dev *jd, struct jskf_queue *q)
+{
+	bool capturing = jskf_capturing(jd, q);
+
+	if (capturing)
+		capturing = jskf_deadman_check(q, jd, jskf_frame_time(jd));
+	jd->frame_open = true;
+	jd->frame_capturing = capturing;
+	jd->frame_swallow = capturing ? READ_ONCE(q->swallow) : 0;
 }
 
 /* Adds a record to the frame being staged; time is set at commit. */
@@ -186,15 +212,15 @@ static void jskf_stage(struct jskf_dev *jd, unsigned int type,
 	rec->flags = swallowed ? JSKF_RECF_SWALLOWED : 0;
 }
 
-static bool jskf_filter_rel(struct jskf_dev *jd, struct jskf_queue *q,
-			    unsigned int code, int value)
+static bool jskf_filter_rel(struct jskf_dev *jd, unsigned int code,
+			    int value)
 {
 	bool swallow;
 
-	if (!jskf_capturing(jd, q))
+	if (!jd->frame_capturing)
 		return false;
 
-	swallow = jskf_swallows(q, jskf_rel_class(code));
+	swallow = jd->frame_swallow & jskf_rel_class(code);
 	jskf_stage(jd, EV_REL, code, value, swallow);
 	return swallow;
 }
@@ -211,7 +237,10 @@ static void jskf_toggle(struct jskf_dev *jd, struct jskf_queue *q)
 {
 	u64 time_ns = jskf_frame_time(jd);
 
-	/* Interrupts are disabled, just acquire the lock. */
+	/*
+	 * Plain spin_lock(): without PREEMPT_RT interrupts are already off
+	 * (dev->event_lock); with it, they need not be.
+	 */
 	spin_lock(&q->lock);
 	__jskf_set_active(q, !q->active, JSKF_STATE_BY_HOTKEY, jd->id,
 			  time_ns);
@@ -220,26 +249,32 @@ static void jskf_toggle(struct jskf_dev *jd, struct jskf_queue *q)
 }
 
 /*
- * No stuck keys: a release or repeat goes where its press went.  It is
- * swallowed if the press was, and queued if the press was (a repeat only
- * while capturing), whatever the capture state is now.
+ * No stuck buttons, on either side:
+ * - the owner gets a release or a repeat if it got the press, whatever
+ *   the capture state is now (a repeat only while capturing);
+ * - a release is never swallowed.  The input core has recorded a
+ *   swallowed press in the device's key state all the same, and a client
+ *   that resyncs from that state (EVIOCGKEY after SYN_DROPPED) believes
+ *   the button down: the release frees it.  A client that never saw the
+ *   press ignores the release (libinput does);
+ * - a repeat is swallowed when its press was.
  */
 static bool jskf_filter_key(struct jskf_dev *jd, struct jskf_queue *q,
 			    unsigned int code, int value)
 {
-	bool capturing = jskf_capturing(jd, q);
+	bool capturing;
 	bool swallow;
 
 	if (value == 0) {
-		swallow = __test_and_clear_bit(code, jd->swallowed_down);
+		__clear_bit(code, jd->swallowed_down);
 		if (__test_and_clear_bit(code, jd->delivered_down) && q)
-			jskf_stage(jd, EV_KEY, code, value, swallow);
-		return swallow;
+			jskf_stage(jd, EV_KEY, code, value, false);
+		return false;
 	}
 
 	if (value == 2) {
 		swallow = test_bit(code, jd->swallowed_down);
-		if (capturing && test_bit(code, jd->delivered_down))
+		if (jd->frame_capturing && test_bit(code, jd->delivered_down))
 			jskf_stage(jd, EV_KEY, code, value, swallow);
 		return swallow;
 	}
@@ -250,7 +285,8 @@ static bool jskf_filter_key(struct jskf_dev *jd, struct jskf_queue *q,
 		return true;
 	}
 
-	swallow = capturing && jskf_swallows(q, JSKF_CLASS_BUTTONS);
+	capturing = jd->frame_capturing && jskf_captured_key(q, code);
+	swallow = capturing && (jd->frame_swallow & JSKF_CLASS_BUTTONS);
 	__assign_bit(code, jd->swallowed_down, swallow);
 	if (capturing) {
 		__set_bit(code, jd->delivered_down);
@@ -269,9 +305,28 @@ static bool jskf_frame_end(struct jskf_dev *jd, struct jskf_queue *q)
 
 	jd->stage_n = 0;
 	jd->stage_lost = 0;
+	jd->frame_open = false;
 	jd->frame_passed = false;
 	jd->frame_swallowed = false;
 	return swallow;
+}
+
+/*
+ * What the statistics may count: a pointer's motion, wheel, buttons and
+ * frames.  Keys that are not captured, and a keyboard's scan codes, are
+ * never counted, so that no counter tells when someone types.
+ */
+static bool jskf_countable(const struct jskf_dev *jd,
+			   const struct jskf_queue *q, unsigned int type,
+			   unsigned int code)
+{
+	if (!(jd->flags & JSKF_DEVF_POINTER))
+		return false;
+	if (type == EV_KEY)
+		return jskf_captured_key(q, code);
+	if (type == EV_MSC)
+		return !(jd->flags & JSKF_DEVF_KEYBOARD);
+	return true;
 }
 
 static bool jskf_filter(struct input_handle *handle, unsigned int type,
@@ -280,6 +335,8 @@ static bool jskf_filter(struct input_handle *handle, unsigned int type,
 	struct jskf_dev *jd = handle->private;
 	struct jskf_queue *q;
 	bool swallow;
+
+	lockdep_assert_held(&handle->dev->event_lock);
 
 	if (READ_ONCE(jd->gone))
 		return false;
@@ -290,30 +347,37 @@ static bool jskf_filter(struct input_handle *handle, unsigned int type,
 		bitmap_zero(jd->delivered_down, KEY_CNT);
 		jd->filter_gen = q->gen;
 	}
+	if (!jd->frame_open)
+		jskf_frame_latch(jd, q);
 
 	switch (type) {
 	case EV_SYN:
 		swallow = code == SYN_REPORT && jskf_frame_end(jd, q);
 		break;
 	case EV_REL:
-		swallow = jskf_filter_rel(jd, q, code, value);
+		swallow = jskf_filter_rel(jd, code, value);
 		break;
 	case EV_KEY:
 		swallow = jskf_filter_key(jd, q, code, value);
 		break;
 	case EV_MSC:
-		/* MSC_SCAN and friends go with the buttons. */
-		swallow = jskf_capturing(jd, q) &&
-			  jskf_swallows(q, JSKF_CLASS_BUTTONS);
+		/*
+		 * MSC_SCAN and friends go with a mouse's buttons; a keyboard's
+		 * scan codes go to the desktop with its keys.
+		 */
+		swallow = (jd->frame_swallow & JSKF_CLASS_BUTTONS) &&
+			  !(jd->flags & JSKF_DEVF_KEYBOARD);
 		break;
 	default:
 		swallow = false;
 		break;
 	}
 
-	jskf_count(jd, JSKF_CTR_SEEN, 1);
-	if (swallow)
-		jskf_count(jd, JSKF_CTR_SWALLOWED, 1);
+	if (jskf_countable(jd, q, type, code)) {
+		jskf_count(jd, JSKF_CTR_SEEN, 1);
+		if (swallow)
+			jskf_count(jd, JSKF_CTR_SWALLOWED, 1);
+	}
 
 	if (type != EV_SYN || code != SYN_REPORT) {
 		if (swallow)
@@ -322,6 +386,48 @@ static bool jskf_filter(struct input_handle *handle, unsigned int type,
 			jd->frame_passed = true;
 	}
 	return swallow;
+}
+
+/*
+ * Another handle's EVIOCGRAB has ended (the input core calls .start then,
+ * and when the handle is registered).  While it lasted the filter saw
+ * nothing, so a button the owner was given as pressed may have been
+ * released meanwhile: the device's key state says.  Each such button gets
+ * its release now, marked JSKF_RECF_RESYNC, in a frame of its own.
+ */
+static void jskf_start(struct input_handle *handle)
+{
+	struct jskf_dev *jd = handle->private;
+	struct input_dev *dev = handle->dev;
+	struct jskf_queue *q;
+	unsigned int code;
+
+	if (READ_ONCE(jd->gone))
+		return;
+
+	spin_lock_irq(&dev->event_lock);
+	rcu_read_lock();
+	q = rcu_dereference(jskf_owner);
+	if (q && jd->filter_gen == q->gen && !jd->frame_open) {
+		jd->stage_n = 0;
+		for_each_set_bit(code, jd->delivered_down, KEY_CNT) {
+			if (test_bit(code, dev->key))
+				continue;
+			/* The rest waits for the next grab's end. */
+			if (jd->stage_n == jd->stage_cap)
+				break;
+			__clear_bit(code, jd->delivered_down);
+			__clear_bit(code, jd->swallowed_down);
+			jskf_stage(jd, EV_KEY, code, 0, false);
+			jd->stage[jd->stage_n - 1].flags |= JSKF_RECF_RESYNC;
+		}
+		if (jd->stage_n)
+			jskf_queue_frame(q, jd, ktime_get_ns(), false);
+		jd->stage_n = 0;
+		jd->stage_lost = 0;
+	}
+	rcu_read_unlock();
+	spin_unlock_irq(&dev->event_lock);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -418,6 +524,7 @@ static const struct input_device_id jskf_ids[] = {
 
 struct input_handler jskf_handler = {
 	.filter		= jskf_filter,
+	.start		= jskf_start,
 	.match		= jskf_match,
 	.connect	= jskf_connect,
 	.disconnect	= jskf_disconnect,

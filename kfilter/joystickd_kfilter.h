@@ -49,10 +49,11 @@
 /* Codes of JSKF_REC_STATE records: what changed the state.  value = new state flags. */
 #define JSKF_STATE_BY_IOCTL	0	/* JSKF_IOC_CAPTURE or JSKF_IOC_SET_ACTIVE */
 #define JSKF_STATE_BY_HOTKEY	1	/* the toggle hotkey, handled in the kernel */
+#define JSKF_STATE_BY_DEADMAN	2	/* the owner left records uncollected too long */
 
 /* record.flags */
 #define JSKF_RECF_COALESCED	(1u << 0)	/* REL value is the sum of several events */
-#define JSKF_RECF_SATURATED	(1u << 1)	/* the sum was clamped to the __s32 range */
+#define JSKF_RECF_SATURATED	(1u << 1)	/* clamped to the __s32 range: the rest follows */
 #define JSKF_RECF_SWALLOWED	(1u << 2)	/* the event was hidden from other handlers */
 #define JSKF_RECF_RESYNC	(1u << 3)	/* key state restored after dropped key events */
 
@@ -130,7 +131,7 @@ struct jskf_list {
 /* Event classes, for jskf_capture.swallow */
 #define JSKF_CLASS_MOTION	(1u << 0)	/* REL_X, REL_Y, REL_Z, REL_RX..REL_RZ, REL_DIAL, REL_MISC */
 #define JSKF_CLASS_WHEEL	(1u << 1)	/* REL_WHEEL, REL_HWHEEL and their _HI_RES */
-#define JSKF_CLASS_BUTTONS	(1u << 2)	/* EV_KEY of captured pointers (not the hotkey) */
+#define JSKF_CLASS_BUTTONS	(1u << 2)	/* pointer buttons of captured pointers (not the hotkey) */
 #define JSKF_CLASS_ALL		(JSKF_CLASS_MOTION | JSKF_CLASS_WHEEL | JSKF_CLASS_BUTTONS)
 
 /* jskf_capture.flags */
@@ -157,7 +158,34 @@ struct jskf_capture {
 	__u32 ring_size;	/* in: records, power of two in [ring_min, ring_max]; 0: default */
 	__u16 toggle_code;	/* in: EV_KEY code that flips ACTIVE (key or button); 0: none */
 	__u16 reserved0;
-	__u32 reserved[5];
+	__u32 deadman_ms;	/* in: 0 (JSKF_DEADMAN_DEFAULT_MS) or DEADMAN_MIN..MAX_MS */
+	__u32 reserved[4];
+};
+
+/*
+ * The dead-man switch: while capture is active and swallows something, a
+ * record left uncollected for longer than deadman_ms turns capture off
+ * (a STATE record with code JSKF_STATE_BY_DEADMAN says so), so that a hung
+ * owner never leaves the desktop without its mouse.
+ */
+#define JSKF_DEADMAN_DEFAULT_MS	2000
+#define JSKF_DEADMAN_MIN_MS	50
+#define JSKF_DEADMAN_MAX_MS	60000
+
+/*
+ * JSKF_IOC_CAPTURE_KEYS: the EV_KEY codes a capture takes from its pointers.
+ * Bit n of bits[n / 64] is code n.  Until the owner sets it, and after a
+ * new capture, it is JSKF_POINTER_BUTTONS: the BTN_MISC and BTN_MOUSE
+ * blocks.  Any other key of a captured device (a keyboard with a touchpad
+ * is one device) goes to the desktop untouched and is never queued, unless
+ * the owner names it here.  The toggle hotkey is apart from this set.
+ */
+#define JSKF_KEY_WORDS		12	/* KEY_CNT / 64 */
+#define JSKF_POINTER_BUTTONS_FIRST	0x100	/* BTN_MISC */
+#define JSKF_POINTER_BUTTONS_LAST	0x11f	/* the end of the BTN_MOUSE block */
+
+struct jskf_capture_keys {
+	__u64 bits[JSKF_KEY_WORDS];	/* in */
 };
 
 struct jskf_active {
@@ -177,10 +205,14 @@ struct jskf_active {
  * Waits until records are queued for this file (it must own capture, or
  * pass JSKF_READ_DEVLIST), the deadline passes (-ETIMEDOUT), a signal
  * arrives (-EINTR, or a restart with the same absolute deadline under
- * SA_RESTART), JSKF_IOC_CANCEL is issued on this file (-ECANCELED), or, with
- * JSKF_READ_DEVLIST, the device list differs from devlist_gen (returns 0
- * with count 0 and JSKF_STATE_DEVLIST).  O_NONBLOCK gives -EAGAIN instead
- * of waiting.  Returns 0 on success with the batch described below.
+ * SA_RESTART), a JSKF_IOC_CANCEL of this file is pending (-ECANCELED), or,
+ * with JSKF_READ_DEVLIST, the device list differs from devlist_gen (returns
+ * 0 with count 0 and JSKF_STATE_DEVLIST).  A cancel is sticky: it ends
+ * every read pended when it was issued and, if there was none, the next
+ * read, so that a cancel issued just before a read starts is never lost.
+ * O_NONBLOCK gives -EAGAIN instead of waiting.  Returns 0 on success with
+ * the batch described below.  A batch that cannot be copied out (-EFAULT)
+ * stays queued, whole, for the next read.
  */
 struct jskf_read {
 	__u64 records_ptr;	/* in: array of struct jskf_record */
@@ -258,6 +290,7 @@ struct jskf_stats {
 #define JSKF_IOC_CANCEL		_IO(JSKF_IOC_MAGIC, 0x06)
 #define JSKF_IOC_EXCLUDE	_IOW(JSKF_IOC_MAGIC, 0x07, struct jskf_exclude)
 #define JSKF_IOC_STATS		_IOWR(JSKF_IOC_MAGIC, 0x08, struct jskf_stats)
+#define JSKF_IOC_CAPTURE_KEYS	_IOW(JSKF_IOC_MAGIC, 0x09, struct jskf_capture_keys)
 
 /* ----------------------------------------------------------------------- */
 /* Layout checks: identical for 32- and 64-bit callers                     */
@@ -287,5 +320,6 @@ JSKF_ASSERT_SIZE(jskf_input_id, 8);
 JSKF_ASSERT_SIZE(jskf_exclude, 136);
 JSKF_ASSERT_SIZE(jskf_counters, 48);
 JSKF_ASSERT_SIZE(jskf_stats, 88);
+JSKF_ASSERT_SIZE(jskf_capture_keys, 96);
 
 #endif /* _UAPI_JOYSTICKD_KFILTER_H */

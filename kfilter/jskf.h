@@ -15,17 +15,30 @@
  *                    connect() and disconnect() under the input core's
  *                    input_mutex, so never call the input core's
  *                    (un)registration functions while holding it
- *   dev->event_lock  (input core) held, IRQs off, around the filter;
- *                    protects the filter state of struct jskf_dev
+ *   dev->event_lock  (input core) held around the filter, taken with
+ *                    spin_lock_irqsave(); protects the filter state of
+ *                    struct jskf_dev
  *   jskf_queue.lock  the owner's ring and every device's backlog state;
  *                    nests inside either of the two above
- *   jskf_wait        woken only after dropping the spinlocks above
+ *   jskf_wait        its own lock nests inside any of the above: the
+ *                    filter wakes it under dev->event_lock (the hotkey)
  *
  * jskf_mutex and dev->event_lock are never held together.  The filter
  * runs under rcu_read_lock() (input_pass_values()), which is what keeps
  * the owner queue alive while it uses it: ending a capture clears
  * jskf_owner and waits with synchronize_rcu() before tearing the queue
  * down.
+ *
+ * Two kinds of kernel, one code (6.1 to 7.2 call the filter the same way):
+ * without PREEMPT_RT the filter runs with interrupts off, in process,
+ * softirq or hardirq context, so q->lock is taken with spin_lock_irq()
+ * everywhere else.  With PREEMPT_RT, spinlock_t is a sleeping lock that
+ * leaves interrupts on: the filter runs in a task (a threaded interrupt,
+ * a softirq thread or the writer of a uinput device), preemptible with
+ * migration disabled, and taking q->lock or waking jskf_wait in it may
+ * block briefly but never sleeps in any other way.  Either way the filter
+ * must not allocate, wait for anything but these locks, or take a mutex;
+ * and no raw_spinlock_t is held around any of these locks.
  */
 #ifndef _JSKF_H
 #define _JSKF_H
@@ -89,6 +102,9 @@ struct jskf_dev {
 
 	/* Filter state: dev->event_lock. */
 	u64 filter_gen;			/* capture that delivered_down belongs to */
+	bool frame_open;		/* a frame has begun: the latch is set */
+	bool frame_capturing;		/* latched at its first event ... */
+	u32 frame_swallow;		/* ... with the classes it swallows */
 	bool frame_passed;		/* this frame passed a value to the others */
 	bool frame_swallowed;		/* this frame swallowed a value */
 	u32 stage_n;			/* records staged for this frame */
@@ -117,17 +133,15 @@ struct jskf_dev {
 struct jskf_file {
 	struct list_head node;		/* in jskf_files; jskf_mutex */
 	struct jskf_queue *queue;	/* the capture it owns; jskf_mutex */
-	atomic_t cancel_gen;		/* bumped by JSKF_IOC_CANCEL */
+	/*
+	 * Sticky cancel: JSKF_IOC_CANCEL bumps cancel_gen; a read that sees
+	 * it differ from cancel_done as it was when the read began returns
+	 * -ECANCELED and sets cancel_done to it.
+	 */
+	atomic_t cancel_gen;
+	atomic_t cancel_done;
 	u32 n_excludes;			/* jskf_mutex */
 	struct jskf_input_id excludes[JSKF_MAX_EXCLUDES];
-
-	/*
-	 * The bounce buffer of JSKF_MAX_BATCH records, made by the first
-	 * read and kept, so that a read allocates nothing.  One read at a
-	 * time uses it; a concurrent read of the same file brings its own.
-	 */
-	struct mutex read_buf_lock;	/* protects read_buf */
-	struct jskf_record *read_buf;
 };
 
 /* The capture owner's queue. */
@@ -143,6 +157,16 @@ struct jskf_queue {
 	u32 swallow;			/* JSKF_CLASS_* */
 	u16 toggle_code;
 	bool active;
+	u64 deadman_ns;			/* the dead-man bound */
+	u64 stall_since;		/* oldest uncollected record waits since; 0 */
+	DECLARE_BITMAP(keys, KEY_CNT);	/* EV_KEY codes captured from pointers */
+
+	/*
+	 * One reader at a time copies records straight from the ring to
+	 * user space, and takes them off only once the copy succeeded: the
+	 * filter never writes the slots between read_seq and next_seq.
+	 */
+	struct mutex read_lock;		/* protects batch_seq and read_seq's advance */
 
 	spinlock_t lock;		/* protects the ring and all below */
 	bool dead;			/* capture ended: reads get -ECANCELED */
@@ -151,7 +175,8 @@ struct jskf_queue {
 	u64 batch_seq;			/* of the last batch read */
 	u64 coalesced;			/* since the last batch */
 	u64 dropped;			/* since the last batch */
-	bool overflow;			/* backlogged since the last batch */
+	u64 overflows;			/* times the backlog was used ... */
+	u64 overflows_told;		/* ... as of the last batch */
 	u32 high_water;
 	struct list_head backlog;	/* FIFO of jskf_dev.backlog and state_node */
 	struct list_head state_node;	/* in backlog while a STATE record waits */
@@ -177,7 +202,7 @@ static inline void jskf_count(struct jskf_dev *jd, enum jskf_ctr c, u64 n)
 	atomic64_add(n, &jskf_totals.v[c]);
 }
 
-/* Wakes every pended read and poller; call with no spinlock held. */
+/* Wakes every pended read and poller; any context the filter runs in. */
 static inline void jskf_wake(void)
 {
 	wake_up_interruptible_poll(&jskf_wait, EPOLLIN | EPOLLRDNORM);
@@ -208,16 +233,18 @@ void __jskf_queue_dev(struct jskf_queue *q, struct jskf_dev *jd, u16 type,
 		      u64 time_ns);
 void __jskf_set_active(struct jskf_queue *q, bool active, u16 code,
 		       u32 dev_id, u64 time_ns);
-int jskf_queue_read(struct jskf_queue *q, struct jskf_record *buf, u32 cap,
-		    struct jskf_read *out);
-bool jskf_queue_ready(struct jskf_queue *q);
-void jskf_queue_unread(struct jskf_queue *q, const struct jskf_read *batch);
+int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
+		    void __user *uarg);
+int jskf_queue_ready(struct jskf_queue *q);
 void jskf_queue_usage(struct jskf_queue *q, struct jskf_stats *st);
+bool jskf_deadman_check(struct jskf_queue *q, struct jskf_dev *jd,
+			u64 time_ns);
 
 /* capture.c */
 long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg);
 long jskf_ioctl_release(struct jskf_file *jf);
 long jskf_ioctl_set_active(struct jskf_file *jf, void __user *uarg);
+long jskf_ioctl_capture_keys(struct jskf_file *jf, void __user *uarg);
 long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 		     void __user *uarg);
 void jskf_capture_end(struct jskf_file *jf);

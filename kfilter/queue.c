@@ -27,6 +27,7 @@ static void jskf_queue_release(struct kref *kref)
 {
 	struct jskf_queue *q = container_of(kref, struct jskf_queue, kref);
 
+	mutex_destroy(&q->read_lock);
 	kvfree(q->ring);
 	kfree(q);
 }
@@ -53,6 +54,10 @@ struct jskf_queue *jskf_queue_alloc(u32 size, struct jskf_file *owner,
 	q->gen = gen;
 	q->owner = owner;
 	q->size = size;
+	q->deadman_ns = (u64)JSKF_DEADMAN_DEFAULT_MS * NSEC_PER_MSEC;
+	bitmap_set(q->keys, JSKF_POINTER_BUTTONS_FIRST,
+		   JSKF_POINTER_BUTTONS_LAST - JSKF_POINTER_BUTTONS_FIRST + 1);
+	mutex_init(&q->read_lock);
 	spin_lock_init(&q->lock);
 	q->next_seq = 1;
 	q->read_seq = 1;
@@ -72,10 +77,18 @@ static u32 __jskf_room(const struct jskf_queue *q)
 	return q->size - (u32)(q->next_seq - q->read_seq);
 }
 
+/* Records wait for the owner from now on, unless some did already. */
+static void __jskf_waiting(struct jskf_queue *q)
+{
+	if (!q->stall_since)
+		WRITE_ONCE(q->stall_since, ktime_get_ns());
+}
+
 static void __jskf_put(struct jskf_queue *q, const struct jskf_record *rec)
 {
 	u32 used;
 
+	__jskf_waiting(q);
 	q->ring[q->next_seq & (q->size - 1)] = *rec;
 	q->next_seq++;
 
@@ -113,6 +126,7 @@ static void __jskf_put_syn(struct jskf_queue *q, u64 time_ns, u32 dev_id,
 /* Puts @jd at the tail of the backlog unless it is there already. */
 static void __jskf_backlog_add(struct jskf_queue *q, struct jskf_dev *jd)
 {
+	__jskf_waiting(q);
 	if (!list_empty(&jd->backlog))
 		return;
 
@@ -151,10 +165,15 @@ static u32 __jskf_resync_count(const struct jskf_dev *jd)
 /*
  * Moves what @jd owes the reader into the ring, if all of it fits:
  * DEV_ADDED, the per-axis sums, the key resyncs and a SYN_REPORT after
- * them, DEV_REMOVED.
+ * them, DEV_REMOVED.  A sum beyond the __s32 range goes out clamped
+ * (JSKF_RECF_SATURATED) and its remainder stays behind for the next
+ * record: @jd then keeps its place at the head of the backlog, and only
+ * its DEV_REMOVED, if any, waits for the last of it.  Returns true when
+ * @jd owes nothing more.
  */
 static bool __jskf_flush_dev(struct jskf_queue *q, struct jskf_dev *jd)
 {
+	bool rest = false;
 	u32 n_sums = bitmap_weight(jd->acc_mask, REL_CNT);
 	u32 n_keys = __jskf_resync_count(jd);
 	u32 n_saturated = 0;
@@ -167,8 +186,10 @@ static bool __jskf_flush_dev(struct jskf_queue *q, struct jskf_dev *jd)
 	if (need > __jskf_room(q))
 		return false;
 
-	if (jd->added_pending)
+	if (jd->added_pending) {
 		__jskf_put_own(q, jd->added_ns, jd->id, JSKF_REC_DEV_ADDED);
+		jd->added_pending = false;
+	}
 
 	for_each_set_bit(code, jd->acc_mask, REL_CNT) {
 		struct jskf_record rec = {
@@ -180,9 +201,13 @@ static bool __jskf_flush_dev(struct jskf_queue *q, struct jskf_dev *jd)
 			.flags = JSKF_RECF_COALESCED,
 		};
 
-		if (rec.value != jd->acc[code]) {
+		jd->acc[code] -= rec.value;
+		if (jd->acc[code]) {
 			rec.flags |= JSKF_RECF_SATURATED;
 			n_saturated++;
+			rest = true;
+		} else {
+			__clear_bit(code, jd->acc_mask);
 		}
 		__jskf_put(q, &rec);
 	}
@@ -205,14 +230,21 @@ static bool __jskf_flush_dev(struct jskf_queue *q, struct jskf_dev *jd)
 
 	if (n_sums + n_keys)
 		__jskf_put_syn(q, jd->acc_ns, jd->id, 0);
+	bitmap_zero(jd->resync, KEY_CNT);
+
+	/* Every event summed is counted once, with the first record. */
+	if (jd->acc_events > n_sums) {
+		q->coalesced += jd->acc_events - n_sums;
+		jskf_count(jd, JSKF_CTR_COALESCED, jd->acc_events - n_sums);
+	}
+	jd->acc_events = 0;
+	if (n_saturated)
+		jskf_count(jd, JSKF_CTR_SATURATED, n_saturated);
+	if (rest)
+		return false;
 
 	if (jd->removed_pending)
 		__jskf_put_own(q, jd->removed_ns, jd->id, JSKF_REC_DEV_REMOVED);
-
-	q->coalesced += jd->acc_events - n_sums;
-	jskf_count(jd, JSKF_CTR_COALESCED, jd->acc_events - n_sums);
-	if (n_saturated)
-		jskf_count(jd, JSKF_CTR_SATURATED, n_saturated);
 
 	__jskf_backlog_drop(jd);
 	return true;
@@ -254,7 +286,10 @@ static void __jskf_backlog_frame(struct jskf_queue *q, struct jskf_dev *jd,
 
 	for (rec = jd->stage; rec != end; rec++) {
 		if (rec->type == EV_REL) {
-			jd->acc[rec->code] += rec->value;
+			/* At the limit, the sum stays there: reported as saturated. */
+			if (check_add_overflow(jd->acc[rec->code], (s64)rec->value,
+					       &jd->acc[rec->code]))
+				jd->acc[rec->code] = rec->value < 0 ? S64_MIN : S64_MAX;
 			__set_bit(rec->code, jd->acc_mask);
 			jd->acc_events++;
 		} else {
@@ -265,7 +300,7 @@ static void __jskf_backlog_frame(struct jskf_queue *q, struct jskf_dev *jd,
 	}
 
 	jd->acc_ns = time_ns;
-	q->overflow = true;
+	q->overflows++;
 	q->dropped += dropped;
 	if (dropped)
 		jskf_count(jd, JSKF_CTR_DROPPED, dropped);
@@ -274,14 +309,14 @@ static void __jskf_backlog_frame(struct jskf_queue *q, struct jskf_dev *jd,
 
 /*
  * The filter's commit of one frame: the records staged in @jd followed by
- * a SYN_REPORT.  Runs in the filter, IRQs off.
+ * a SYN_REPORT.  Runs in the filter, under dev->event_lock.
  */
 void jskf_queue_frame(struct jskf_queue *q, struct jskf_dev *jd,
 		      u64 time_ns, bool syn_swallowed)
 {
 	struct jskf_record *rec, *end = jd->stage + jd->stage_n;
 
-	/* Interrupts are disabled, just acquire the lock. */
+	/* As in jskf_toggle(): interrupts are off unless PREEMPT_RT. */
 	spin_lock(&q->lock);
 
 	/* Detached meanwhile: its DEV_REMOVED must stay its last record. */
@@ -322,7 +357,7 @@ void __jskf_queue_dev(struct jskf_queue *q, struct jskf_dev *jd, u16 type,
 		return;
 	}
 
-	q->overflow = true;
+	q->overflows++;
 	if (type == JSKF_REC_DEV_ADDED) {
 		jd->added_pending = true;
 		jd->added_ns = time_ns;
@@ -355,88 +390,135 @@ void __jskf_set_active(struct jskf_queue *q, bool active, u16 code,
 	}
 
 	/* A STATE record still waiting is replaced by the newer one. */
-	q->overflow = true;
+	q->overflows++;
 	q->state_rec = rec;
 	if (list_empty(&q->state_node))
 		list_add_tail(&q->state_node, &q->backlog);
 }
 
-/*
- * Takes the oldest records, up to @cap, into @buf and fills the batch
- * fields of @out.  Returns the number of records, or -ECANCELED once the
- * capture has ended.
- */
-int jskf_queue_read(struct jskf_queue *q, struct jskf_record *buf, u32 cap,
-		    struct jskf_read *out)
+/* Adds each record's device, by id, to counter @c: the ring's @n from @first. */
+static void jskf_count_ring(struct jskf_queue *q, u64 first, u32 n,
+			    enum jskf_ctr c)
 {
 	u32 mask = q->size - 1;
-	u32 n, first, part;
+	u32 at = first & mask;
+	u32 part = min(n, q->size - at);
+
+	jskf_count_records(q->ring + at, part, c);
+	jskf_count_records(q->ring, n - part, c);
+}
+
+/*
+ * Copies the oldest records, up to @cap, straight from the ring to the
+ * caller's records_ptr, then the batch header @out to @uarg, and only then
+ * takes them off the ring: a fault leaves every record queued, whole, for
+ * the next read.  Returns the number of records, 0 if there were none (the
+ * caller goes on waiting; @out is untouched), -ECANCELED once the capture
+ * has ended, or -EFAULT.
+ */
+int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
+		    void __user *uarg)
+{
+	struct jskf_record __user *dst = u64_to_user_ptr(out->records_ptr);
+	u32 mask = q->size - 1;
+	u64 first, coalesced, dropped, overflows;
+	u32 n, at, part;
 	bool more;
+	int ret;
+
+	mutex_lock(&q->read_lock);
 
 	spin_lock_irq(&q->lock);
-
-	if (q->dead) {
-		spin_unlock_irq(&q->lock);
-		return -ECANCELED;
-	}
-
+	ret = q->dead ? -ECANCELED : 0;
+	first = q->read_seq;
 	n = min_t(u64, q->next_seq - q->read_seq, cap);
-	if (!n) {
-		spin_unlock_irq(&q->lock);
-		return 0;
-	}
+	coalesced = q->coalesced;
+	dropped = q->dropped;
+	overflows = q->overflows;
+	spin_unlock_irq(&q->lock);
+	if (ret || !n)
+		goto out;
 
-	first = q->read_seq & mask;
-	part = min(n, q->size - first);
-	memcpy(buf, q->ring + first, part * sizeof(*buf));
-	memcpy(buf + part, q->ring, (n - part) * sizeof(*buf));
-
-	out->first_seq = q->read_seq;
-	out->batch_seq = ++q->batch_seq;
+	out->first_seq = first;
+	out->batch_seq = q->batch_seq + 1;
 	out->count = n;
-	out->coalesced = min_t(u64, q->coalesced, U32_MAX);
-	out->dropped = min_t(u64, q->dropped, U32_MAX);
-	if (q->overflow)
+	out->coalesced = min_t(u64, coalesced, U32_MAX);
+	out->dropped = min_t(u64, dropped, U32_MAX);
+	if (overflows != q->overflows_told)
 		out->state |= JSKF_STATE_OVERFLOW;
-	q->read_seq += n;
-	q->coalesced = 0;
-	q->dropped = 0;
-	q->overflow = false;
 
+	/* The filter writes no slot from read_seq on until read_seq moves. */
+	at = first & mask;
+	part = min(n, q->size - at);
+	if (copy_to_user(dst, q->ring + at, part * sizeof(*dst)) ||
+	    copy_to_user(dst + part, q->ring, (n - part) * sizeof(*dst)) ||
+	    copy_to_user(uarg, out, sizeof(*out))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	jskf_count_ring(q, first, n, JSKF_CTR_DELIVERED);
+
+	spin_lock_irq(&q->lock);
+	q->read_seq += n;
+	q->batch_seq++;
+	q->coalesced -= min_t(u64, coalesced, U32_MAX);
+	q->dropped -= min_t(u64, dropped, U32_MAX);
+	q->overflows_told = overflows;
 	__jskf_flush(q);
 	more = q->next_seq != q->read_seq;
-
+	/* The owner is alive: what is left waits from now on. */
+	WRITE_ONCE(q->stall_since, more ? ktime_get_ns() : 0);
 	spin_unlock_irq(&q->lock);
+	ret = n;
 
 	/* Other readers may take the rest. */
 	if (more)
 		jskf_wake();
-	return n;
+out:
+	mutex_unlock(&q->read_lock);
+	return ret;
 }
 
-bool jskf_queue_ready(struct jskf_queue *q)
+/* 1: records are queued, 0: none, -ECANCELED: the capture has ended. */
+int jskf_queue_ready(struct jskf_queue *q)
 {
-	bool ready;
+	int ret;
 
 	spin_lock_irq(&q->lock);
-	ready = !q->dead && q->next_seq != q->read_seq;
+	ret = q->dead ? -ECANCELED : q->next_seq != q->read_seq;
 	spin_unlock_irq(&q->lock);
-	return ready;
+	return ret;
 }
 
 /*
- * A batch that could not be copied out: its records are lost and count as
- * dropped, and the counts it took from the queue go back, so that the next
- * batch reports all of them.
+ * The dead-man switch, at a captured frame's first event (in the filter):
+ * when the owner has left records uncollected for longer than the bound
+ * while capture swallows, capture turns off here, so that this frame and
+ * every later one reach the desktop, and the owner finds a STATE record
+ * saying why.  Returns whether capture is still active.
  */
-void jskf_queue_unread(struct jskf_queue *q, const struct jskf_read *batch)
+bool jskf_deadman_check(struct jskf_queue *q, struct jskf_dev *jd,
+			u64 time_ns)
 {
-	spin_lock_irq(&q->lock);
-	q->dropped += (u64)batch->count + batch->dropped;
-	q->coalesced += batch->coalesced;
-	if (batch->state & JSKF_STATE_OVERFLOW)
-		q->overflow = true;
-	spin_unlock_irq(&q->lock);
+	u64 since = READ_ONCE(q->stall_since);
+	bool fired;
+
+	if (!since || time_ns <= since ||
+	    time_ns - since <= READ_ONCE(q->deadman_ns))
+		return true;
+
+	spin_lock(&q->lock);
+	since = q->stall_since;
+	fired = q->active && q->swallow && since && time_ns > since &&
+		time_ns - since > q->deadman_ns;
+	if (fired)
+		__jskf_set_active(q, false, JSKF_STATE_BY_DEADMAN, jd->id,
+				  time_ns);
+	spin_unlock(&q->lock);
+
+	if (fired)
+		jskf_wake();
+	return !fired && READ_ONCE(q->active);
 }
 
 void jskf_queue_usage(struct jskf_queue *q, struct jskf_stats *st)

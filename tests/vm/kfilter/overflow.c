@@ -204,13 +204,17 @@ static int test_overflow(void)
 	return 0;
 }
 
-/* A backlogged sum beyond INT32_MAX is clamped, flagged and counted. */
+/*
+ * A backlogged sum beyond INT32_MAX goes out clamped, flagged SATURATED
+ * and counted, and its remainder follows in the next records: the owner's
+ * sum is exact.
+ */
 static int test_saturation(void)
 {
 	struct jskf_stats t0, t1;
 	struct jskf_info info;
 	struct evbuf b = { 0 };
-	struct exp_rec want[3];
+	struct exp_rec want[6];
 	struct recbuf rb;
 	struct vmt_cap c;
 	uint32_t fill;
@@ -235,22 +239,27 @@ static int test_saturation(void)
 	recbuf_init(&rb);
 	r = kf_collect(c.kfd, &rb, 0, info.max_batch, 300);
 	CHECK(!r, "reading: %s", vmt_strerror(r));
-	CHECK_EQ(rb.n, RING + 2);
-	want[0] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
-	want[1] = (struct exp_rec){ c.id, EV_REL, REL_X, INT32_MAX,
+	/* The three summed: 3 * INT32_MAX, in three records. */
+	CHECK_EQ(rb.n, RING + 6);
+	want[0] = (struct exp_rec){ c.id, EV_REL, REL_X, INT32_MAX,
 				    JSKF_RECF_COALESCED | JSKF_RECF_SATURATED };
-	want[2] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
-	CHECK(!recs_compare(rb.r + rb.n - 3, 3, want, 3, why, sizeof(why)), "%s", why);
+	want[1] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
+	want[2] = (struct exp_rec){ c.id, EV_REL, REL_X, INT32_MAX,
+				    JSKF_RECF_COALESCED | JSKF_RECF_SATURATED };
+	want[3] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
+	want[4] = (struct exp_rec){ c.id, EV_REL, REL_X, INT32_MAX, JSKF_RECF_COALESCED };
+	want[5] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
+	CHECK(!recs_compare(rb.r + rb.n - 6, 6, want, 6, why, sizeof(why)), "%s", why);
 	CHECK_EQ(rb.coalesced, 2);
 	CHECK_EQ(rb.dropped, 0);
 	CHECK_OK(kf_stats(c.kfd, 0, &t1));
-	CHECK_EQ(t1.counters.saturated - t0.counters.saturated, 1);
+	CHECK_EQ(t1.counters.saturated - t0.counters.saturated, 2);
 	return 0;
 }
 
 static const struct vmt_case cases[] = {
 	{ "overflow-200k", test_overflow, 180 },
-	{ "overflow-saturation", test_saturation, 0 },
+	{ "overflow-sum-remainder-carried", test_saturation, 0 },
 };
 
 int main(int argc, char **argv)

@@ -400,12 +400,33 @@ static int test_cancel(void)
 	CHECK_ERR(p1.ret, ECANCELED);
 	CHECK_ERR(p2.ret, ECANCELED);
 
-	/* Not sticky: the next read waits for its deadline. */
+	/* Taken by the reads it ended: the next read waits for its deadline. */
 	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 150 * MS);
 	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
-	/* A cancel with nobody waiting has no effect on later reads. */
+	return 0;
+}
+
+/*
+ * A cancel issued while no read is pended (the reader is between two
+ * reads, as a stopping daemon's is) is not lost: the next read takes it
+ * at once, and only that one.
+ */
+static int test_cancel_sticky(void)
+{
+	struct jskf_record buf[4];
+	struct jskf_read rd;
+	struct vmt_cap c;
+	int64_t t0;
+
+	CHECK_OK(setup_idle(&c, "vmtest cancel sticky", 0x0127));
 	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
-	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 100 * MS);
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	t0 = now_ns();
+	kf_read_init(&rd, buf, 4, 0, 0);
+	CHECK_ERR(kf_read(c.kfd, &rd), ECANCELED);
+	CHECK(now_ns() - t0 < 2000 * MS, "the cancelled read waited %lld ms",
+	      (long long)((now_ns() - t0) / MS));
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 150 * MS);
 	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
 	return 0;
 }
@@ -565,6 +586,7 @@ static const struct vmt_case cases[] = {
 	{ "signal-eintr", test_signal_eintr, 0 },
 	{ "signal-restart-deadline", test_signal_restart, 0 },
 	{ "cancel", test_cancel, 0 },
+	{ "cancel-sticky-before-read", test_cancel_sticky, 0 },
 	{ "release-wakes", test_release_wakes, 0 },
 	{ "nonblock-eagain", test_nonblock, 0 },
 	{ "devlist-wakes", test_devlist, 0 },

@@ -170,7 +170,11 @@ static void owner_main(struct owner_result *res)
 	fd = kf_open(0);
 	if (fd < 0)
 		_exit(owner_fail(res, "open: %s", strerror(-fd)));
-	r = kf_capture(fd, res->ids, MICE, JSKF_CAPTURE_ACTIVE, JSKF_CLASS_ALL, 0, 0);
+	/* Stopped on purpose, longer than the default dead-man bound. */
+	r = kf_ioctl(fd, JSKF_IOC_CAPTURE, &(struct jskf_capture){
+		.ids_ptr = (uintptr_t)res->ids, .n_ids = MICE, .flags = JSKF_CAPTURE_ACTIVE,
+		.swallow = JSKF_CLASS_ALL, .deadman_ms = JSKF_DEADMAN_MAX_MS,
+	});
 	if (r)
 		_exit(owner_fail(res, "capture: %s", strerror(-r)));
 	__atomic_store_n(&res->ready, 1, __ATOMIC_RELEASE);

@@ -3,7 +3,8 @@
  * Swallowing, as an evdev reader of the same device sees it: each class on
  * its own, nothing while inactive, no stuck buttons across toggles and
  * capture ends, the in-kernel toggle hotkey, and capture ending when its
- * owner is killed.
+ * owner is killed.  A release is never swallowed (kfilter/README.md: no
+ * stuck buttons).
  */
 #include <errno.h>
 #include <signal.h>
@@ -96,7 +97,8 @@ static int swallow_case(const char *name, uint16_t product, bool active, uint32_
 
 		for (int i = 0; i < frames[f].n; i++) {
 			const struct input_event *e = &frames[f].ev[i];
-			bool sw = active && (class_of(e) & swallow);
+			bool release = e->type == EV_KEY && e->value == 0;
+			bool sw = active && (class_of(e) & swallow) && !release;
 
 			if (sw) {
 				hidden++;
@@ -188,8 +190,8 @@ static int test_press_inactive_release_active(void)
 }
 
 /*
- * Pressed while active (swallowed): the release is swallowed after
- * deactivation, and the owner still gets it.
+ * Pressed while active (swallowed): after deactivation the release reaches
+ * both the desktop (never swallowed) and the owner.
  */
 static int test_press_active_release_inactive(void)
 {
@@ -197,6 +199,7 @@ static int test_press_active_release_inactive(void)
 		EV(EV_KEY, BTN_LEFT, 1), EV(EV_SYN, SYN_REPORT, 0),
 		EV(EV_KEY, BTN_LEFT, 0), EV(EV_SYN, SYN_REPORT, 0),
 	};
+	static const struct input_event up[] = { EV(EV_KEY, BTN_LEFT, 0), EV(EV_SYN, SYN_REPORT, 0) };
 	struct exp_rec want[7];
 	struct recbuf rb;
 	struct vmt_cap c;
@@ -210,7 +213,7 @@ static int test_press_active_release_inactive(void)
 	CHECK_OK(expect_evdev_none(evfd, "press while active"));
 	CHECK_OK(kf_set_active(c.kfd, 0));
 	CHECK_OK(vmt_frame(&c.mouse, left_up, 1));
-	CHECK_OK(expect_evdev_none(evfd, "release after deactivation"));
+	CHECK_OK(expect_evdev(evfd, up, 2, "release after deactivation"));
 	/* Not stuck either way: a new click while inactive passes whole. */
 	CHECK_OK(vmt_frame(&c.mouse, left_down, 1));
 	CHECK_OK(vmt_frame(&c.mouse, left_up, 1));
@@ -221,8 +224,8 @@ static int test_press_active_release_inactive(void)
 	want[2] = (struct exp_rec){ c.id, EV_KEY, BTN_LEFT, 1, SW };
 	want[3] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, SW };
 	want[4] = (struct exp_rec){ 0, JSKF_REC_STATE, JSKF_STATE_BY_IOCTL, JSKF_STATE_OWNER, 0 };
-	want[5] = (struct exp_rec){ c.id, EV_KEY, BTN_LEFT, 0, SW };
-	want[6] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, SW };
+	want[5] = (struct exp_rec){ c.id, EV_KEY, BTN_LEFT, 0, 0 };
+	want[6] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
 	recbuf_init(&rb);
 	r = kf_drain(c.kfd, &rb);
 	CHECK(!r, "reading: %s", vmt_strerror(r));
@@ -232,7 +235,7 @@ static int test_press_active_release_inactive(void)
 
 /*
  * Pressed while active, then capture ends (JSKF_IOC_RELEASE for one button,
- * close() for the other): release and repeats stay swallowed.
+ * close() for the other): repeats stay swallowed, the release passes.
  */
 static int test_press_active_capture_ends(void)
 {
@@ -242,6 +245,8 @@ static int test_press_active_capture_ends(void)
 		EV(EV_KEY, BTN_RIGHT, 1), EV(EV_SYN, SYN_REPORT, 0),
 		EV(EV_KEY, BTN_RIGHT, 0), EV(EV_SYN, SYN_REPORT, 0),
 	};
+	static const struct input_event lup[] = { EV(EV_KEY, BTN_LEFT, 0), EV(EV_SYN, SYN_REPORT, 0) };
+	static const struct input_event rup[] = { EV(EV_KEY, BTN_RIGHT, 0), EV(EV_SYN, SYN_REPORT, 0) };
 	struct vmt_cap c;
 	int evfd, fd2;
 
@@ -253,7 +258,7 @@ static int test_press_active_capture_ends(void)
 	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_RELEASE, NULL));
 	CHECK_OK(vmt_frame(&c.mouse, left_repeat, 1));
 	CHECK_OK(vmt_frame(&c.mouse, left_up, 1));
-	CHECK_OK(expect_evdev_none(evfd, "BTN_LEFT after RELEASE"));
+	CHECK_OK(expect_evdev(evfd, lup, 2, "BTN_LEFT after RELEASE"));
 
 	fd2 = kf_open(0);
 	CHECK_OK(fd2);
@@ -261,7 +266,7 @@ static int test_press_active_capture_ends(void)
 	CHECK_OK(vmt_frame(&c.mouse, right_down, 1));
 	close(fd2);
 	CHECK_OK(vmt_frame(&c.mouse, right_up, 1));
-	CHECK_OK(expect_evdev_none(evfd, "BTN_RIGHT after close"));
+	CHECK_OK(expect_evdev(evfd, rup, 2, "BTN_RIGHT after close"));
 
 	for (size_t i = 0; i < ARRAY_SIZE(clicks); i += 2)
 		CHECK_OK(vmt_frame(&c.mouse, &clicks[i], 1));
@@ -282,8 +287,12 @@ static int test_hotkey_keyboard(void)
 	static const struct input_event a_down[] = { EV(EV_KEY, KEY_A, 1) };
 	static const struct input_event a_up[] = { EV(EV_KEY, KEY_A, 0) };
 	static const struct input_event a_both[] = {
+		EV(EV_KEY, KEY_SCROLLLOCK, 0), EV(EV_SYN, SYN_REPORT, 0),
 		EV(EV_KEY, KEY_A, 1), EV(EV_SYN, SYN_REPORT, 0),
 		EV(EV_KEY, KEY_A, 0), EV(EV_SYN, SYN_REPORT, 0),
+	};
+	static const struct input_event hk_released[] = {
+		EV(EV_KEY, KEY_SCROLLLOCK, 0), EV(EV_SYN, SYN_REPORT, 0),
 	};
 	static const struct input_event move3[] = { EV(EV_REL, REL_X, 3) };
 	static const struct input_event move4[] = { EV(EV_REL, REL_X, 4) };
@@ -316,13 +325,13 @@ static int test_hotkey_keyboard(void)
 	CHECK_OK(vmt_frame(&kbd, hk_up, 1));
 	CHECK_OK(vmt_frame(&kbd, a_down, 1));
 	CHECK_OK(vmt_frame(&kbd, a_up, 1));
-	CHECK_OK(expect_evdev(kfd_ev, a_both, 4, "keyboard after the first toggle"));
+	CHECK_OK(expect_evdev(kfd_ev, a_both, 6, "keyboard after the first toggle"));
 	CHECK_OK(vmt_frame(&c.mouse, move3, 1));
 	CHECK_OK(expect_evdev_none(mfd, "motion after the first toggle"));
 
 	CHECK_OK(vmt_frame(&kbd, hk_down, 1));
 	CHECK_OK(vmt_frame(&kbd, hk_up, 1));
-	CHECK_OK(expect_evdev_none(kfd_ev, "keyboard after the second toggle"));
+	CHECK_OK(expect_evdev(kfd_ev, hk_released, 2, "keyboard after the second toggle"));
 	CHECK_OK(vmt_frame(&c.mouse, move4, 1));
 	CHECK_OK(expect_evdev(mfd, moved4, 2, "motion after the second toggle"));
 
@@ -347,6 +356,10 @@ static int test_hotkey_mouse_button(void)
 	static const struct input_event side_down[] = { EV(EV_KEY, BTN_SIDE, 1) };
 	static const struct input_event side_up[] = { EV(EV_KEY, BTN_SIDE, 0) };
 	static const struct input_event move3[] = { EV(EV_REL, REL_X, 3) };
+	static const struct input_event released[] = {
+		EV(EV_KEY, BTN_SIDE, 0), EV(EV_SYN, SYN_REPORT, 0),
+		EV(EV_KEY, BTN_SIDE, 0), EV(EV_SYN, SYN_REPORT, 0),
+	};
 	struct exp_rec want[4];
 	struct jskf_record recs[16];
 	struct recbuf rb;
@@ -363,7 +376,7 @@ static int test_hotkey_mouse_button(void)
 	CHECK_OK(vmt_frame(&c.mouse, move3, 1));
 	CHECK_OK(vmt_frame(&c.mouse, side_down, 1));
 	CHECK_OK(vmt_frame(&c.mouse, side_up, 1));
-	CHECK_OK(expect_evdev_none(evfd, "hotkey button and motion while active"));
+	CHECK_OK(expect_evdev(evfd, released, 4, "hotkey button and motion while active"));
 
 	recbuf_init(&rb);
 	r = kf_drain(c.kfd, &rb);

@@ -294,6 +294,14 @@ static int keyboard_caps(int fd)
 	return 0;
 }
 
+/* A keyboard with a built-in pointer: one device with both. */
+static int combo_caps(int fd)
+{
+	int r = mouse_caps(fd);
+
+	return r ? r : keyboard_caps(fd);
+}
+
 /* /dev/input/eventN of the uinput device: /sys/class/input/inputM/eventN. */
 static int find_evdev(int fd, char *path, size_t len)
 {
@@ -358,6 +366,11 @@ int vmt_mouse_create(struct vmt_dev *d, const char *name, uint16_t product)
 int vmt_keyboard_create(struct vmt_dev *d, const char *name, uint16_t product)
 {
 	return dev_create(d, name, product, keyboard_caps);
+}
+
+int vmt_combo_create(struct vmt_dev *d, const char *name, uint16_t product)
+{
+	return dev_create(d, name, product, combo_caps);
 }
 
 int vmt_dev_destroy(struct vmt_dev *d)

@@ -120,6 +120,8 @@ struct vmt_dev {
  */
 int vmt_mouse_create(struct vmt_dev *d, const char *name, uint16_t product);
 int vmt_keyboard_create(struct vmt_dev *d, const char *name, uint16_t product);
+/* Both in one device: a keyboard with a touchpad, a wireless combo. */
+int vmt_combo_create(struct vmt_dev *d, const char *name, uint16_t product);
 int vmt_dev_destroy(struct vmt_dev *d);
 
 /* The mouse's capabilities, as JSKF_IOC_LIST_DEVICES must report them. */
