@@ -137,6 +137,12 @@ long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg)
 	ret = jskf_capture_check(&req);
 	if (ret)
 		return ret;
+	/*
+	 * A keyboard key as the hotkey tells its owner when that key is
+	 * pressed: only root may ask for that; anyone may use a button.
+	 */
+	if (req.toggle_code && req.toggle_code < BTN_MISC && !jf->root)
+		return -EPERM;
 	if (copy_from_user(ids, u64_to_user_ptr(req.ids_ptr),
 			   req.n_ids * sizeof(ids[0])))
 		return -EFAULT;
@@ -168,6 +174,7 @@ long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg)
 
 	if (!jf->queue) {
 		jf->queue = q;
+		WRITE_ONCE(jf->ended, false);
 		rcu_assign_pointer(jskf_owner, q);
 	}
 out:
@@ -192,6 +199,7 @@ void jskf_capture_end(struct jskf_file *jf)
 
 	RCU_INIT_POINTER(jskf_owner, NULL);
 	jf->queue = NULL;
+	WRITE_ONCE(jf->ended, true);
 	xa_for_each(&jskf_devs, id, jd)
 		WRITE_ONCE(jd->captured, false);
 
@@ -199,6 +207,7 @@ void jskf_capture_end(struct jskf_file *jf)
 	synchronize_rcu();
 
 	jskf_queue_kill(q);
+	wake_up_interruptible_all(&q->wait);
 	jskf_wake();
 	jskf_queue_put(q);
 }
@@ -317,7 +326,7 @@ static bool jskf_read_devlist(struct jskf_reader *r)
 /*
  * One look at everything the read waits for: 1 when records may be there
  * or the device list changed, 0 to go on waiting, or an error.  Must not
- * sleep: the task is already queued on jskf_wait.
+ * sleep: the task is already queued on its wait queue.
  */
 static int jskf_read_try(struct jskf_reader *r)
 {
@@ -342,12 +351,17 @@ static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 {
 	bool timed = r->req->flags & JSKF_READ_DEADLINE;
 	ktime_t deadline = ns_to_ktime(r->req->deadline_ns);
+	wait_queue_head_t *wq = r->q ? &r->q->wait : &jskf_wait;
 	bool pended = false;
 	DEFINE_WAIT(wait);
 	int ret;
 
 	for (;;) {
-		prepare_to_wait(&jskf_wait, &wait, TASK_INTERRUPTIBLE);
+		/* The owner's reads wait in turn: a batch wakes one. */
+		if (r->q)
+			prepare_to_wait_exclusive(wq, &wait, TASK_INTERRUPTIBLE);
+		else
+			prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
 
 		ret = jskf_read_try(r);
 		if (ret)
@@ -376,7 +390,7 @@ static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 		else
 			schedule();
 	}
-	finish_wait(&jskf_wait, &wait);
+	finish_wait(wq, &wait);
 
 	return ret < 0 ? ret : 0;
 }
@@ -388,6 +402,7 @@ static void jskf_read_state(struct jskf_reader *r)
 	u64 gen = atomic64_read(&jskf_devlist_gen);
 
 	req->devlist_gen = gen;
+	atomic64_set(&r->jf->devlist_seen, gen);
 	req->state &= JSKF_STATE_OVERFLOW;
 	if ((req->flags & JSKF_READ_DEVLIST) && gen != r->devlist_gen)
 		req->state |= JSKF_STATE_DEVLIST;

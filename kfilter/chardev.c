@@ -6,6 +6,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -49,6 +50,8 @@ static int jskf_open(struct inode *inode, struct file *file)
 	jf = kzalloc(sizeof(*jf), GFP_KERNEL);
 	if (!jf)
 		return -ENOMEM;
+	jf->root = uid_eq(file->f_cred->euid, GLOBAL_ROOT_UID);
+	atomic64_set(&jf->devlist_seen, atomic64_read(&jskf_devlist_gen));
 
 	mutex_lock(&jskf_mutex);
 	list_add_tail(&jf->node, &jskf_files);
@@ -73,6 +76,12 @@ static int jskf_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * EPOLLIN: a read would answer at once (the owner's records, or a pending
+ * cancel); EPOLLPRI: the device list changed since this file was last told
+ * its generation (INFO, LIST_DEVICES, READ); EPOLLHUP: this file's capture
+ * has ended (a read gives -EPERM).
+ */
 static __poll_t jskf_poll(struct file *file, poll_table *wait)
 {
 	struct jskf_file *jf = file->private_data;
@@ -84,14 +93,20 @@ static __poll_t jskf_poll(struct file *file, poll_table *wait)
 	/* The queue is freed only after a grace period (jskf_capture_end). */
 	rcu_read_lock();
 	q = rcu_dereference(jskf_owner);
-	if (q && q->owner == jf && jskf_queue_ready(q))
-		mask = EPOLLIN | EPOLLRDNORM;
+	if (q && q->owner == jf && jskf_queue_ready(q) > 0)
+		mask |= EPOLLIN | EPOLLRDNORM;
 	rcu_read_unlock();
 
+	if (atomic_read(&jf->cancel_gen) != atomic_read(&jf->cancel_done))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (atomic64_read(&jskf_devlist_gen) != atomic64_read(&jf->devlist_seen))
+		mask |= EPOLLPRI;
+	if (READ_ONCE(jf->ended))
+		mask |= EPOLLHUP;
 	return mask;
 }
 
-static long jskf_ioctl_info(void __user *uarg)
+static long jskf_ioctl_info(struct jskf_file *jf, void __user *uarg)
 {
 	struct jskf_info info;
 
@@ -107,6 +122,7 @@ static long jskf_ioctl_info(void __user *uarg)
 	info.devlist_gen = atomic64_read(&jskf_devlist_gen);
 	info.n_devices = jskf_n_devices;
 	mutex_unlock(&jskf_mutex);
+	atomic64_set(&jf->devlist_seen, info.devlist_gen);
 
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -134,7 +150,7 @@ static void jskf_describe(const struct jskf_dev *jd, struct jskf_device *d)
 	strscpy(d->uniq, dev->uniq ?: "", sizeof(d->uniq));
 }
 
-static long jskf_ioctl_list(void __user *uarg)
+static long jskf_ioctl_list(struct jskf_file *jf, void __user *uarg)
 {
 	struct jskf_device *devs = NULL;
 	struct jskf_list req;
@@ -171,14 +187,22 @@ static long jskf_ioctl_list(void __user *uarg)
 			 req.count * sizeof(*devs)) ||
 	    copy_to_user(uarg, &req, sizeof(req)))
 		ret = -EFAULT;
+	else
+		atomic64_set(&jf->devlist_seen, req.devlist_gen);
 
 	kvfree(devs);
 	return ret;
 }
 
+/*
+ * Only the capture owner, or any file while nobody owns capture, may
+ * exclude devices: no other opener can take a mouse away from a running
+ * capture (-EBUSY, as for JSKF_IOC_CAPTURE: another file owns it).
+ */
 static long jskf_ioctl_exclude(struct jskf_file *jf, void __user *uarg)
 {
 	struct jskf_exclude req;
+	struct jskf_queue *q;
 	struct jskf_dev *jd;
 	unsigned long id;
 
@@ -188,6 +212,11 @@ static long jskf_ioctl_exclude(struct jskf_file *jf, void __user *uarg)
 		return -EINVAL;
 
 	mutex_lock(&jskf_mutex);
+	q = jskf_owner_locked();
+	if (q && q->owner != jf) {
+		mutex_unlock(&jskf_mutex);
+		return -EBUSY;
+	}
 	jf->n_excludes = req.n;
 	memcpy(jf->excludes, req.ids, req.n * sizeof(req.ids[0]));
 
@@ -200,15 +229,23 @@ static long jskf_ioctl_exclude(struct jskf_file *jf, void __user *uarg)
 	return 0;
 }
 
-static void jskf_read_ctrs(const struct jskf_ctrs *ctrs,
+/* The sums of a set of per-CPU counters. */
+static void jskf_read_ctrs(const struct jskf_ctrs __percpu *ctrs,
 			   struct jskf_counters *out)
 {
-	out->seen = atomic64_read(&ctrs->v[JSKF_CTR_SEEN]);
-	out->swallowed = atomic64_read(&ctrs->v[JSKF_CTR_SWALLOWED]);
-	out->delivered = atomic64_read(&ctrs->v[JSKF_CTR_DELIVERED]);
-	out->coalesced = atomic64_read(&ctrs->v[JSKF_CTR_COALESCED]);
-	out->dropped = atomic64_read(&ctrs->v[JSKF_CTR_DROPPED]);
-	out->saturated = atomic64_read(&ctrs->v[JSKF_CTR_SATURATED]);
+	u64 sum[JSKF_CTR_N] = { 0 };
+	unsigned int cpu, c;
+
+	for_each_possible_cpu(cpu)
+		for (c = 0; c < JSKF_CTR_N; c++)
+			sum[c] += per_cpu_ptr(ctrs, cpu)->v[c];
+
+	out->seen = sum[JSKF_CTR_SEEN];
+	out->swallowed = sum[JSKF_CTR_SWALLOWED];
+	out->delivered = sum[JSKF_CTR_DELIVERED];
+	out->coalesced = sum[JSKF_CTR_COALESCED];
+	out->dropped = sum[JSKF_CTR_DROPPED];
+	out->saturated = sum[JSKF_CTR_SATURATED];
 }
 
 static long jskf_ioctl_stats(void __user *uarg)
@@ -236,7 +273,7 @@ static long jskf_ioctl_stats(void __user *uarg)
 	} else {
 		jd = xa_load(&jskf_devs, req.dev_id);
 		if (jd)
-			jskf_read_ctrs(&jd->ctrs, &st.counters);
+			jskf_read_ctrs(jd->ctrs, &st.counters);
 		else
 			ret = -ENODEV;
 	}
@@ -254,9 +291,9 @@ static long jskf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case JSKF_IOC_INFO:
-		return jskf_ioctl_info(uarg);
+		return jskf_ioctl_info(jf, uarg);
 	case JSKF_IOC_LIST_DEVICES:
-		return jskf_ioctl_list(uarg);
+		return jskf_ioctl_list(jf, uarg);
 	case JSKF_IOC_CAPTURE:
 		return jskf_ioctl_capture(jf, uarg);
 	case JSKF_IOC_RELEASE:

@@ -34,6 +34,7 @@ static void jskf_dev_release(struct kref *kref)
 {
 	struct jskf_dev *jd = container_of(kref, struct jskf_dev, kref);
 
+	free_percpu(jd->ctrs);
 	kfree(jd->stage);
 	kfree(jd);
 }
@@ -80,7 +81,8 @@ static int jskf_dev_attach(struct jskf_dev *jd)
 		__jskf_queue_dev(q, jd, JSKF_REC_DEV_ADDED, ktime_get_ns());
 		spin_unlock_irq(&q->lock);
 	}
-	WRITE_ONCE(jd->gone, false);
+	/* Publishes jd->id (and the rest) to the filter: see jskf_filter(). */
+	smp_store_release(&jd->gone, false);
 
 out:
 	mutex_unlock(&jskf_mutex);
@@ -245,7 +247,7 @@ static void jskf_toggle(struct jskf_dev *jd, struct jskf_queue *q)
 	__jskf_set_active(q, !q->active, JSKF_STATE_BY_HOTKEY, jd->id,
 			  time_ns);
 	spin_unlock(&q->lock);
-	jskf_wake();
+	jskf_wake_records(q);
 }
 
 /*
@@ -338,7 +340,8 @@ static bool jskf_filter(struct input_handle *handle, unsigned int type,
 
 	lockdep_assert_held(&handle->dev->event_lock);
 
-	if (READ_ONCE(jd->gone))
+	/* Pairs with jskf_dev_attach(): jd->id is set once it is seen. */
+	if (smp_load_acquire(&jd->gone))
 		return false;
 
 	q = rcu_dereference(jskf_owner);
@@ -402,7 +405,8 @@ static void jskf_start(struct input_handle *handle)
 	struct jskf_queue *q;
 	unsigned int code;
 
-	if (READ_ONCE(jd->gone))
+	/* Pairs with jskf_dev_attach(), as in jskf_filter(). */
+	if (smp_load_acquire(&jd->gone))
 		return;
 
 	spin_lock_irq(&dev->event_lock);
@@ -451,6 +455,11 @@ static int jskf_connect(struct input_handler *handler, struct input_dev *dev,
 
 	kref_init(&jd->kref);
 	INIT_LIST_HEAD(&jd->backlog);
+	jd->ctrs = alloc_percpu(struct jskf_ctrs);
+	if (!jd->ctrs) {
+		error = -ENOMEM;
+		goto err_put;
+	}
 	jd->gone = true;
 	jd->flags = jskf_classify(dev);
 	if (jd->flags & JSKF_DEVF_POINTER) {

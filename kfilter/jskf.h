@@ -48,6 +48,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -77,9 +78,13 @@ enum jskf_ctr {
 	JSKF_CTR_N
 };
 
-/* Statistics, updated from any context without a lock. */
+/*
+ * Statistics, one set per CPU, added to from any context without a lock or
+ * an atomic instruction (this_cpu_add()) and summed when read.  (On a
+ * 32-bit kernel a sum may read a counter mid-update: statistics only.)
+ */
 struct jskf_ctrs {
-	atomic64_t v[JSKF_CTR_N];
+	u64 v[JSKF_CTR_N];
 };
 
 /* One attached input device (pointer or keyboard). */
@@ -93,12 +98,14 @@ struct jskf_dev {
 	 * Written under jskf_mutex (and under the owner queue's lock when
 	 * there is an owner), read locklessly by the filter.  gone: not in
 	 * the device table (not yet attached, excluded or disconnected); the
-	 * filter ignores the device.  captured: selected by the capture.
+	 * filter ignores the device.  Its clearing is a release that
+	 * publishes id, and the filter's read an acquire.  captured: selected
+	 * by the capture.
 	 */
 	bool gone;
 	bool captured;
 
-	struct jskf_ctrs ctrs;
+	struct jskf_ctrs __percpu *ctrs;
 
 	/* Filter state: dev->event_lock. */
 	u64 filter_gen;			/* capture that delivered_down belongs to */
@@ -140,6 +147,9 @@ struct jskf_file {
 	 */
 	atomic_t cancel_gen;
 	atomic_t cancel_done;
+	bool ended;			/* its capture ended; jskf_mutex */
+	bool root;			/* opened by uid 0; fixed */
+	atomic64_t devlist_seen;	/* the generation it was last told */
 	u32 n_excludes;			/* jskf_mutex */
 	struct jskf_input_id excludes[JSKF_MAX_EXCLUDES];
 };
@@ -168,6 +178,13 @@ struct jskf_queue {
 	 */
 	struct mutex read_lock;		/* protects batch_seq and read_seq's advance */
 
+	/*
+	 * The owner's pended reads wait here, exclusively: new records wake
+	 * one reader (it wakes the next if it leaves some).  Cancel, the end
+	 * of the capture and device list changes wake them all.
+	 */
+	wait_queue_head_t wait;
+
 	spinlock_t lock;		/* protects the ring and all below */
 	bool dead;			/* capture ended: reads get -ECANCELED */
 	u64 next_seq;			/* sequence number of the next record */
@@ -192,20 +209,43 @@ extern u64 jskf_last_gen;
 extern atomic64_t jskf_devlist_gen;
 extern struct jskf_queue __rcu *jskf_owner;
 extern wait_queue_head_t jskf_wait;
-extern struct jskf_ctrs jskf_totals;
+DECLARE_PER_CPU(struct jskf_ctrs, jskf_totals);
 extern atomic64_t jskf_reads_pended;
 
 static inline void jskf_count(struct jskf_dev *jd, enum jskf_ctr c, u64 n)
 {
 	if (jd)
-		atomic64_add(n, &jd->ctrs.v[c]);
-	atomic64_add(n, &jskf_totals.v[c]);
+		this_cpu_add(jd->ctrs->v[c], n);
+	this_cpu_add(jskf_totals.v[c], n);
 }
 
-/* Wakes every pended read and poller; any context the filter runs in. */
+/*
+ * New records for @q: one of its pended reads, and pollers, if any wait
+ * (wq_has_sleeper() spares the wait queues' locks when nobody does).  Any
+ * context the filter runs in.
+ */
+static inline void jskf_wake_records(struct jskf_queue *q)
+{
+	if (wq_has_sleeper(&q->wait))
+		wake_up_interruptible(&q->wait);
+	if (wq_has_sleeper(&jskf_wait))
+		wake_up_interruptible_poll(&jskf_wait, EPOLLIN | EPOLLRDNORM);
+}
+
+/*
+ * Everything else a waiter may wait for (the device list, a cancel, the
+ * capture's state): every pended read and poller, the owner's included.
+ */
 static inline void jskf_wake(void)
 {
-	wake_up_interruptible_poll(&jskf_wait, EPOLLIN | EPOLLRDNORM);
+	struct jskf_queue *q;
+
+	rcu_read_lock();
+	q = rcu_dereference(jskf_owner);
+	if (q)
+		wake_up_interruptible_all(&q->wait);
+	rcu_read_unlock();
+	wake_up_interruptible_all(&jskf_wait);
 }
 
 /* The current owner's queue; the caller holds jskf_mutex. */

@@ -29,10 +29,13 @@ atomic64_t jskf_devlist_gen = ATOMIC64_INIT(0);
 /* Published under jskf_mutex, read by the filter under RCU. */
 struct jskf_queue __rcu *jskf_owner;
 
-/* Pended reads and pollers: records, cancel, release, device list. */
+/*
+ * Pollers, and reads pended by files that do not own capture: the device
+ * list, a cancel, the capture's end (the owner's reads: jskf_queue.wait).
+ */
 DECLARE_WAIT_QUEUE_HEAD(jskf_wait);
 
-struct jskf_ctrs jskf_totals;
+DEFINE_PER_CPU(struct jskf_ctrs, jskf_totals);
 atomic64_t jskf_reads_pended = ATOMIC64_INIT(0);
 
 static int __init jskf_init(void)

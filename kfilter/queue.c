@@ -58,6 +58,7 @@ struct jskf_queue *jskf_queue_alloc(u32 size, struct jskf_file *owner,
 	bitmap_set(q->keys, JSKF_POINTER_BUTTONS_FIRST,
 		   JSKF_POINTER_BUTTONS_LAST - JSKF_POINTER_BUTTONS_FIRST + 1);
 	mutex_init(&q->read_lock);
+	init_waitqueue_head(&q->wait);
 	spin_lock_init(&q->lock);
 	q->next_seq = 1;
 	q->read_seq = 1;
@@ -343,7 +344,7 @@ void jskf_queue_frame(struct jskf_queue *q, struct jskf_dev *jd,
 		       syn_swallowed ? JSKF_RECF_SWALLOWED : 0);
 out:
 	spin_unlock(&q->lock);
-	jskf_wake();
+	jskf_wake_records(q);
 }
 
 /* Queues DEV_ADDED or DEV_REMOVED for @jd. */
@@ -453,6 +454,8 @@ int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 	if (copy_to_user(dst, q->ring + at, part * sizeof(*dst)) ||
 	    copy_to_user(dst + part, q->ring, (n - part) * sizeof(*dst)) ||
 	    copy_to_user(uarg, out, sizeof(*out))) {
+		/* This reader may have taken another's wake-up. */
+		jskf_wake_records(q);
 		ret = -EFAULT;
 		goto out;
 	}
@@ -473,7 +476,7 @@ int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 
 	/* Other readers may take the rest. */
 	if (more)
-		jskf_wake();
+		jskf_wake_records(q);
 out:
 	mutex_unlock(&q->read_lock);
 	return ret;
@@ -517,7 +520,7 @@ bool jskf_deadman_check(struct jskf_queue *q, struct jskf_dev *jd,
 	spin_unlock(&q->lock);
 
 	if (fired)
-		jskf_wake();
+		jskf_wake_records(q);
 	return !fired && READ_ONCE(q->active);
 }
 

@@ -52,6 +52,8 @@ done
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/vmtest-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+# mktemp made it 0700: the guest's / must let other users through.
+chmod 0755 "$root"
 mkdir -p "$root/bin" "$root/usr/bin" "$root/tests" "$root/etc/vmtest" \
 	"$root/lib/modules/extra" "$root/proc" "$root/sys" "$root/dev" \
 	"$root/tmp" "$root/root"

@@ -1091,6 +1091,42 @@ static void test_log_flood(void)
 }
 
 /*
+ * The kernel's dead-man switch: a record the stopped daemon leaves
+ * uncollected for longer than deadman_ms (the default, 2000 ms) turns
+ * capture off with a STATE record of code JSKF_STATE_BY_DEADMAN; once it
+ * runs again the daemon logs one warning saying so and shows capture off.
+ */
+static void test_deadman(void)
+{
+	if (!status_has("active: ") ||
+	    (strstr(out, "active: no\n") && ctl(-1, "toggle", NULL, NULL, NULL) != 0) ||
+	    !status_has("active: yes\n"))
+		return dt_fail("deadman-warning", "capture is not active: %s", out);
+	kill(jsd.pid, SIGSTOP);
+	if (!wait_stopped(jsd.pid)) {
+		kill(jsd.pid, SIGCONT);
+		return dt_fail("deadman-warning", "the daemon did not stop");
+	}
+	vdev_rel(&mouse, REL_X, 5);
+	dt_sleep_ms(2300);
+	vdev_rel(&mouse, REL_X, 5);	/* the filter looks at the oldest record's age */
+	dt_sleep_ms(50);
+	kill(jsd.pid, SIGCONT);
+	if (!status_has("active: no\n"))
+		return dt_fail("deadman-warning", "capture still on after 2.3 s stopped: %s", out);
+	for (uint64_t deadline = dt_now_ms() + WAIT_MS;
+	     !daemon_log_has(&jsd, "dead-man switch") && dt_now_ms() < deadline;)
+		dt_sleep_ms(20);
+	if (!daemon_log_has(&jsd, "dead-man switch")) {
+		daemon_dump_log(&jsd);
+		return dt_fail("deadman-warning", "no warning in the log");
+	}
+	if (ctl(-1, "toggle", NULL, NULL, NULL) != 0 || !status_has("active: yes\n"))
+		return dt_fail("deadman-warning", "capture does not come back: %s", out);
+	dt_pass("deadman-warning");
+}
+
+/*
  * `joystickd --reload` (the unit's ExecReload=) waits for the verdict: a
  * rejected file is a failure with its file:line, a stick that cannot be
  * made leaves everything as it was, a good file succeeds.
@@ -1792,6 +1828,7 @@ int main(void)
 	test_replug();
 	test_half_closed();
 	test_log_flood();
+	test_deadman();
 	test_second_instance();
 	test_yank();
 	test_rmmod_busy();

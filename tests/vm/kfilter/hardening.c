@@ -8,6 +8,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -309,7 +312,109 @@ static int test_release_reaches_desktop(void)
 	return 0;
 }
 
+/*
+ * Operations that reach beyond the caller's own capture: EXCLUDE is the
+ * owner's (or anyone's while nobody owns capture), and a keyboard key as
+ * the hotkey is root's.
+ */
+static int test_owner_only(void)
+{
+	struct jskf_exclude ex = { .n = 1 };
+	struct vmt_cap c;
+	int other, status;
+	pid_t child;
+
+	CHECK_OK(vmt_capture_mouse(&c, "vmtest owner only", 0x0708, 0, 0, 0, 0));
+	ex.ids[0] = (struct jskf_input_id){ BUS_USB, VMT_VENDOR, 0x0708, 1 };
+	CHECK_OK(other = kf_open(0));
+	CHECK_ERR(kf_ioctl(other, JSKF_IOC_EXCLUDE, &ex), EBUSY);
+	ex.n = 0;
+	CHECK_ERR(kf_ioctl(other, JSKF_IOC_EXCLUDE, &ex), EBUSY);
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_EXCLUDE, &ex));
+	close(c.kfd);
+	CHECK_OK(kf_ioctl(other, JSKF_IOC_EXCLUDE, &ex));	/* nobody owns capture */
+
+	/* Opened by another uid (the node made readable for it). */
+	CHECK(chmod(JSKF_DEVICE_PATH, 0666) == 0, "chmod: %s", strerror(errno));
+	child = fork();
+	CHECK(child >= 0, "fork: %s", strerror(errno));
+	if (child == 0) {
+		int fd;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(10);
+		fd = kf_open(0);
+		if (fd < 0) {
+			fprintf(stderr, "owner-only: open as uid 65534: %s\n", strerror(-fd));
+			_exit(11);
+		}
+		if (kf_capture(fd, NULL, 0, JSKF_CAPTURE_ALL_POINTERS, 0, 0, KEY_SCROLLLOCK) != -EPERM)
+			_exit(12);
+		if (kf_capture(fd, NULL, 0, JSKF_CAPTURE_ALL_POINTERS, 0, 0, BTN_SIDE))
+			_exit(13);
+		_exit(0);
+	}
+	CHECK(waitpid(child, &status, 0) == child, "waitpid: %s", strerror(errno));
+	chmod(JSKF_DEVICE_PATH, 0600);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the other uid's checks failed at step %d", WEXITSTATUS(status));
+	return 0;
+}
+
+static short poll_events(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLPRI };
+
+	return poll(&p, 1, 0) < 0 ? -1 : p.revents;
+}
+
+/* poll() tells of records, a pending cancel, a device list change, the end. */
+static int test_poll(void)
+{
+	static const struct input_event move[] = { EV(EV_REL, REL_X, 1) };
+	struct jskf_info info;
+	struct vmt_dev extra;
+	struct recbuf rb;
+	struct vmt_cap c;
+	short ev;
+
+	CHECK_OK(vmt_capture_mouse(&c, "vmtest poll", 0x0709, JSKF_CAPTURE_ACTIVE, 0, 0, 0));
+	recbuf_init(&rb);
+	CHECK_OK(kf_drain(c.kfd, &rb));
+	CHECK_OK(kf_info(c.kfd, &info));
+	CHECK_EQ(poll_events(c.kfd), 0);
+
+	CHECK_OK(vmt_frame(&c.mouse, move, 1));
+	CHECK_EQ(poll_events(c.kfd), POLLIN);
+	CHECK_OK(kf_drain(c.kfd, &rb));
+	CHECK_EQ(poll_events(c.kfd), 0);
+
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	CHECK_EQ(poll_events(c.kfd), POLLIN);
+	{
+		struct jskf_record buf[4];
+		struct jskf_read rd;
+
+		kf_read_init(&rd, buf, 4, 0, 0);
+		CHECK_ERR(kf_read(c.kfd, &rd), ECANCELED);
+	}
+	CHECK_EQ(poll_events(c.kfd), 0);
+
+	CHECK_OK(vmt_mouse_create(&extra, "vmtest poll extra", 0x070a));
+	ev = poll_events(c.kfd);
+	CHECK(ev & POLLPRI, "revents %#x after a device was plugged: no POLLPRI", ev);
+	CHECK_OK(kf_info(c.kfd, &info));
+	CHECK(!(poll_events(c.kfd) & POLLPRI), "POLLPRI after INFO told the generation");
+
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_RELEASE, NULL));
+	ev = poll_events(c.kfd);
+	CHECK(ev & POLLHUP, "revents %#x after RELEASE: no POLLHUP", ev);
+	return 0;
+}
+
 static const struct vmt_case cases[] = {
+	{ "exclude-owner-only-hotkey-key-root-only", test_owner_only, 0 },
+	{ "poll-records-cancel-devlist-end", test_poll, 0 },
 	{ "combo-keyboard-keys-reach-desktop", test_combo_keys_pass, 0 },
 	{ "grab-end-resyncs-held-buttons", test_grab_resync, 0 },
 	{ "deadman-returns-the-mouse", test_deadman, 0 },
