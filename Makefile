@@ -44,7 +44,10 @@ module:
 # VM_DAEMON_KERNELS: the daemon's suite and the systemd test; tests/vm/vm.mk).
 # Its packages are checked first, all at once, so that a user who is not
 # root is shown one apt-get command for everything.
-check: check-deps uapi-check lint unit fuzz vmtest-matrix deb systemd-test-matrix
+# Each tier is timed (mk/stages.sh prints the table).
+CHECK_STAGES	:= check-deps uapi-check lint unit fuzz vmtest-matrix deb systemd-test-matrix
+check:
+	@mk/stages.sh $(CHECK_STAGES)
 	@if [ "$$(id -u)" = 0 ]; then \
 		echo "make check: every tier ran and passed (module: $(VM_KERNELS); daemon and systemd: $(VM_DAEMON_KERNELS))"; \
 	else \

@@ -1,9 +1,16 @@
-# joystickd and joystickctl (daemon/*.c; the engine in daemon/engine/ has
-# its own fragment).  Outputs: $(BUILD)/joystickd, $(BUILD)/joystickctl, and
-# for the VM tests a sanitizer build $(BUILD)/joystickd-asan.
+# joystickd (daemon/*.c) and joystickctl (ctl/*.c; the engine in
+# daemon/engine/ has its own fragment).  Outputs: $(BUILD)/joystickd,
+# $(BUILD)/joystickctl, and for the VM tests a sanitizer build
+# $(BUILD)/joystickd-asan.  ctl/control-proto.h, the control socket's
+# protocol, is shared by both: -Ictl.
 
 DAEMON_SRCS	:= daemon/main.c \
-		   daemon/manager.c \
+		   daemon/manager-start.c \
+		   daemon/manager-loop.c \
+		   daemon/manager-capture.c \
+		   daemon/manager-reload.c \
+		   daemon/manager-batch.c \
+		   daemon/manager-state.c \
 		   daemon/reader.c \
 		   daemon/commands.c \
 		   daemon/devmap.c \
@@ -13,21 +20,22 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/kfilter.c \
 		   daemon/log.c \
 		   daemon/ratelimit.c
-CTL_SRCS	:= daemon/joystickctl.c \
-		   daemon/ctl-client.c \
-		   daemon/ctl-monitor.c \
-		   daemon/ctl-curve.c
+CTL_SRCS	:= ctl/joystickctl.c \
+		   ctl/ctl-client.c \
+		   ctl/ctl-monitor.c \
+		   ctl/ctl-curve.c
 DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/%.o)
 # joystickd --reload is a client of the control socket, as joystickctl is.
-DAEMON_LINK_OBJS := $(DAEMON_OBJS) $(BUILD)/daemon/ctl-client.o
-DAEMON_ASAN_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/daemon/ctl-client.o \
+DAEMON_LINK_OBJS := $(DAEMON_OBJS) $(BUILD)/ctl/ctl-client.o
+DAEMON_ASAN_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/asan/ctl/ctl-client.o \
 		   $(ENGINE_SRCS:%.c=$(BUILD)/asan/%.o)
 
 # Expanded when used, so that tools/deps.sh may install the -dev packages first.
 DAEMON_PKGS	:= libevdev libudev libsystemd
 DAEMON_CFLAGS	= $(shell pkg-config --cflags $(DAEMON_PKGS) 2>/dev/null)
 DAEMON_LIBS	= $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null) -pthread
+CTL_CFLAGS	:= -Ictl
 ASAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: daemon daemon-asan
@@ -37,7 +45,7 @@ daemon-asan: $(BUILD)/joystickd-asan
 
 $(DAEMON_OBJS) $(CTL_OBJS): $(BUILD)/%.o: %.c | engine-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/joystickd: $(DAEMON_LINK_OBJS) $(ENGINE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_LINK_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS)
@@ -51,7 +59,7 @@ $(BUILD)/joystickctl: $(CTL_OBJS) $(ENGINE_LIB)
 $(BUILD)/asan/daemon/engine/codes.o: $(BUILD)/gen/codes-table.h
 $(DAEMON_ASAN_OBJS): $(BUILD)/asan/%.o: %.c | engine-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) $(ENGINE_CFLAGS) \
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(JSD_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) $(ENGINE_CFLAGS) \
 		-I$(BUILD)/gen -MMD -MP -c -o $@ $<
 
 $(BUILD)/joystickd-asan: $(DAEMON_ASAN_OBJS)

@@ -80,7 +80,16 @@ int kf_capture(int fd, const struct kf_capture_req *req)
 		  (req->all_pointers ? JSKF_CAPTURE_ALL_POINTERS : 0);
 	c.swallow = req->swallow;
 	c.toggle_code = req->toggle_code;
+	c.deadman_ms = req->deadman_ms;
 	return kf_ioctl(fd, JSKF_IOC_CAPTURE, &c);
+}
+
+int kf_capture_keys(int fd, const uint64_t bits[JSKF_KEY_WORDS])
+{
+	struct jskf_capture_keys k;
+
+	memcpy(k.bits, bits, sizeof(k.bits));
+	return kf_ioctl(fd, JSKF_IOC_CAPTURE_KEYS, &k);
 }
 
 int kf_set_active(int fd, int active)

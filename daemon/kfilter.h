@@ -26,9 +26,13 @@ struct kf_capture_req {
 	uint32_t swallow;	/* JSKF_CLASS_* */
 	uint16_t toggle_code;	/* EV_KEY code, 0: none */
 	int active;		/* 1: capture active now */
+	uint32_t deadman_ms;	/* 0: the kernel's JSKF_DEADMAN_DEFAULT_MS */
 };
 
 int kf_capture(int fd, const struct kf_capture_req *req);
+/* JSKF_IOC_CAPTURE_KEYS: the EV_KEY codes the capture takes (-ENOTTY: an
+ * older module, which takes the pointer buttons only). */
+int kf_capture_keys(int fd, const uint64_t bits[JSKF_KEY_WORDS]);
 int kf_set_active(int fd, int active);
 int kf_exclude(int fd, const struct jskf_input_id *ids, size_t n);
 int kf_cancel(int fd);

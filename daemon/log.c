@@ -37,7 +37,7 @@ void log_setup(const char *progname, bool verbose)
 
 static void log_vline(int prio, bool named, const char *fmt, va_list ap)
 {
-	char text[1024], escaped[JSD_ESCAPED_SIZE(1024)];
+	char text[1024], escaped[ESCAPE_SIZE(1024)];
 	const char *line = text;
 
 	if (prio >= LOG_DEBUG && !log_verbose)
@@ -47,8 +47,8 @@ static void log_vline(int prio, bool named, const char *fmt, va_list ap)
 	 * Untrusted names are escaped where they are formatted; this is the
 	 * backstop: a newline must never start a forged "<0>" journal line.
 	 */
-	if (jsd_has_control(text))
-		line = jsd_escape(text, escaped, sizeof(escaped));
+	if (escape_has_control(text))
+		line = escape_string(text, escaped, sizeof(escaped));
 	/* One fprintf per line: the reader thread logs too. */
 	if (log_journal)
 		fprintf(stderr, "<%d>%s\n", prio, line);

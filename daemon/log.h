@@ -7,7 +7,7 @@
  * entry's PRIORITY and strips.  On a terminal the line is prefixed with the
  * program name instead.  Only main-program code logs; helpers return -errno.
  * A line never carries a control character: untrusted text is escaped
- * with jsd_escape() where it is formatted, and a line that still holds
+ * with escape_string() where it is formatted, and a line that still holds
  * one is escaped whole.
  */
 #ifndef JSD_LOG_H

@@ -88,7 +88,7 @@ int main(int argc, char *argv[])
 		.device_path = JSKF_DEVICE_PATH,
 		.group = CONTROL_GROUP,
 	};
-	static struct manager m;
+	struct manager *m;
 	bool verbose = false, reload = false;
 	int c, r;
 
@@ -131,9 +131,14 @@ int main(int argc, char *argv[])
 	if (reload)
 		return reload_daemon(opt.socket_path);
 	log_setup("joystickd", verbose);
-	r = manager_start(&m, &opt);
+	m = manager_new();
+	if (!m) {
+		log_error("%s", strerror(ENOMEM));
+		return EXIT_FAILURE;
+	}
+	r = manager_start(m, &opt);
 	if (r == 0)
-		r = manager_run(&m);
-	manager_stop(&m);
+		r = manager_run(m);
+	manager_free(m);
 	return r;
 }

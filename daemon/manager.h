@@ -1,40 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The daemon: one manager owns the event loop, the kernel filter file, the
- * engine, the uinput stick, udev discovery and the control socket.
+ * engine, the uinput stick, udev discovery and the control socket.  This
+ * header is what the rest of the daemon may call; the manager's own state
+ * is private to the manager-*.c files (manager-int.h).
  *
- * Threads.  A reader thread always has a JSKF_IOC_READ pended in the kernel;
- * when a batch returns it feeds the engine and writes the stick itself, so
- * an event reaches the stick with no hop through another thread or a
- * queue (lowest latency; while the reader is busy the kernel queues, and
- * sums motion once its ring is full, so nothing is lost).  The main
- * thread runs sd-event: the engine's tick timer (spring return, velocity
- * decay), signals (SIGHUP reload, SIGTERM/SIGINT), the watchdog, udev and
- * the control socket.  Both take manager.lock around every use of the
- * engine, the stick and the device map.  The reader never touches sd-event
- * (it is not thread-safe): it asks the main loop for work through an
- * eventfd and the wake_* flags.
+ * Threads.  A reader thread (reader.c) always has a JSKF_IOC_READ pended in
+ * the kernel; when a batch returns it hands it to manager_take_batch(),
+ * which feeds the engine and writes the stick itself, so an event reaches
+ * the stick with no hop through another thread or a queue (lowest latency;
+ * while the reader is busy the kernel queues, and sums motion once its
+ * ring is full, so nothing is lost).  The main thread runs sd-event: the
+ * engine's tick timer (spring return, velocity decay), signals (SIGHUP
+ * reload, SIGTERM/SIGINT), the watchdog, udev and the control socket
+ * (commands.c).
+ *
+ * Locking.  manager.lock guards the engine, the stick, the device map,
+ * the capture state and the counters.  It is taken with manager_lock()
+ * and dropped with manager_unlock(); every function whose name ends in
+ * _locked must be called with it held, and asserts so.  The other
+ * functions here take it themselves, or (main thread only) need none.
+ * Nothing slow runs under it: no logging, sd_notify(), udev or uinput
+ * set-up.  The reader never touches sd-event (it is not thread-safe): it
+ * asks the main loop for work through an eventfd.
+ *
+ * Files: manager-start.c (start-up, its exit statuses, shutdown),
+ * manager-loop.c (the sd-event callbacks, ticks, STATUS=),
+ * manager-capture.c (the capture request and the captured mice),
+ * manager-reload.c (all-or-nothing reload), manager-batch.c (what a batch
+ * of records does), manager-state.c (the lock, the engine's output, the
+ * accessors below).
  */
 #ifndef JSD_MANAGER_H
 #define JSD_MANAGER_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <sys/types.h>
 #include <sysexits.h>
-#include <systemd/sd-event.h>
 
 #include "devmap.h"
 #include "engine/engine.h"
 #include "joystickd_kfilter.h"
-#include "kfilter.h"
-#include "ratelimit.h"
 
-struct control;
 struct discovery;
+struct manager;
 struct stick;
 
 struct manager_options {
@@ -56,65 +66,12 @@ struct manager_counters {
 	uint64_t reloads, reload_failures;
 };
 
-struct manager {
-	struct manager_options opt;
-
-	/* Main thread only. */
-	sd_event *event;
-	sd_event_source *tick_timer;	/* engine_tick(); disabled while idle */
-	sd_event_source *wake_source;	/* wake_fd */
-	sd_event_source *status_timer;	/* refreshes STATUS= */
-	sd_event_source *resync_timer;	/* writes a stale stick whole again */
-	struct control *control;
-	struct discovery *discovery;
-	gid_t group;			/* of the control socket; (gid_t)-1: root only */
-	struct manager_mouse *mice;	/* pointers as last logged */
-	size_t n_mice;
-
-	/* Set up before the reader starts, then read-only. */
-	int kf_fd;
-	struct jskf_info info;
-	int wake_fd;			/* eventfd: reader -> main loop */
-	pthread_t reader;
-	bool reader_running;
-	atomic_bool stopping;		/* the reader exits at its next wake-up */
-
-	/*
-	 * lock protects everything below, and every call into the engine and
-	 * the stick (the engine's output callbacks run with it held).  Only
-	 * the main thread replaces cfg, engine and stick (a reload, under
-	 * lock), so the main thread may read cfg without it.  Nothing slow
-	 * runs under it: no logging, sd_notify(), udev or uinput set-up.
-	 */
-	pthread_mutex_t lock;
-	struct jsd_config *cfg;		/* the running configuration */
-	struct engine *engine;
-	struct stick *stick;
-	struct devmap devmap;
-	uint32_t capture_ids[JSKF_MAX_CAPTURE_IDS];	/* last JSKF_IOC_CAPTURE */
-	struct kf_capture_req capture;	/* last JSKF_IOC_CAPTURE sent */
-	bool captured;			/* a capture was sent */
-	bool active;			/* the kernel's active flag, last state record */
-	bool want_active;		/* what we last asked the kernel for */
-	int pending_profile;		/* profile request of a button, or -1 */
-	int switched_profile;		/* profile switched to, not yet logged, or -1 */
-	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
-	uint64_t next_seq;		/* first_seq expected from the next batch */
-	struct manager_counters counters;
-	struct ratelimit rl_dropped;	/* "kernel filter dropped" warnings */
-	struct ratelimit rl_seq_gap;	/* "record sequence gap" warnings */
-	struct ratelimit rl_stick;	/* "writing the virtual stick failed" warnings */
-	bool wake_timer;		/* the reader wants an earlier tick */
-	bool wake_devlist;		/* the kernel's device list changed */
-	bool wake_status;		/* STATUS= is stale */
-	int reader_error;		/* the reader died with this -errno */
-};
-
 /*
  * Exit statuses of joystickd, one per kind of fault (joystickd(8), EXIT
  * STATUS): the LSB codes of systemd.exec(5) and BSD's <sysexits.h>, both of
  * which systemctl names ("status=6/NOTCONFIGURED").  EXIT_SUCCESS is a stop
- * by signal, EXIT_FAILURE anything unexpected.
+ * by signal, EXIT_FAILURE anything unexpected.  manager-start.c maps each
+ * start-up fault to one of them, in one table.
  */
 #define EXIT_INVALIDARGUMENT	2	/* bad command line */
 #define EXIT_NOPERMISSION	4	/* a file or device is not permitted */
@@ -123,25 +80,18 @@ struct manager {
 /* EX_CANTCREAT (73): the control socket; EX_TEMPFAIL (75): capture is busy;
  * EX_CONFIG (78): the configuration is invalid. */
 
-/* One pointer, as last logged. */
-struct manager_mouse {
-	uint32_t id;
-	bool captured;
-	char name[JSKF_NAME_LEN];
-};
-
-/* A STATUS= line, formatted under lock and sent after it ("" sends nothing). */
-struct manager_status {
-	char line[256];
-};
-
 /* Per-batch warnings of the reader: at most one line of each kind per interval. */
 #define MANAGER_WARN_INTERVAL_NS	(5 * 1000000000ull)
+
+/* ---- life cycle (main.c) */
+
+/* A zeroed manager for manager_start(), or NULL when out of memory. */
+struct manager *manager_new(void);
 
 /*
  * Loads the configuration, binds the control socket, opens the kernel
  * filter, creates the stick, captures and starts the reader.  Logs one line
- * for a failure and returns the exit status it calls for (manager_stop()
+ * for a failure and returns the exit status it calls for (manager_free()
  * then leaves nothing behind), or 0.
  */
 int manager_start(struct manager *m, const struct manager_options *opt);
@@ -149,15 +99,16 @@ int manager_start(struct manager *m, const struct manager_options *opt);
 /* Runs the event loop until SIGTERM/SIGINT or a fatal error; returns an exit status. */
 int manager_run(struct manager *m);
 
-/* Stops the reader, releases capture, destroys the stick; safe after a failed start. */
-void manager_stop(struct manager *m);
+/* Stops the reader, releases capture, destroys the stick, frees @m; safe
+ * after a failed start, and with NULL. */
+void manager_free(struct manager *m);
 
 /*
- * Re-reads the configuration file and, if it is valid and everything it
- * needs (stick, capture) could be set up, swaps all of it in; else
- * changes nothing (SIGHUP, and the control command "reload").  Logs what
- * happened; returns 0, or -errno with the reason ("file:line: message"
- * for a rejected file) in @why.
+ * Main thread.  Re-reads the configuration file and, if it is valid and
+ * everything it needs (stick, capture) could be set up, swaps all of it
+ * in; else changes nothing (SIGHUP, and the control command "reload").
+ * Logs what happened; returns 0, or -errno with the reason ("file:line:
+ * message" for a rejected file) in @why.
  */
 #define JSD_RELOAD_WHY_MAX	600
 int manager_reload(struct manager *m, char *why, size_t why_size);
@@ -165,36 +116,71 @@ int manager_reload(struct manager *m, char *why, size_t why_size);
 /* CLOCK_MONOTONIC now, in nanoseconds (the clock of the kernel records). */
 uint64_t manager_now_ns(void);
 
-/*
- * Main thread, without the lock (it takes it for the capture only).
- * Re-reads the kernel's device list, re-matches it to the configuration
- * and sends JSKF_IOC_CAPTURE when the selection, classes, hotkey or @force
- * changed it; logs the mice captured or released.  Returns 0 or -errno.
- */
-int manager_refresh_devices(struct manager *m, bool force);
+/* ---- the lock */
 
-/*
- * Under lock.  Carries out a profile request a button made; the switch is
- * logged by manager_log_switch() once the lock is dropped.
- */
-void manager_apply_requests(struct manager *m);
+void manager_lock(struct manager *m);
+void manager_unlock(struct manager *m);
+/* Whether the calling thread holds manager.lock (for assertions). */
+bool manager_holds_lock(struct manager *m);
+
 /* Without the lock, any thread: logs the profile switch made last, if any. */
 void manager_log_switch(struct manager *m);
 
-/* Under lock.  Asks the kernel to switch capture on or off. */
-int manager_set_active(struct manager *m, bool active);
+/* ---- the reader thread (reader.c) */
 
-/* Any thread, under lock: asks the main loop to look at the wake_* flags. */
-void manager_wake(struct manager *m);
+/* What one batch has to log, noted under the lock and logged after it. */
+struct batch_notes {
+	bool dropped;		/* n_dropped events lost; log it */
+	uint32_t n_dropped;
+	bool gap;		/* a sequence gap to log */
+	uint64_t gap_expected, gap_got;
+	bool stick_failed;	/* stick writes failed to log */
+	uint64_t n_stick_errors;
+	uint64_t held_dropped, held_gap, held_stick;	/* lines held back before these */
+	uint64_t total_dropped, total_gaps, total_stick_errors;
+	bool active_changed, active;
+	bool deadman;		/* the kernel's dead-man switch turned capture off */
+	uint32_t deadman_ms;	/* after this many milliseconds */
+};
 
-/* The reader thread (reader.c). */
-int reader_start(struct manager *m);
-void reader_stop(struct manager *m);
-/* Main thread: a summary of the reader's warnings held back, once their interval is over. */
-void reader_log_suppressed(struct manager *m);
+/* Takes the lock: the devlist_gen of the device map the reader starts from. */
+uint64_t manager_devlist_gen(struct manager *m);
 
-/* The control socket handler (commands.c). */
-int manager_command(void *userdata, uid_t uid, int argc, char **argv, FILE *out, char *err,
-		    size_t err_size);
+/*
+ * Takes the lock: feeds a batch the kernel returned to the engine (which
+ * writes the stick), keeps the counters and the capture state, and wakes
+ * the main loop for what it must do.  What to log is left in @notes.
+ */
+void manager_take_batch(struct manager *m, const struct jskf_read *rd,
+			const struct jskf_record *recs, struct batch_notes *notes);
+
+/* Takes the lock: the reader died with @error (-errno); the main loop exits. */
+void manager_reader_failed(struct manager *m, int error);
+
+/* ---- the control socket commands (commands.c), main thread */
+
+/* No lock: the main thread owns these. */
+const struct jsd_config *manager_config(struct manager *m);
+const char *manager_config_path(struct manager *m);
+int manager_kf_fd(struct manager *m);
+struct discovery *manager_discovery(struct manager *m);	/* NULL without udev */
+
+/* Under lock: the state `status`, `state` and `curve` show. */
+bool manager_active_locked(struct manager *m);
+unsigned int manager_profile_locked(struct manager *m);	/* index in the config's profiles */
+const struct manager_counters *manager_counters_locked(struct manager *m);
+const struct stick *manager_stick_locked(struct manager *m);
+const struct devmap *manager_devmap_locked(struct manager *m);
+void manager_axis_state_locked(struct manager *m, unsigned int axis,
+			       struct engine_axis_state *ret);
+
+/* Under lock: flips capture; the new wish in *ret_active.  0 or -errno. */
+int manager_toggle_locked(struct manager *m, bool *ret_active);
+
+/* Under lock: runs an engine action ("recenter:roll"); -errno with *ret_why. */
+int manager_run_action_locked(struct manager *m, const char *action, const char **ret_why);
+
+/* Under lock: switches to profile index @profile.  0 or -errno. */
+int manager_set_profile_locked(struct manager *m, unsigned int profile);
 
 #endif

@@ -11,12 +11,12 @@ static double clamp1(double x)
 
 static double response(const struct jsd_axis_cfg *a, double pos)
 {
-	return jsd_response_eval(&a->response, pos);
+	return curve_response_eval(&a->response, pos);
 }
 
 static int32_t value_of(const struct jsd_axis_cfg *a, double y)
 {
-	return jsd_scale(y, a->min, a->max);
+	return curve_scale(y, a->min, a->max);
 }
 
 bool axis_timed(const struct jsd_axis_cfg *a)

@@ -15,22 +15,22 @@
  * BTN_JOYSTICK are both 0x120).  Returns 0 and sets *ret_type (EV_KEY,
  * EV_REL or EV_ABS) and *ret_code, or -ENOENT.
  */
-int jsd_code_from_name(const char *name, uint16_t *ret_type, uint16_t *ret_code);
+int codes_from_name(const char *name, uint16_t *ret_type, uint16_t *ret_code);
 
 /*
  * The preferred name of a code (the last name the header defines with a
  * number for that value: BTN_TRIGGER rather than BTN_JOYSTICK, BTN_SOUTH
  * rather than BTN_A), or NULL when the code has no name.
  */
-const char *jsd_code_name(uint16_t type, uint16_t code);
+const char *codes_name(uint16_t type, uint16_t code);
 
 /*
  * True for the buttons udev counts as joystick buttons (kernel-facts.md
  * §5): BTN_JOYSTICK..BTN_DIGI-1, BTN_TRIGGER_HAPPY1..40, BTN_DPAD_*.
  */
-bool jsd_code_is_joystick_button(uint16_t code);
+bool codes_is_joystick_button(uint16_t code);
 
 /* True for the axes udev counts as joystick axes: ABS_RX..ABS_PRESSURE-1. */
-bool jsd_code_is_joystick_axis(uint16_t code);
+bool codes_is_joystick_axis(uint16_t code);
 
 #endif

@@ -48,11 +48,11 @@ static void check_axis_keys(struct parser *p, struct jsd_axis_cfg *a)
 	else if (parser_key_line(p, "time_constant") && a->model != JSD_MODEL_VELOCITY)
 		parser_error(p, where(p, "time_constant"),
 			     "time_constant: only with model = velocity");
-	else if (a->response.curve.n > 0 && a->response.curve.kind != JSD_CURVE_POINTS)
+	else if (a->response.curve.n > 0 && a->response.curve.kind != CURVE_POINTS)
 		parser_error(p, where(p, "point"), "point: only with curve = points");
-	else if (a->response.curve.kind == JSD_CURVE_POINTS && a->response.curve.n == 0)
+	else if (a->response.curve.kind == CURVE_POINTS && a->response.curve.n == 0)
 		parser_error(p, where(p, "curve"), "curve = points needs point lines");
-	else if (jsd_curve_prepare(&a->response.curve, &why) < 0)
+	else if (curve_prepare(&a->response.curve, &why) < 0)
 		parser_error(p, where(p, "curve"), "curve: %s", why);
 	else if (a->response.deadzone + a->response.outer_deadzone >= 1.0)
 		parser_error(p, where(p, "outer_deadzone"),
@@ -69,7 +69,7 @@ static void check_axis_keys(struct parser *p, struct jsd_axis_cfg *a)
 static void check_axis_target(struct parser *p, const struct jsd_axis_cfg *a)
 {
 	const struct jsd_config *cfg = p->cfg;
-	const char *name = jsd_code_name(EV_ABS, a->target);
+	const char *name = codes_name(EV_ABS, a->target);
 
 	for (unsigned int i = 0; i < cfg->n_profiles && !p->failed; i++) {
 		const struct jsd_profile *profile = &cfg->profiles[i];
@@ -298,7 +298,7 @@ static void check_stick_class(struct parser *p)
 	unsigned int count = stick->n_buttons;
 
 	for (unsigned int i = 0; i < stick->n_axes; i++)
-		if (jsd_code_is_joystick_axis(stick->axes[i].code))
+		if (codes_is_joystick_axis(stick->axes[i].code))
 			count++;
 	if (count < 2) {
 		parser_error(p, 0,

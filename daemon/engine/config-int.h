@@ -101,9 +101,9 @@ int value_bool(struct parser *p, const char *key, const char *v, bool *ret);
 int value_code(struct parser *p, const char *key, const char *v,
 	       uint16_t type, uint16_t *ret);
 int value_curve(struct parser *p, const char *key, const char *v,
-		struct jsd_curve *ret);
+		struct curve *ret);
 int value_point(struct parser *p, const char *key, const char *v,
-		struct jsd_curve *curve);
+		struct curve *curve);
 int value_usb_id(struct parser *p, const char *key, const char *v,
 		 uint16_t *ret_vendor, uint16_t *ret_product);
 int value_swallow(struct parser *p, const char *key, const char *v, uint32_t *ret);

@@ -120,12 +120,30 @@ static int capture_active_at_start(struct parser *p, const char *key, const char
 	return value_bool(p, key, v, &p->cfg->capture.active_at_start);
 }
 
+/* 0: the kernel's default (JSKF_DEADMAN_DEFAULT_MS); else MIN..MAX_MS. */
+static int capture_deadman_ms(struct parser *p, const char *key, const char *v)
+{
+	long long n;
+
+	if (value_int(p, key, v, 0, JSKF_DEADMAN_MAX_MS, &n) < 0)
+		return -EINVAL;
+	if (n != 0 && n < JSKF_DEADMAN_MIN_MS) {
+		parser_error(p, p->line, "%s: expected 0 (the default, %d) or %d to %d milliseconds, got '%s'",
+			     key, JSKF_DEADMAN_DEFAULT_MS, JSKF_DEADMAN_MIN_MS,
+			     JSKF_DEADMAN_MAX_MS, v);
+		return -EINVAL;
+	}
+	p->cfg->capture.deadman_ms = (uint32_t)n;
+	return 0;
+}
+
 static const struct key_desc capture_keys[] = {
 	KEY("mice", capture_mice),
 	KEY("swallow", capture_swallow),
 	KEY("toggle_key", capture_toggle_key),
 	KEY("on_toggle_off", capture_on_toggle_off),
 	KEY("active_at_start", capture_active_at_start),
+	KEY("deadman_ms", capture_deadman_ms),
 };
 
 /* [stick] */
@@ -428,7 +446,7 @@ static int button_output(struct parser *p, const char *key, const char *v)
 
 	if (value_code(p, key, v, EV_KEY, &code) < 0)
 		return -EINVAL;
-	if (!jsd_code_is_joystick_button(code)) {
+	if (!codes_is_joystick_button(code)) {
 		parser_error(p, p->line,
 			     "%s: %s is not a joystick button; use BTN_TRIGGER ... BTN_BASE6, BTN_TRIGGER_HAPPY1 ... 40 or BTN_DPAD_*",
 			     key, v);

@@ -122,7 +122,7 @@ int value_code(struct parser *p, const char *key, const char *v,
 			   type == EV_REL ? "a REL_*" : "an ABS_*";
 	uint16_t t, code;
 
-	if (jsd_code_from_name(v, &t, &code) < 0) {
+	if (codes_from_name(v, &t, &code) < 0) {
 		parser_error(p, p->line, "%s: unknown event code '%s', expected %s name",
 			     key, v, what);
 		return -EINVAL;
@@ -147,7 +147,7 @@ bool valid_name(const char *name)
 
 /* "kind" or "kind:param", blanks allowed around the colon. */
 int value_curve(struct parser *p, const char *key, const char *v,
-		struct jsd_curve *ret)
+		struct curve *ret)
 {
 	const char *colon = strchr(v, ':');
 	size_t len = colon ? (size_t)(colon - v) : strlen(v);
@@ -159,19 +159,19 @@ int value_curve(struct parser *p, const char *key, const char *v,
 		param += strspn(param, " \t");
 
 	if (len == 6 && strncmp(v, "linear", len) == 0 && !param) {
-		ret->kind = JSD_CURVE_LINEAR;
+		ret->kind = CURVE_LINEAR;
 		return 0;
 	}
 	if (len == 6 && strncmp(v, "points", len) == 0 && !param) {
-		ret->kind = JSD_CURVE_POINTS;
+		ret->kind = CURVE_POINTS;
 		return 0;
 	}
 	if (len == 4 && strncmp(v, "expo", len) == 0 && param) {
-		ret->kind = JSD_CURVE_EXPO;
+		ret->kind = CURVE_EXPO;
 		return value_double(p, "curve = expo", param, 0, 1, &ret->param);
 	}
 	if (len == 5 && strncmp(v, "power", len) == 0 && param) {
-		ret->kind = JSD_CURVE_POWER;
+		ret->kind = CURVE_POWER;
 		return value_double(p, "curve = power", param, 0.1, 10, &ret->param);
 	}
 	parser_error(p, p->line,
@@ -182,12 +182,12 @@ int value_curve(struct parser *p, const char *key, const char *v,
 
 /* "x, y", "x,y" or "x y": appended to the curve's points. */
 int value_point(struct parser *p, const char *key, const char *v,
-		struct jsd_curve *curve)
+		struct curve *curve)
 {
 	char buf[64], *x, *y, *save = NULL;
 
-	if (curve->n >= JSD_CURVE_MAX_POINTS) {
-		parser_error(p, p->line, "%s: more than %d points", key, JSD_CURVE_MAX_POINTS);
+	if (curve->n >= CURVE_MAX_POINTS) {
+		parser_error(p, p->line, "%s: more than %d points", key, CURVE_MAX_POINTS);
 		return -EINVAL;
 	}
 	if (strlen(v) >= sizeof(buf))

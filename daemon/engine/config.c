@@ -161,7 +161,7 @@ static void begin_axis(struct parser *p, const char *name)
 	a->min = p->cfg->stick.min;
 	a->max = p->cfg->stick.max;
 	a->all_actions = true;
-	a->response.curve.kind = JSD_CURVE_LINEAR;
+	a->response.curve.kind = CURVE_LINEAR;
 }
 
 static void begin_button(struct parser *p, const char *name)
@@ -375,13 +375,13 @@ static char *reader(char *str, int num, void *stream)
 	s += strspn(s, " \t");
 	if (*s == ';' || *s == '#' || *s == '\0')
 		return strcpy(str, "\n");	/* comments may be of any length */
-	if (jsd_has_control(s)) {
-		char shown[JSD_ESCAPED_SIZE(80)];
+	if (escape_has_control(s)) {
+		char shown[ESCAPE_SIZE(80)];
 
 		/* Names end up in the stick's name, logs and terminals. */
 		parser_error(p, p->line,
 			     "control characters and invalid UTF-8 are not allowed: '%s'",
-			     jsd_escape(s, shown, sizeof(shown)));
+			     escape_string(s, shown, sizeof(shown)));
 		return NULL;
 	}
 	if (strlen(s) + 2 > (size_t)num) {
@@ -619,4 +619,30 @@ bool jsd_stick_equal(const struct jsd_stick_cfg *a, const struct jsd_stick_cfg *
 		if (a->buttons[i] != b->buttons[i])
 			return false;
 	return true;
+}
+
+static void key_set(uint64_t bits[JSKF_KEY_WORDS], uint16_t code)
+{
+	if (code && code < JSKF_KEY_WORDS * 64)
+		bits[code / 64] |= 1ull << (code % 64);
+}
+
+void jsd_config_capture_keys(const struct jsd_config *cfg, uint64_t bits[JSKF_KEY_WORDS])
+{
+	unsigned int i, j;
+
+	memset(bits, 0, JSKF_KEY_WORDS * sizeof(bits[0]));
+	for (i = JSKF_POINTER_BUTTONS_FIRST; i <= JSKF_POINTER_BUTTONS_LAST; i++)
+		key_set(bits, i);
+	for (i = 0; i < cfg->n_profiles; i++) {
+		const struct jsd_profile *p = &cfg->profiles[i];
+
+		for (j = 0; j < p->n_buttons; j++)
+			key_set(bits, p->buttons[j].input);
+		for (j = 0; j < p->n_axes; j++) {
+			key_set(bits, p->axes[j].modifier);
+			key_set(bits, p->axes[j].key_increase);
+			key_set(bits, p->axes[j].key_decrease);
+		}
+	}
 }

@@ -96,7 +96,7 @@ struct jsd_axis_cfg {
 	double trim;			/* initial trim point, [-1, 1] */
 	int32_t min, max;		/* output range */
 	bool all_actions;		/* recenter/trim/reset-trim without a name apply */
-	struct jsd_response response;
+	struct curve_response response;
 };
 
 struct jsd_button_cfg {
@@ -134,6 +134,7 @@ struct jsd_capture_cfg {
 	uint16_t toggle_key;		/* EV_KEY code for jskf_capture.toggle_code, 0: none */
 	enum jsd_toggle_off on_toggle_off;
 	bool active_at_start;
+	uint32_t deadman_ms;		/* jskf_capture.deadman_ms; 0: the kernel's default */
 };
 
 struct jsd_stick_axis {
@@ -210,6 +211,16 @@ int jsd_profile_find_axis(const struct jsd_profile *profile, const char *name);
  */
 int jsd_action_parse(const struct jsd_config *cfg, unsigned int profile,
 		     const char *text, struct jsd_action *ret, const char **ret_why);
+
+/*
+ * The EV_KEY codes a capture with @cfg must take from the mice, as the
+ * bitmap of JSKF_IOC_CAPTURE_KEYS (bit n of bits[n / 64] is code n): the
+ * pointer buttons (JSKF_POINTER_BUTTONS_FIRST..LAST) and every key any
+ * profile maps from a mouse ([button] input, [axis] key_increase,
+ * key_decrease and modifier).  The toggle key is not in it: the kernel
+ * handles it apart.
+ */
+void jsd_config_capture_keys(const struct jsd_config *cfg, uint64_t bits[JSKF_KEY_WORDS]);
 
 /* True when two sticks need the same uinput device (name, id, axes, buttons). */
 bool jsd_stick_equal(const struct jsd_stick_cfg *a, const struct jsd_stick_cfg *b);

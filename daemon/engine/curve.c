@@ -15,9 +15,9 @@ static double sign(double x)
 	return x < 0.0 ? -1.0 : 1.0;
 }
 
-static int points_check(const struct jsd_curve *c, const char **ret_why)
+static int points_check(const struct curve *c, const char **ret_why)
 {
-	if (c->n < 2 || c->n > JSD_CURVE_MAX_POINTS) {
+	if (c->n < 2 || c->n > CURVE_MAX_POINTS) {
 		*ret_why = "a points curve needs 2 to 32 points";
 		return -EINVAL;
 	}
@@ -42,7 +42,7 @@ static int points_check(const struct jsd_curve *c, const char **ret_why)
 			*ret_why = "point x values must increase strictly";
 			return -EINVAL;
 		}
-		if (i > 0 && !(c->x[i] - c->x[i - 1] >= JSD_CURVE_MIN_SPACING)) {
+		if (i > 0 && !(c->x[i] - c->x[i - 1] >= CURVE_MIN_SPACING)) {
 			*ret_why = "points closer than 0.000001 in x cannot be evaluated";
 			return -EINVAL;
 		}
@@ -59,9 +59,9 @@ static int points_check(const struct jsd_curve *c, const char **ret_why)
  * secants (zero at a flat spot), then each segment's pair scaled down so
  * that alpha^2 + beta^2 <= 9, which keeps the Hermite cubic monotone.
  */
-static void points_tangents(struct jsd_curve *c)
+static void points_tangents(struct curve *c)
 {
-	double d[JSD_CURVE_MAX_POINTS];
+	double d[CURVE_MAX_POINTS];
 	unsigned int n = c->n;
 
 	for (unsigned int k = 0; k + 1 < n; k++)
@@ -89,26 +89,26 @@ static void points_tangents(struct jsd_curve *c)
 	}
 }
 
-static int curve_check(struct jsd_curve *c, const char **ret_why)
+static int curve_check(struct curve *c, const char **ret_why)
 {
 	int r;
 
 	switch (c->kind) {
-	case JSD_CURVE_LINEAR:
+	case CURVE_LINEAR:
 		return 0;
-	case JSD_CURVE_EXPO:
+	case CURVE_EXPO:
 		if (!(c->param >= 0.0 && c->param <= 1.0)) {
 			*ret_why = "expo needs a factor in [0, 1]";
 			return -EINVAL;
 		}
 		return 0;
-	case JSD_CURVE_POWER:
+	case CURVE_POWER:
 		if (!(c->param >= 0.1 && c->param <= 10.0)) {
 			*ret_why = "power needs an exponent in [0.1, 10]";
 			return -EINVAL;
 		}
 		return 0;
-	case JSD_CURVE_POINTS:
+	case CURVE_POINTS:
 		r = points_check(c, ret_why);
 		if (r < 0)
 			return r;
@@ -129,24 +129,24 @@ static bool finite_in_range(double y)
  * Whatever the checks above missed: the prepared curve must give a finite
  * value in [-1, 1] on a grid, at every point and halfway between points.
  */
-static bool curve_evaluates(const struct jsd_curve *c)
+static bool curve_evaluates(const struct curve *c)
 {
 	for (int i = 0; i <= 200; i++)
-		if (!finite_in_range(jsd_curve_eval(c, -1.0 + i / 100.0)))
+		if (!finite_in_range(curve_eval(c, -1.0 + i / 100.0)))
 			return false;
-	if (c->kind != JSD_CURVE_POINTS)
+	if (c->kind != CURVE_POINTS)
 		return true;
 	for (unsigned int k = 0; k < c->n; k++) {
-		if (!isfinite(c->m[k]) || !finite_in_range(jsd_curve_eval(c, c->x[k])))
+		if (!isfinite(c->m[k]) || !finite_in_range(curve_eval(c, c->x[k])))
 			return false;
 		if (k + 1 < c->n &&
-		    !finite_in_range(jsd_curve_eval(c, c->x[k] + (c->x[k + 1] - c->x[k]) / 2)))
+		    !finite_in_range(curve_eval(c, c->x[k] + (c->x[k + 1] - c->x[k]) / 2)))
 			return false;
 	}
 	return true;
 }
 
-int jsd_curve_prepare(struct jsd_curve *c, const char **ret_why)
+int curve_prepare(struct curve *c, const char **ret_why)
 {
 	int r = curve_check(c, ret_why);
 
@@ -160,7 +160,7 @@ int jsd_curve_prepare(struct jsd_curve *c, const char **ret_why)
 }
 
 /* Cubic Hermite interpolation on the segment holding x (x within the points). */
-static double points_eval(const struct jsd_curve *c, double x)
+static double points_eval(const struct curve *c, double x)
 {
 	unsigned int k = 0;
 	double h, t, t2, t3;
@@ -177,17 +177,17 @@ static double points_eval(const struct jsd_curve *c, double x)
 	       (t3 - t2) * h * c->m[k + 1];
 }
 
-double jsd_curve_eval(const struct jsd_curve *c, double x)
+double curve_eval(const struct curve *c, double x)
 {
 	x = clamp1(x);
 	switch (c->kind) {
-	case JSD_CURVE_LINEAR:
+	case CURVE_LINEAR:
 		return x;
-	case JSD_CURVE_EXPO:
+	case CURVE_EXPO:
 		return (1.0 - c->param) * x + c->param * x * x * x;
-	case JSD_CURVE_POWER:
+	case CURVE_POWER:
 		return sign(x) * pow(fabs(x), c->param);
-	case JSD_CURVE_POINTS:
+	case CURVE_POINTS:
 		if (c->mirrored)
 			return sign(x) * points_eval(c, fabs(x));
 		return points_eval(c, x);
@@ -195,7 +195,7 @@ double jsd_curve_eval(const struct jsd_curve *c, double x)
 	return x;
 }
 
-double jsd_deadzone(double x, double dz, double odz)
+double curve_deadzone(double x, double dz, double odz)
 {
 	double a;
 
@@ -208,15 +208,15 @@ double jsd_deadzone(double x, double dz, double odz)
 	return sign(x) * (a - dz) / (1.0 - dz - odz);
 }
 
-double jsd_response_eval(const struct jsd_response *r, double x)
+double curve_response_eval(const struct curve_response *r, double x)
 {
-	double y = jsd_curve_eval(&r->curve,
-				  jsd_deadzone(x, r->deadzone, r->outer_deadzone));
+	double y = curve_eval(&r->curve,
+			      curve_deadzone(x, r->deadzone, r->outer_deadzone));
 
 	return r->invert ? -y : y;
 }
 
-int jsd_scale(double v, int min, int max)
+int curve_scale(double v, int min, int max)
 {
 	v = clamp1(v);
 	return (int)lround(min + (v + 1.0) * ((double)max - min) / 2.0);

@@ -253,7 +253,7 @@ static bool emit_axes(struct engine *e, bool all)
 			else if (st->sent)
 				value = st->value;
 			else
-				value = jsd_scale(0.0, sa->min, sa->max);
+				value = curve_scale(0.0, sa->min, sa->max);
 			changed |= emit_axis(e, sa->code, value, true);
 		}
 	} else {

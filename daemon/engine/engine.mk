@@ -1,6 +1,20 @@
 # The mapping engine and its configuration (daemon/engine/): pure C, built
 # into $(BUILD)/libjsdengine.a, which joystickd, joystickctl and the unit
 # tests link with $(ENGINE_LIBS).  Include its headers as "engine/engine.h".
+#
+# One name prefix per module, the module's own: engine_ (engine.c), axis_
+# (axis.c, private to the engine), curve_ (curve.c), plot_ (plot.c),
+# escape_ (escape.c), codes_ (codes.c).  The configuration (config.h and
+# config-*.c) is the data model every module and both programs share; its
+# types, constants and functions carry the project prefix jsd_/JSD_.
+#
+# The event code names stay a table generated from the kernel header
+# (gen-codes.awk) rather than libevdev_event_code_from_name(): Debian 12's
+# libevdev 1.13.0 knows 20 of its 688 names not (the aliases joystickd.ini(5)
+# promises, such as BTN_JOYSTICK and BTN_MOUSE, and codes newer than it), so
+# configurations that load today would be refused; and joystickctl, the unit
+# tests and the fuzzers link the engine without libevdev.  tests/unit
+# test_code_aliases holds the aliases to that.
 
 ENGINE_SRCS	:= daemon/engine/codes.c \
 		   daemon/engine/escape.c \

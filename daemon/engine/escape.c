@@ -58,7 +58,7 @@ static void escape_byte(unsigned char c, char out[5])
 	snprintf(out, 5, "\\x%02x", c);
 }
 
-char *jsd_escape(const char *s, char *buf, size_t size)
+char *escape_string(const char *s, char *buf, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t used = 0;
@@ -89,7 +89,7 @@ char *jsd_escape(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-bool jsd_has_control(const char *s)
+bool escape_has_control(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 

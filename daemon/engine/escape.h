@@ -16,18 +16,18 @@
 #include <stddef.h>
 
 /* Room for the escape of @n bytes, terminator included (\xHH is 4 each). */
-#define JSD_ESCAPED_SIZE(n)	(4 * (n) + 1)
+#define ESCAPE_SIZE(n)	(4 * (n) + 1)
 
 /*
  * Writes the escape of @s into @buf (always terminated; cut at a whole
  * escape if @size is too small) and returns @buf.
  */
-char *jsd_escape(const char *s, char *buf, size_t size);
+char *escape_string(const char *s, char *buf, size_t size);
 
 /*
  * Whether @s holds a control character other than a tab, or bytes that
  * are not valid UTF-8: what a name or an ini line may not contain.
  */
-bool jsd_has_control(const char *s);
+bool escape_has_control(const char *s);
 
 #endif

@@ -18,21 +18,21 @@
 /* "axis roll -> ABS_X: expo:0.3, deadzone 0.05, outer_deadzone 0, inverted" */
 static void describe(const struct jsd_axis_cfg *a, char *buf, size_t size)
 {
-	const struct jsd_response *r = &a->response;
-	const char *target = jsd_code_name(EV_ABS, a->target);
+	const struct curve_response *r = &a->response;
+	const char *target = codes_name(EV_ABS, a->target);
 	char curve[32];
 
 	switch (r->curve.kind) {
-	case JSD_CURVE_EXPO:
+	case CURVE_EXPO:
 		snprintf(curve, sizeof(curve), "expo:%g", r->curve.param);
 		break;
-	case JSD_CURVE_POWER:
+	case CURVE_POWER:
 		snprintf(curve, sizeof(curve), "power:%g", r->curve.param);
 		break;
-	case JSD_CURVE_POINTS:
+	case CURVE_POINTS:
 		snprintf(curve, sizeof(curve), "points (%u)", r->curve.n);
 		break;
-	case JSD_CURVE_LINEAR:
+	case CURVE_LINEAR:
 		snprintf(curve, sizeof(curve), "linear");
 		break;
 	}
@@ -60,7 +60,7 @@ static void ascii_grid(char *grid, const struct jsd_axis_cfg *a,
 
 	for (unsigned int c = 0; c < cols; c++) {
 		double x = -1.0 + 2.0 * c / (cols - 1);
-		unsigned int row = row_of(jsd_response_eval(&a->response, x), rows);
+		unsigned int row = row_of(curve_response_eval(&a->response, x), rows);
 		unsigned int lo = row, hi = row;
 
 		/* Fill the step from the previous column, so steep parts stay joined. */
@@ -75,18 +75,18 @@ static void ascii_grid(char *grid, const struct jsd_axis_cfg *a,
 	if (mark >= -1.0 && mark <= 1.0) {
 		unsigned int c = (unsigned int)lround((mark + 1.0) / 2.0 * (cols - 1));
 
-		grid[(size_t)row_of(jsd_response_eval(&a->response, mark), rows) * cols + c] = 'O';
+		grid[(size_t)row_of(curve_response_eval(&a->response, mark), rows) * cols + c] = 'O';
 	}
 }
 
-static int plot_ascii(FILE *f, const struct jsd_axis_cfg *a,
+static int draw_ascii(FILE *f, const struct jsd_axis_cfg *a,
 		      unsigned int cols, unsigned int rows, double mark)
 {
 	char title[256];
 	char *grid;
 
-	cols = cols < JSD_PLOT_MIN_COLS ? JSD_PLOT_MIN_COLS : cols > ASCII_MAX ? ASCII_MAX : cols;
-	rows = rows < JSD_PLOT_MIN_ROWS ? JSD_PLOT_MIN_ROWS : rows > ASCII_MAX ? ASCII_MAX : rows;
+	cols = cols < PLOT_MIN_COLS ? PLOT_MIN_COLS : cols > ASCII_MAX ? ASCII_MAX : cols;
+	rows = rows < PLOT_MIN_ROWS ? PLOT_MIN_ROWS : rows > ASCII_MAX ? ASCII_MAX : rows;
 	cols |= 1;
 	rows |= 1;
 	grid = malloc((size_t)cols * rows);
@@ -106,7 +106,7 @@ static int plot_ascii(FILE *f, const struct jsd_axis_cfg *a,
 	return 0;
 }
 
-static int plot_svg(FILE *f, const struct jsd_axis_cfg *a, unsigned int width,
+static int draw_svg(FILE *f, const struct jsd_axis_cfg *a, unsigned int width,
 		    unsigned int height)
 {
 	const double margin = 40.0;
@@ -139,7 +139,7 @@ static int plot_svg(FILE *f, const struct jsd_axis_cfg *a, unsigned int width,
 	fprintf(f, "<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2\" points=\"");
 	for (int i = 0; i < SVG_POINTS; i++) {
 		double x = -1.0 + 2.0 * i / (SVG_POINTS - 1);
-		double y = jsd_response_eval(&a->response, x);
+		double y = curve_response_eval(&a->response, x);
 
 		fprintf(f, "%s%.2f,%.2f", i ? " " : "", margin + (x + 1.0) / 2.0 * w,
 			margin + (1.0 - y) / 2.0 * h);
@@ -173,17 +173,17 @@ static int in_c_locale(FILE *f, int (*plot)(FILE *, const struct jsd_axis_cfg *,
 static int svg_adapter(FILE *f, const struct jsd_axis_cfg *a, unsigned int w,
 		       unsigned int h, double mark)
 {
-	return plot_svg(f, a, w, h);
+	return draw_svg(f, a, w, h);
 }
 
-int jsd_plot_ascii(FILE *f, const struct jsd_axis_cfg *axis,
-		   unsigned int cols, unsigned int rows, double mark)
+int plot_ascii(FILE *f, const struct jsd_axis_cfg *axis,
+	       unsigned int cols, unsigned int rows, double mark)
 {
-	return in_c_locale(f, plot_ascii, axis, cols, rows, mark);
+	return in_c_locale(f, draw_ascii, axis, cols, rows, mark);
 }
 
-int jsd_plot_svg(FILE *f, const struct jsd_axis_cfg *axis,
-		 unsigned int width, unsigned int height)
+int plot_svg(FILE *f, const struct jsd_axis_cfg *axis,
+	     unsigned int width, unsigned int height)
 {
 	return in_c_locale(f, svg_adapter, axis, width, height, NAN);
 }

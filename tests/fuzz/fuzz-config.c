@@ -21,20 +21,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_curve_value(const struct jsd_curve *c, double x)
+static void check_curve_value(const struct curve *c, double x)
 {
-	double y = jsd_curve_eval(c, x);
+	double y = curve_eval(c, x);
 
 	FUZZ_CHECK(isfinite(y), "prepared curve not finite at or between its points");
 	FUZZ_CHECK(y >= -1.0 - 1e-9 && y <= 1.0 + 1e-9, "prepared curve outside [-1, 1]");
 }
 
-/* The curve as jsd_curve_prepare() left it, where a grid would miss a spike. */
-static void check_prepared_curve(const struct jsd_curve *c)
+/* The curve as curve_prepare() left it, where a grid would miss a spike. */
+static void check_prepared_curve(const struct curve *c)
 {
-	if (c->kind != JSD_CURVE_POINTS)
+	if (c->kind != CURVE_POINTS)
 		return;
-	FUZZ_CHECK(c->n >= 2 && c->n <= JSD_CURVE_MAX_POINTS, "points curve with a bad count");
+	FUZZ_CHECK(c->n >= 2 && c->n <= CURVE_MAX_POINTS, "points curve with a bad count");
 	for (unsigned int k = 0; k < c->n; k++) {
 		FUZZ_CHECK(isfinite(c->m[k]), "prepared tangent not finite");
 		check_curve_value(c, c->x[k]);
@@ -48,7 +48,7 @@ static void check_prepared_curve(const struct jsd_curve *c)
 
 static void check_scaled(double y, int32_t min, int32_t max)
 {
-	int v = jsd_scale(y, min, max);
+	int v = curve_scale(y, min, max);
 
 	FUZZ_CHECK(v >= min && v <= max, "scaled value outside the axis range");
 }
@@ -62,7 +62,7 @@ static void check_response(const struct jsd_axis_cfg *axis)
 	check_scaled(1.0, axis->min, axis->max);
 	for (int i = 0; i <= 400; i++) {
 		double x = -1.0 + i / 200.0;
-		double y = jsd_response_eval(&axis->response, x);
+		double y = curve_response_eval(&axis->response, x);
 
 		FUZZ_CHECK(isfinite(y), "response not finite");
 		FUZZ_CHECK(y >= -1.0 && y <= 1.0, "response outside [-1, 1]");
@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(cfg->n_profiles >= 1, "no profile");
 		FUZZ_CHECK(cfg->stick.n_axes + cfg->stick.n_buttons >= 2,
 			   "stick udev would not call a joystick");
-		FUZZ_CHECK(!jsd_has_control(cfg->stick.name), "control character in the stick name");
+		FUZZ_CHECK(!escape_has_control(cfg->stick.name), "control character in the stick name");
 		for (unsigned int p = 0; p < cfg->n_profiles; p++)
 			for (unsigned int a = 0; a < cfg->profiles[p].n_axes; a++)
 				check_response(&cfg->profiles[p].axes[a]);

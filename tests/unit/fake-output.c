@@ -29,12 +29,12 @@ void fake_clear(struct fake *f)
 
 static void fake_axis(void *ctx, uint16_t code, int32_t value)
 {
-	fake_printf(ctx, "%s %d\n", jsd_code_name(EV_ABS, code), value);
+	fake_printf(ctx, "%s %d\n", codes_name(EV_ABS, code), value);
 }
 
 static void fake_button(void *ctx, uint16_t code, int32_t value)
 {
-	fake_printf(ctx, "%s %d\n", jsd_code_name(EV_KEY, code), value);
+	fake_printf(ctx, "%s %d\n", codes_name(EV_KEY, code), value);
 }
 
 static void fake_sync(void *ctx)

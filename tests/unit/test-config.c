@@ -20,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "engine/codes.h"
 #include "engine/config.h"
 #include "engine/plot.h"
 #include "fake-output.h"
@@ -140,7 +141,7 @@ static void test_default_file(void **state)
 	assert_float_equal(a->sensitivity, 800, EPS);
 	assert_float_equal(a->rate, 0.5, EPS);
 	assert_float_equal(a->response.deadzone, 0.02, EPS);
-	assert_int_equal(a->response.curve.kind, JSD_CURVE_EXPO);
+	assert_int_equal(a->response.curve.kind, CURVE_EXPO);
 	assert_float_equal(a->response.curve.param, 0.3, EPS);
 	assert_false(a->response.invert);
 	assert_true(a->all_actions);
@@ -176,6 +177,7 @@ static void test_defaults(void **state)
 	assert_true(cfg->capture.all_mice);
 	assert_int_equal(cfg->capture.toggle_key, KEY_SCROLLLOCK);
 	assert_false(cfg->capture.active_at_start);
+	assert_int_equal(cfg->capture.deadman_ms, 0);	/* the kernel's default */
 	assert_int_equal(a->model, JSD_MODEL_SPRING);
 	assert_float_equal(a->sensitivity, 800, EPS);
 	assert_float_equal(a->rate, 1, EPS);
@@ -185,11 +187,118 @@ static void test_defaults(void **state)
 	assert_float_equal(a->trim, 0, EPS);
 	assert_int_equal(a->min, -32767);
 	assert_int_equal(a->max, 32767);
-	assert_int_equal(a->response.curve.kind, JSD_CURVE_LINEAR);
+	assert_int_equal(a->response.curve.kind, CURVE_LINEAR);
 	assert_true(a->all_actions);
 	/* wheel sources count notches: 10 from centre to full */
 	assert_float_equal(cfg->profiles[0].axes[1].sensitivity, 10, EPS);
 	jsd_config_free(cfg);
+}
+
+/* [capture] deadman_ms: 0 or JSKF_DEADMAN_MIN_MS..MAX_MS, kept as given. */
+static void test_deadman(void **state)
+{
+	static const char *const good[][2] = {
+		{ "0", "0" }, { "50", "50" }, { "2000", "2000" }, { "60000", "60000" },
+	};
+	static const char *const bad[] = { "1", "49", "60001", "-5", "2s", "" };
+	char text[200], msg[600];
+	struct jsd_config *cfg;
+	struct jsd_error err;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[capture]\ndeadman_ms = %s\n[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
+			 "[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n",
+			 good[i][0]);
+		cfg = load_string(text);
+		assert_int_equal(cfg->capture.deadman_ms, strtoul(good[i][1], NULL, 10));
+		jsd_config_free(cfg);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[capture]\ndeadman_ms = %s\n[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
+			 "[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n",
+			 bad[i]);
+		cfg = NULL;
+		assert_int_equal(jsd_config_parse_string("t.ini", text, &cfg, &err), -EINVAL);
+		assert_null(cfg);
+		jsd_error_format(&err, msg, sizeof(msg));
+		assert_int_equal(err.line, 2);
+		assert_non_null(strstr(msg, "deadman_ms: expected"));
+	}
+}
+
+static bool key_in(const uint64_t bits[JSKF_KEY_WORDS], unsigned int code)
+{
+	return bits[code / 64] >> (code % 64) & 1;
+}
+
+/* JSKF_IOC_CAPTURE_KEYS: the pointer buttons plus every key any profile maps. */
+static void test_capture_keys(void **state)
+{
+	struct jsd_config *cfg = load_string(
+		"[capture]\ntoggle_key = KEY_F12\n"
+		"[axis x]\ntarget = ABS_X\nsource = REL_X\nmodifier = KEY_LEFTSHIFT\n"
+		"[button trigger]\ninput = BTN_LEFT\noutput = BTN_TRIGGER\n"
+		"[profile taxi]\n"
+		"[axis rudder]\ntarget = ABS_RZ\nincrease = KEY_E\ndecrease = KEY_Q\n"
+		"[button fire]\ninput = KEY_SPACE\noutput = BTN_THUMB\n"
+		"[button wide]\ninput = BTN_TASK\naction = recenter\n");
+	uint64_t bits[JSKF_KEY_WORDS];
+	unsigned int code, n = 0;
+
+	memset(bits, 0xa5, sizeof(bits));
+	jsd_config_capture_keys(cfg, bits);
+	for (code = JSKF_POINTER_BUTTONS_FIRST; code <= JSKF_POINTER_BUTTONS_LAST; code++)
+		assert_true(key_in(bits, code));
+	assert_true(key_in(bits, KEY_LEFTSHIFT));
+	assert_true(key_in(bits, KEY_E));
+	assert_true(key_in(bits, KEY_Q));
+	assert_true(key_in(bits, KEY_SPACE));
+	assert_false(key_in(bits, KEY_F12));	/* the toggle key is the kernel's own */
+	assert_false(key_in(bits, 0));
+	for (code = 0; code < JSKF_KEY_WORDS * 64; code++)
+		n += key_in(bits, code);
+	assert_int_equal(n, JSKF_POINTER_BUTTONS_LAST - JSKF_POINTER_BUTTONS_FIRST + 1 + 4);
+	jsd_config_free(cfg);
+
+	/* No key mapped: just the pointer buttons. */
+	cfg = load_string("[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
+			  "[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n");
+	jsd_config_capture_keys(cfg, bits);
+	for (code = 0; code < 4; code++)
+		assert_int_equal(bits[code], 0);
+	assert_int_equal(bits[4], 0xffffffffull);	/* 0x100..0x11f */
+	for (code = 5; code < JSKF_KEY_WORDS; code++)
+		assert_int_equal(bits[code], 0);
+	jsd_config_free(cfg);
+}
+
+/*
+ * Every alias of <linux/input-event-codes.h> names its code, as
+ * joystickd.ini(5) promises; the names are the preferred ones.  Debian 12's
+ * libevdev 1.13.0 knows none of these aliases
+ * (libevdev_event_code_from_name() gives -1), which is why codes.c keeps
+ * its own table.
+ */
+static void test_code_aliases(void **state)
+{
+	static const struct { const char *name; uint16_t type, code; } aliases[] = {
+		{ "BTN_JOYSTICK", EV_KEY, BTN_TRIGGER }, { "BTN_MOUSE", EV_KEY, BTN_LEFT },
+		{ "BTN_GAMEPAD", EV_KEY, BTN_SOUTH }, { "BTN_MISC", EV_KEY, BTN_0 },
+		{ "BTN_DIGI", EV_KEY, BTN_TOOL_PEN }, { "BTN_WHEEL", EV_KEY, BTN_GEAR_DOWN },
+		{ "KEY_SCREENLOCK", EV_KEY, KEY_COFFEE }, { "KEY_ZOOM", EV_KEY, KEY_FULL_SCREEN },
+	};
+	uint16_t type, code;
+
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		assert_int_equal(codes_from_name(aliases[i].name, &type, &code), 0);
+		assert_int_equal(type, aliases[i].type);
+		assert_int_equal(code, aliases[i].code);
+	}
+	assert_string_equal(codes_name(EV_KEY, BTN_TRIGGER), "BTN_TRIGGER");
+	assert_string_equal(codes_name(EV_KEY, BTN_SOUTH), "BTN_SOUTH");
+	assert_int_equal(codes_from_name("BTN_NOPE", &type, &code), -ENOENT);
 }
 
 static void test_syntax(void **state)
@@ -238,7 +347,7 @@ static void test_syntax(void **state)
 	assert_int_equal(a->min, -100);
 	assert_int_equal(a->max, 100);
 	assert_float_equal(a->sensitivity, 1500, EPS);
-	assert_int_equal(a->response.curve.kind, JSD_CURVE_POWER);
+	assert_int_equal(a->response.curve.kind, CURVE_POWER);
 	assert_float_equal(a->response.curve.param, 2, EPS);
 	assert_false(b->has_source);
 	assert_int_equal(b->key_increase, KEY_A);
@@ -290,7 +399,7 @@ static void test_profiles(void **state)
 	assert_int_equal(plane->buttons[1].action.kind, JSD_ACTION_PROFILE_NEXT);
 	assert_int_equal(heli->buttons[2].action.kind, JSD_ACTION_PROFILE);
 	assert_int_equal(heli->buttons[2].action.arg, 0);
-	assert_int_equal(heli->axes[0].response.curve.kind, JSD_CURVE_POINTS);
+	assert_int_equal(heli->axes[0].response.curve.kind, CURVE_POINTS);
 	assert_int_equal(heli->axes[0].response.curve.n, 4);
 	assert_true(heli->axes[0].response.curve.mirrored);
 	assert_float_equal(heli->axes[0].response.curve.x[2], 0.7, EPS);
@@ -397,7 +506,7 @@ static char *plot(const struct jsd_axis_cfg *a, bool svg, unsigned int w, unsign
 	FILE *f = open_memstream(&text, &size);
 
 	assert_non_null(f);
-	assert_int_equal(svg ? jsd_plot_svg(f, a, w, h) : jsd_plot_ascii(f, a, w, h, mark), 0);
+	assert_int_equal(svg ? plot_svg(f, a, w, h) : plot_ascii(f, a, w, h, mark), 0);
 	fclose(f);
 	return text;
 }
@@ -481,6 +590,9 @@ int main(void)
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_default_file),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_deadman),
+		cmocka_unit_test(test_capture_keys),
+		cmocka_unit_test(test_code_aliases),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_locale),
 		cmocka_unit_test(test_profiles),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * jsd_escape(): untrusted text (a mouse called "evil\n<0>FORGED", an ini
+ * escape_string(): untrusted text (a mouse called "evil\n<0>FORGED", an ini
  * value with an ESC sequence) comes out as C-style escapes with no control
  * character left, while printable ASCII and valid UTF-8 stay as they are.
  */
@@ -17,7 +17,7 @@ static const char *esc(const char *s)
 {
 	static char buf[256];
 
-	return jsd_escape(s, buf, sizeof(buf));
+	return escape_string(s, buf, sizeof(buf));
 }
 
 static void test_escape_plain(void **state)
@@ -56,25 +56,25 @@ static void test_escape_truncates_whole(void **state)
 	char buf[8];
 
 	/* never half an escape, always terminated */
-	assert_string_equal(jsd_escape("abcd\n", buf, 6), "abcd");
-	assert_string_equal(jsd_escape("abcd\n", buf, 7), "abcd\\n");
-	assert_string_equal(jsd_escape("\x01\x02", buf, 8), "\\x01");
-	assert_string_equal(jsd_escape("\xc2\xae\xc2\xae\xc2\xae\xc2\xae", buf, 8),
+	assert_string_equal(escape_string("abcd\n", buf, 6), "abcd");
+	assert_string_equal(escape_string("abcd\n", buf, 7), "abcd\\n");
+	assert_string_equal(escape_string("\x01\x02", buf, 8), "\\x01");
+	assert_string_equal(escape_string("\xc2\xae\xc2\xae\xc2\xae\xc2\xae", buf, 8),
 			    "\xc2\xae\xc2\xae\xc2\xae");
-	assert_string_equal(jsd_escape("x", buf, 1), "");
+	assert_string_equal(escape_string("x", buf, 1), "");
 }
 
 static void test_has_control(void **state)
 {
-	assert_false(jsd_has_control("plain name 1.0"));
-	assert_false(jsd_has_control("tab\tallowed"));
-	assert_false(jsd_has_control("Logitech\xc2\xae"));
-	assert_false(jsd_has_control("back\\slash"));
-	assert_true(jsd_has_control("evil\n"));
-	assert_true(jsd_has_control("\033[31m"));
-	assert_true(jsd_has_control("del\x7f"));
-	assert_true(jsd_has_control("caf\xe9"));
-	assert_true(jsd_has_control("\xc2\x9b"));
+	assert_false(escape_has_control("plain name 1.0"));
+	assert_false(escape_has_control("tab\tallowed"));
+	assert_false(escape_has_control("Logitech\xc2\xae"));
+	assert_false(escape_has_control("back\\slash"));
+	assert_true(escape_has_control("evil\n"));
+	assert_true(escape_has_control("\033[31m"));
+	assert_true(escape_has_control("del\x7f"));
+	assert_true(escape_has_control("caf\xe9"));
+	assert_true(escape_has_control("\xc2\x9b"));
 }
 
 int main(void)

@@ -160,7 +160,7 @@ static void input(struct run *r, uint64_t t, char **w, int n)
 		feed(r, t, mouse_index(r, w[0]), JSKF_REC_DEV_REMOVED, 0, 0);
 	} else if (n == 3) {
 		mouse = mouse_index(r, w[0]);
-		if (jsd_code_from_name(w[1], &type, &code) < 0 || type == EV_ABS)
+		if (codes_from_name(w[1], &type, &code) < 0 || type == EV_ABS)
 			run_fail(r, "unknown input code %s", w[1]);
 		feed(r, t, mouse, type, code, (int32_t)strtol(w[2], NULL, 10));
 	} else {

@@ -6,7 +6,7 @@
  * what a game sees.
  *
  * - A stick whose axes span the whole int32 range starts at the centre,
- *   -1 (what the engine's jsd_scale(0) gives), with no signed overflow.
+ *   -1 (what the engine's curve_scale(0) gives), with no signed overflow.
  * - After a failed write the next write sends the full state again, so a
  *   lost release cannot leave a button stuck down.
  */

@@ -3,12 +3,12 @@
 #ifndef JSD_CTL_CURVE_H
 #define JSD_CTL_CURVE_H
 
-#define CURVE_DEFAULT_COLS	61
-#define CURVE_DEFAULT_ROWS	21
-#define CURVE_SVG_WIDTH		640
-#define CURVE_SVG_HEIGHT	480
+#define CTL_CURVE_DEFAULT_COLS	61
+#define CTL_CURVE_DEFAULT_ROWS	21
+#define CTL_CURVE_SVG_WIDTH		640
+#define CTL_CURVE_SVG_HEIGHT	480
 
-struct curve_opts {
+struct ctl_curve_opts {
 	const char *axis;
 	const char *config;	/* NULL: ask the running daemon */
 	const char *profile;	/* with config: NULL is the first profile */
@@ -17,7 +17,7 @@ struct curve_opts {
 };
 
 /* Plots from the configuration file; returns an exit status. */
-int ctl_curve_from_file(const struct curve_opts *o);
+int ctl_curve_from_file(const struct ctl_curve_opts *o);
 
 /* Checks a configuration file; prints "file:line: message"; 0 or 78. */
 int ctl_check_config(const char *path);

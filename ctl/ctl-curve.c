@@ -44,14 +44,14 @@ static int write_svg(const char *path, const struct jsd_axis_cfg *axis)
 		fprintf(stderr, "joystickctl: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	if (jsd_plot_svg(f, axis, CURVE_SVG_WIDTH, CURVE_SVG_HEIGHT) < 0 || fclose(f) != 0) {
+	if (plot_svg(f, axis, CTL_CURVE_SVG_WIDTH, CTL_CURVE_SVG_HEIGHT) < 0 || fclose(f) != 0) {
 		fprintf(stderr, "joystickctl: writing %s failed\n", path);
 		return 1;
 	}
 	return 0;
 }
 
-int ctl_curve_from_file(const struct curve_opts *o)
+int ctl_curve_from_file(const struct ctl_curve_opts *o)
 {
 	const struct jsd_profile *p;
 	struct jsd_config *cfg;
@@ -77,7 +77,7 @@ int ctl_curve_from_file(const struct curve_opts *o)
 	if (o->svg)
 		r = write_svg(o->svg, &p->axes[i]);
 	else
-		r = jsd_plot_ascii(stdout, &p->axes[i], o->cols, o->rows, NAN) < 0;
+		r = plot_ascii(stdout, &p->axes[i], o->cols, o->rows, NAN) < 0;
  out:
 	jsd_config_free(cfg);
 	return r;

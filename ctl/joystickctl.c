@@ -210,7 +210,7 @@ static int cmd_curve(int argc, char **argv)
 		{ "size", required_argument, NULL, 'z' },
 		{ 0 }
 	};
-	struct curve_opts o = { .cols = CURVE_DEFAULT_COLS, .rows = CURVE_DEFAULT_ROWS };
+	struct ctl_curve_opts o = { .cols = CTL_CURVE_DEFAULT_COLS, .rows = CTL_CURVE_DEFAULT_ROWS };
 	struct ctl_conn c;
 	char line[CONTROL_MAX_LINE];
 	int opt, r;
@@ -254,8 +254,8 @@ static int cmd_curve(int argc, char **argv)
 	}
 
 	if (o.svg)
-		snprintf(line, sizeof(line), "curve %s svg %u %u", o.axis, CURVE_SVG_WIDTH,
-			 CURVE_SVG_HEIGHT);
+		snprintf(line, sizeof(line), "curve %s svg %u %u", o.axis, CTL_CURVE_SVG_WIDTH,
+			 CTL_CURVE_SVG_HEIGHT);
 	else
 		snprintf(line, sizeof(line), "curve %s ascii %u %u", o.axis, o.cols, o.rows);
 	if (connect_daemon(&c) < 0)

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What a batch of kernel records does to the manager (manager_take_batch(),
+ * called by the reader thread): counters and the sequence check, the
+ * capture state, devices learnt early, the engine fed and the stick
+ * written as one frame, and the main loop woken for the rest.
+ *
+ * Nothing slow runs under the lock: what a batch has to say is noted in
+ * struct batch_notes and logged by the reader once the lock is dropped.
+ * The per-batch warnings (events dropped, sequence gaps, stick write
+ * errors) are rate-limited (one line of each kind per
+ * MANAGER_WARN_INTERVAL_NS); the line that goes out counts those held back
+ * before it, and the main loop logs a summary of the rest when a flood
+ * stops (manager_log_suppressed()).  The totals are in `joystickctl status`.
+ */
+#include "log.h"
+#include "manager-int.h"
+#include "stick.h"
+
+/* Under lock: bookkeeping of one batch, counters and the sequence check. */
+static void batch_account_locked(struct manager *m, const struct jskf_read *rd, uint64_t now,
+				 struct batch_notes *notes)
+{
+	struct manager_counters *c = &m->counters;
+
+	manager_assert_locked(m);
+	c->batches++;
+	c->records += rd->count;
+	c->coalesced += rd->coalesced;
+	c->dropped += rd->dropped;
+	if (rd->dropped) {
+		m->wake_status = true;
+		notes->dropped = ratelimit_allow(&m->rl_dropped, now, &notes->held_dropped);
+		notes->n_dropped = rd->dropped;
+		notes->total_dropped = c->dropped;
+	}
+	if (m->next_seq && rd->first_seq != m->next_seq) {
+		c->seq_gaps++;
+		c->seq_lost += rd->first_seq > m->next_seq ? rd->first_seq - m->next_seq : 0;
+		notes->gap = ratelimit_allow(&m->rl_seq_gap, now, &notes->held_gap);
+		notes->gap_expected = m->next_seq;
+		notes->gap_got = rd->first_seq;
+		notes->total_gaps = c->seq_gaps;
+	}
+	m->next_seq = rd->first_seq + rd->count;
+}
+
+/* Under lock: a device captured before the main loop re-listed (hotplug with mice = all). */
+static void batch_learn_device_locked(struct manager *m, uint32_t id)
+{
+	struct devmap dm;
+
+	manager_assert_locked(m);
+	if (devmap_find(&m->devmap, id) >= 0)
+		return;
+	if (devmap_build(m->kf_fd, m->cfg, &dm) < 0)
+		return;	/* the main loop's refresh will retry */
+	devmap_done(&m->devmap);
+	m->devmap = dm;
+}
+
+/* Under lock: a JSKF_REC_STATE record. */
+static void batch_state_locked(struct manager *m, const struct jskf_record *rec,
+			       struct batch_notes *notes)
+{
+	manager_assert_locked(m);
+	m->active = rec->value & JSKF_STATE_ACTIVE;
+	m->want_active = m->active;
+	if (rec->code == JSKF_STATE_BY_DEADMAN) {
+		notes->deadman = true;
+		notes->deadman_ms = m->capture.deadman_ms ? m->capture.deadman_ms
+							  : JSKF_DEADMAN_DEFAULT_MS;
+	}
+}
+
+void manager_take_batch(struct manager *m, const struct jskf_read *rd,
+			const struct jskf_record *recs, struct batch_notes *notes)
+{
+	uint64_t before, now = manager_now_ns();
+	bool was_active;
+	uint32_t i;
+
+	manager_lock(m);
+	before = m->counters.stick_errors;
+	was_active = m->active;
+	if (rd->count)
+		batch_account_locked(m, rd, now, notes);
+	/* A batch reaches the stick as its latest state, in one write. */
+	stick_hold(m->stick, true);
+	for (i = 0; i < rd->count; i++) {
+		const struct jskf_record *rec = &recs[i];
+
+		switch (rec->type) {
+		case JSKF_REC_STATE:
+			batch_state_locked(m, rec, notes);
+			break;
+		case JSKF_REC_DEV_ADDED:
+			batch_learn_device_locked(m, rec->dev_id);
+			m->wake_devlist = true;
+			break;
+		case JSKF_REC_DEV_REMOVED:
+			m->wake_devlist = true;
+			break;
+		}
+		engine_feed(m->engine, devmap_mouse_of(&m->devmap, rec->dev_id), rec);
+	}
+	manager_apply_requests_locked(m);
+	if (stick_hold(m->stick, false) < 0)
+		m->counters.stick_errors++;
+
+	if (rd->state & JSKF_STATE_DEVLIST)
+		m->wake_devlist = true;
+	if (m->active != was_active) {
+		notes->active_changed = true;
+		notes->active = m->active;
+		m->wake_status = true;
+	}
+	if (m->counters.stick_errors != before) {
+		/* The main loop writes the whole state again until it goes through. */
+		notes->stick_failed = ratelimit_allow(&m->rl_stick, now, &notes->held_stick);
+		notes->n_stick_errors = m->counters.stick_errors - before;
+		notes->total_stick_errors = m->counters.stick_errors;
+		m->wake_timer = true;
+	}
+	if (engine_next_tick(m->engine) < m->tick_at)
+		m->wake_timer = true;
+	if (m->wake_timer || m->wake_devlist || m->wake_status)
+		manager_wake_locked(m);
+	manager_unlock(m);
+}
+
+uint64_t manager_devlist_gen(struct manager *m)
+{
+	uint64_t gen;
+
+	manager_lock(m);
+	gen = m->devmap.gen;
+	manager_unlock(m);
+	return gen;
+}
+
+void manager_reader_failed(struct manager *m, int error)
+{
+	manager_lock(m);
+	m->reader_error = error;
+	manager_wake_locked(m);
+	manager_unlock(m);
+}
+
+void manager_log_suppressed(struct manager *m)
+{
+	uint64_t now = manager_now_ns(), dropped = 0, gaps = 0, stick = 0;
+	uint64_t total_dropped, total_gaps, total_stick;
+
+	manager_lock(m);
+	ratelimit_flush(&m->rl_dropped, now, &dropped);
+	ratelimit_flush(&m->rl_seq_gap, now, &gaps);
+	ratelimit_flush(&m->rl_stick, now, &stick);
+	total_dropped = m->counters.dropped;
+	total_gaps = m->counters.seq_gaps;
+	total_stick = m->counters.stick_errors;
+	manager_unlock(m);
+	if (dropped)
+		log_warning("%llu more warnings of dropped events were held back; %llu events dropped in all",
+			    (unsigned long long)dropped, (unsigned long long)total_dropped);
+	if (gaps)
+		log_warning("%llu more warnings of sequence gaps were held back; %llu gaps in all",
+			    (unsigned long long)gaps, (unsigned long long)total_gaps);
+	if (stick)
+		log_warning("%llu more warnings of failed stick writes were held back; %llu failures in all",
+			    (unsigned long long)stick, (unsigned long long)total_stick);
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to the manager-*.c files: the manager's state, who owns each
+ * part of it, and the helpers the files share.  Everyone else goes
+ * through manager.h.
+ */
+#ifndef JSD_MANAGER_INT_H
+#define JSD_MANAGER_INT_H
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "devmap.h"
+#include "engine/engine.h"
+#include "joystickd_kfilter.h"
+#include "kfilter.h"
+#include "manager.h"
+#include "ratelimit.h"
+#include "reader.h"
+
+struct control;
+struct discovery;
+struct stick;
+
+/* One pointer, as last logged. */
+struct manager_mouse {
+	uint32_t id;
+	bool captured;
+	char name[JSKF_NAME_LEN];
+};
+
+struct manager {
+	struct manager_options opt;
+
+	/* Main thread only. */
+	sd_event *event;
+	sd_event_source *tick_timer;	/* engine_tick(); disabled while idle */
+	sd_event_source *wake_source;	/* wake_fd */
+	sd_event_source *status_timer;	/* refreshes STATUS= */
+	sd_event_source *resync_timer;	/* writes a stale stick whole again */
+	struct control *control;
+	struct discovery *discovery;
+	gid_t group;			/* of the control socket; (gid_t)-1: root only */
+	struct manager_mouse *mice;	/* pointers as last logged */
+	size_t n_mice;
+	bool keys_unsupported_logged;	/* the module has no JSKF_IOC_CAPTURE_KEYS; said once */
+
+	/* Set up before the reader starts, then read-only. */
+	int kf_fd;
+	struct jskf_info info;
+	int wake_fd;			/* eventfd: reader -> main loop */
+	struct reader reader;
+
+	/*
+	 * lock protects everything below, and every call into the engine and
+	 * the stick (the engine's output callbacks run with it held).  Only
+	 * the main thread replaces cfg, engine and stick (a reload, under
+	 * lock), so the main thread may read cfg without it.  lock_owner is
+	 * the thread holding it, for manager_assert_locked().
+	 */
+	pthread_mutex_t lock;
+	_Atomic pthread_t lock_owner;
+	struct jsd_config *cfg;		/* the running configuration */
+	struct engine *engine;
+	struct stick *stick;
+	struct devmap devmap;
+	uint32_t capture_ids[JSKF_MAX_CAPTURE_IDS];	/* last JSKF_IOC_CAPTURE */
+	struct kf_capture_req capture;	/* last JSKF_IOC_CAPTURE sent */
+	bool captured;			/* a capture was sent */
+	bool active;			/* the kernel's active flag, last state record */
+	bool want_active;		/* what we last asked the kernel for */
+	int pending_profile;		/* profile request of a button, or -1 */
+	int switched_profile;		/* profile switched to, not yet logged, or -1 */
+	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
+	uint64_t next_seq;		/* first_seq expected from the next batch */
+	struct manager_counters counters;
+	struct ratelimit rl_dropped;	/* "kernel filter dropped" warnings */
+	struct ratelimit rl_seq_gap;	/* "record sequence gap" warnings */
+	struct ratelimit rl_stick;	/* "writing the virtual stick failed" warnings */
+	bool wake_timer;		/* the reader wants an earlier tick */
+	bool wake_devlist;		/* the kernel's device list changed */
+	bool wake_status;		/* STATUS= is stale */
+	int reader_error;		/* the reader died with this -errno */
+};
+
+/* Every *_locked() function starts with this. */
+#define manager_assert_locked(m)	assert(manager_holds_lock(m))
+
+/* ---- manager-state.c */
+
+/* The engine's output: the stick, and the requests only the daemon can do. */
+extern const struct engine_output manager_engine_output;
+
+/* Under lock.  Asks the kernel to switch capture on or off. */
+int manager_set_active_locked(struct manager *m, bool active);
+
+/*
+ * Under lock.  Carries out a profile request a button made; the switch is
+ * logged by manager_log_switch() once the lock is dropped.
+ */
+void manager_apply_requests_locked(struct manager *m);
+
+/* Any thread, under lock: asks the main loop to look at the wake_* flags. */
+void manager_wake_locked(struct manager *m);
+
+/* ---- manager-capture.c */
+
+/*
+ * What a capture with one configuration would be: the kernel's device
+ * list matched to it, the request, the keys it takes, and the mice it
+ * captures (for the log).
+ */
+struct capture_plan {
+	struct devmap dm;
+	struct kf_capture_req req;
+	uint32_t ids[JSKF_MAX_CAPTURE_IDS];
+	uint64_t keys[JSKF_KEY_WORDS];	/* for JSKF_IOC_CAPTURE_KEYS */
+	size_t left_out;		/* matching mice beyond JSKF_MAX_CAPTURE_IDS */
+	struct manager_mouse *mice;	/* every pointer, and whether it is captured */
+	size_t n_mice;
+	int keys_error;			/* JSKF_IOC_CAPTURE_KEYS failed with this, to log */
+};
+
+/* No lock: it reads only @cfg and the kernel's list.  0 or -errno. */
+int capture_plan_build(struct manager *m, const struct jsd_config *cfg, struct capture_plan *pl);
+void capture_plan_done(struct capture_plan *pl);
+
+/*
+ * Under lock.  Sends the plan's capture (unless the kernel has it already
+ * and @force is false) and then its keys, and makes its device list the
+ * running one.  On failure nothing changed, here or in the kernel.
+ * 0 or -errno.
+ */
+int capture_apply_locked(struct manager *m, struct capture_plan *pl, bool force);
+
+/*
+ * Main thread, no lock: logs what applying @pl changed (mice captured or
+ * released, keys the module does not take) and takes its list of mice.
+ */
+void capture_log(struct manager *m, struct capture_plan *pl);
+
+/*
+ * Main thread, without the lock (it takes it for the capture only).
+ * Re-reads the kernel's device list, re-matches it to the configuration
+ * and sends JSKF_IOC_CAPTURE when the selection, classes, hotkey or @force
+ * changed it; logs the mice captured or released.  Returns 0 or -errno.
+ */
+int manager_refresh_devices(struct manager *m, bool force);
+
+/* ---- manager-loop.c */
+
+/* A STATUS= line, formatted under lock and sent after it ("" sends nothing). */
+struct manager_status {
+	char line[256];
+};
+
+/* Sets up sd-event: signals, watchdog, timers, the reader's eventfd. */
+int loop_setup(struct manager *m);
+/* Under lock: the tick timer follows what the engine wants. */
+void loop_arm_tick_locked(struct manager *m);
+/* Under lock: the STATUS= line, for status_send() once the lock is dropped. */
+void status_format_locked(struct manager *m, struct manager_status *st);
+/* No lock: sd_notify() is a system call that may block on a full socket. */
+void status_send(const struct manager_status *st);
+/* udev saw an input device come or go (discovery.h callback). */
+void loop_on_udev_change(void *userdata);
+
+/* ---- manager-batch.c */
+
+/* Main thread: a summary of the reader's warnings held back, once their interval is over. */
+void manager_log_suppressed(struct manager *m);
+
+#endif

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The manager's locked state: manager.lock itself, the engine's output
+ * (the stick, and the requests only the daemon can carry out), and the
+ * narrow accessors the reader and the control commands use (manager.h).
+ * Every *_locked() function asserts that its caller holds the lock.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "manager-int.h"
+#include "stick.h"
+
+uint64_t manager_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* ---- the lock */
+
+void manager_lock(struct manager *m)
+{
+	pthread_mutex_lock(&m->lock);
+	atomic_store(&m->lock_owner, pthread_self());
+}
+
+void manager_unlock(struct manager *m)
+{
+	manager_assert_locked(m);
+	atomic_store(&m->lock_owner, (pthread_t)0);
+	pthread_mutex_unlock(&m->lock);
+}
+
+bool manager_holds_lock(struct manager *m)
+{
+	return pthread_equal(atomic_load(&m->lock_owner), pthread_self());
+}
+
+/* ---- engine output: runs under lock, in whichever thread fed the engine */
+
+static void out_axis(void *ctx, uint16_t code, int32_t value)
+{
+	struct manager *m = ctx;
+
+	if (stick_axis(m->stick, code, value) < 0)
+		m->counters.stick_errors++;
+}
+
+static void out_button(void *ctx, uint16_t code, int32_t value)
+{
+	struct manager *m = ctx;
+
+	if (stick_button(m->stick, code, value) < 0)
+		m->counters.stick_errors++;
+}
+
+static void out_sync(void *ctx)
+{
+	struct manager *m = ctx;
+
+	if (stick_sync(m->stick) < 0)
+		m->counters.stick_errors++;
+}
+
+/*
+ * Toggles go to the kernel at once (the state record that follows tells
+ * the engine); a profile switch must wait until the engine has returned.
+ */
+static void out_request(void *ctx, const struct engine_request *req)
+{
+	struct manager *m = ctx;
+
+	manager_assert_locked(m);
+	switch (req->kind) {
+	case ENGINE_REQ_TOGGLE_CAPTURE:
+		manager_set_active_locked(m, !m->want_active);
+		break;
+	case ENGINE_REQ_PROFILE:
+		m->pending_profile = req->profile;
+		break;
+	}
+}
+
+const struct engine_output manager_engine_output = {
+	.axis = out_axis,
+	.button = out_button,
+	.sync = out_sync,
+	.request = out_request,
+};
+
+/* ---- requests */
+
+int manager_set_active_locked(struct manager *m, bool active)
+{
+	int r;
+
+	manager_assert_locked(m);
+	r = kf_set_active(m->kf_fd, active);
+	if (r < 0)
+		return r;
+	m->want_active = active;
+	return 0;
+}
+
+void manager_apply_requests_locked(struct manager *m)
+{
+	int p = m->pending_profile;
+
+	manager_assert_locked(m);
+	if (p < 0)
+		return;
+	m->pending_profile = -1;
+	if (engine_set_profile(m->engine, p, manager_now_ns()) == 0) {
+		m->switched_profile = p;
+		m->wake_status = true;
+	}
+}
+
+void manager_log_switch(struct manager *m)
+{
+	char name[JSD_NAME_MAX];
+	int p;
+
+	manager_lock(m);
+	p = m->switched_profile;
+	m->switched_profile = -1;
+	if (p >= 0)
+		snprintf(name, sizeof(name), "%s", m->cfg->profiles[p].name);
+	manager_unlock(m);
+	if (p >= 0)
+		log_info("profile %s", name);
+}
+
+void manager_wake_locked(struct manager *m)
+{
+	uint64_t one = 1;
+
+	manager_assert_locked(m);
+	/* Fails only when the counter is saturated: a wake-up is pending then. */
+	if (write(m->wake_fd, &one, sizeof(one)) < 0)
+		return;
+}
+
+/* ---- for the control commands: main thread, no lock */
+
+const struct jsd_config *manager_config(struct manager *m)
+{
+	return m->cfg;
+}
+
+const char *manager_config_path(struct manager *m)
+{
+	return m->opt.config_path;
+}
+
+int manager_kf_fd(struct manager *m)
+{
+	return m->kf_fd;
+}
+
+struct discovery *manager_discovery(struct manager *m)
+{
+	return m->discovery;
+}
+
+/* ---- for the control commands: under lock */
+
+bool manager_active_locked(struct manager *m)
+{
+	manager_assert_locked(m);
+	return m->active;
+}
+
+unsigned int manager_profile_locked(struct manager *m)
+{
+	manager_assert_locked(m);
+	return engine_profile(m->engine);
+}
+
+const struct manager_counters *manager_counters_locked(struct manager *m)
+{
+	manager_assert_locked(m);
+	return &m->counters;
+}
+
+const struct stick *manager_stick_locked(struct manager *m)
+{
+	manager_assert_locked(m);
+	return m->stick;
+}
+
+const struct devmap *manager_devmap_locked(struct manager *m)
+{
+	manager_assert_locked(m);
+	return &m->devmap;
+}
+
+void manager_axis_state_locked(struct manager *m, unsigned int axis,
+			       struct engine_axis_state *ret)
+{
+	manager_assert_locked(m);
+	engine_axis_state(m->engine, axis, ret);
+}
+
+int manager_toggle_locked(struct manager *m, bool *ret_active)
+{
+	bool want;
+	int r;
+
+	manager_assert_locked(m);
+	want = !m->want_active;
+	r = manager_set_active_locked(m, want);
+	if (r < 0)
+		return r;
+	*ret_active = want;
+	return 0;
+}
+
+int manager_run_action_locked(struct manager *m, const char *action, const char **ret_why)
+{
+	int r;
+
+	manager_assert_locked(m);
+	r = engine_run_action(m->engine, action, manager_now_ns(), ret_why);
+	manager_apply_requests_locked(m);
+	if (r < 0)
+		return r;
+	if (engine_next_tick(m->engine) < m->tick_at) {
+		m->wake_timer = true;
+		manager_wake_locked(m);
+	}
+	return 0;
+}
+
+int manager_set_profile_locked(struct manager *m, unsigned int profile)
+{
+	int r;
+
+	manager_assert_locked(m);
+	r = engine_set_profile(m->engine, profile, manager_now_ns());
+	if (r < 0)
+		return r;
+	m->wake_status = true;
+	manager_wake_locked(m);
+	return 0;
+}
