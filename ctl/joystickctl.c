@@ -53,16 +53,17 @@ static int connect_daemon(struct ctl_conn *c)
 	return r;
 }
 
-/* Sends one request; the payload goes to @out.  Returns an exit status. */
-static int request(struct ctl_conn *c, const char *line, FILE *out)
+/*
+ * Sends one request.  On an OK answer, returns 0 with the payload in
+ * *@payload (the caller frees it); else says why and returns an exit status.
+ */
+static int ask(struct ctl_conn *c, const char *line, char **payload)
 {
-	char *payload;
-	int r;
+	int r = ctl_request(c, line, payload);
 
-	r = ctl_request(c, line, &payload);
 	if (r == -EREMOTEIO) {
-		fprintf(stderr, "joystickctl: %s\n", payload);
-		free(payload);
+		fprintf(stderr, "joystickctl: %s\n", *payload);
+		free(*payload);
 		return 1;
 	}
 	if (r == -ECONNRESET || r == -EPIPE) {
@@ -74,6 +75,17 @@ static int request(struct ctl_conn *c, const char *line, FILE *out)
 		fprintf(stderr, "joystickctl: %s: %s\n", socket_path, strerror(-r));
 		return 1;
 	}
+	return 0;
+}
+
+/* Sends one request; the payload goes to @out.  Returns an exit status. */
+static int request(struct ctl_conn *c, const char *line, FILE *out)
+{
+	char *payload;
+	int status = ask(c, line, &payload);
+
+	if (status)
+		return status;
 	fputs(payload, out);
 	free(payload);
 	return 0;
@@ -172,19 +184,11 @@ static int parse_size(const char *s, unsigned int *ret_cols, unsigned int *ret_r
 static int curve_svg_from_daemon(struct ctl_conn *c, const char *line, const char *path)
 {
 	char *payload;
+	int status = ask(c, line, &payload);
 	FILE *f;
-	int r;
 
-	r = ctl_request(c, line, &payload);
-	if (r == -EREMOTEIO) {
-		fprintf(stderr, "joystickctl: %s\n", payload);
-		free(payload);
-		return 1;
-	}
-	if (r < 0) {
-		fprintf(stderr, "joystickctl: %s: %s\n", socket_path, strerror(-r));
-		return 1;
-	}
+	if (status)
+		return status;
 	f = fopen(path, "we");
 	if (!f) {
 		fprintf(stderr, "joystickctl: %s: %s\n", path, strerror(errno));

@@ -17,18 +17,27 @@ fail() {
 	bad=1
 }
 
+# judge WHAT STATUS CHECKED EXPECTED PROBLEMS OUTPUT: a checker's verdict,
+# which fails unless it ran to the end, looked at every file and said
+# nothing.
+judge() {
+	if [ "$2" != 0 ]; then
+		fail "$1: exited $2:"
+		echo "$6" | tail -n 10 >&2
+	elif [ "$3" != "$4" ]; then
+		fail "$1: checked $3 of $4 files"
+	elif [ -n "$5" ]; then
+		fail "$1:"
+		echo "$5" >&2
+	else
+		echo "$1: $3 files, clean"
+	fi
+}
+
 out=$(make --no-print-directory -C kfilter checkpatch 2>&1)
 rc=$?
-echo "$out" | grep -E '^(total|ERROR|WARNING|CHECK)'
-totals=$(echo "$out" | grep -c '^total: ')
-if [ $rc != 0 ]; then
-	fail "checkpatch exited $rc:"
-	echo "$out" | tail -n 5 >&2
-elif [ "$totals" != "$n_all" ]; then
-	fail "checkpatch checked $totals of $n_all files"
-elif echo "$out" | grep '^total: ' | grep -qv '^total: 0 errors, 0 warnings'; then
-	fail "checkpatch found problems"
-fi
+judge checkpatch $rc "$(echo "$out" | grep -c '^total: ')" "$n_all" \
+	"$(echo "$out" | grep -E '^(total|ERROR|WARNING|CHECK)' | grep -v '^total: 0 errors, 0 warnings')" "$out"
 
 for kver in "$@"; do
 	kdir=/lib/modules/$kver/build
@@ -38,19 +47,8 @@ for kver in "$@"; do
 	fi
 	out=$(make --no-print-directory -C kfilter KDIR="$kdir" sparse 2>&1)
 	rc=$?
-	checked=$(echo "$out" | grep -cE '^ *CHECK ')
-	problems=$(echo "$out" | grep -E 'warning|error')
-	if [ $rc != 0 ]; then
-		fail "sparse on $kver: the build exited $rc:"
-		echo "$out" | tail -n 10 >&2
-	elif [ "$checked" != "$n_c" ]; then
-		fail "sparse on $kver checked $checked of $n_c files"
-	elif [ -n "$problems" ]; then
-		fail "sparse on $kver:"
-		echo "$problems" >&2
-	else
-		echo "sparse: $kver: $checked files, no warnings"
-	fi
+	judge "sparse on $kver" $rc "$(echo "$out" | grep -cE '^ *CHECK ')" "$n_c" \
+		"$(echo "$out" | grep -E 'warning|error')" "$out"
 	make --no-print-directory -C kfilter KDIR="$kdir" clean >/dev/null 2>&1
 done
 

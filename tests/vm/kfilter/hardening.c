@@ -23,32 +23,6 @@
 #define EV(t, c, v) { .type = (t), .code = (c), .value = (v) }
 #define MS 1000000LL
 
-static char why[512];
-
-static int expect_evdev(int fd, const struct input_event *want, size_t n_want,
-			const char *when)
-{
-	struct input_event got[128];
-	int n = evdev_read_all(fd, got, ARRAY_SIZE(got));
-
-	CHECK_OK(n);
-	CHECK(!events_compare(got, n, want, n_want, why, sizeof(why)), "evdev %s: %s", when, why);
-	return 0;
-}
-
-static int expect_recs(int kfd, const struct exp_rec *want, size_t n_want)
-{
-	struct recbuf rb;
-	int r;
-
-	recbuf_init(&rb);
-	r = kf_drain(kfd, &rb);
-	CHECK(!r, "reading: %s", vmt_strerror(r));
-	CHECK(!recs_compare(rb.r, rb.n, want, n_want, why, sizeof(why)), "%s", why);
-	recbuf_free(&rb);
-	return 0;
-}
-
 /* Captures one device by name, with a dead-man bound (0: the default). */
 static int capture_dev(int kfd, const char *name, uint32_t flags, uint32_t swallow,
 		       uint16_t toggle, uint32_t deadman_ms, uint32_t *id)
@@ -112,13 +86,13 @@ static int test_combo_keys_pass(void)
 	CHECK_OK(kbd_ev = evdev_open(kbd.evdev));
 
 	CHECK_OK(vmt_frame(&combo, type_a, 2));
-	CHECK_OK(expect_evdev(evfd, a_seen, 3, "typing on the captured combo"));
+	CHECK_OK(vmt_expect_evdev(evfd, a_seen, 3, "typing on the captured combo"));
 	CHECK_OK(vmt_frame(&combo, click_move, 2));
-	CHECK_OK(expect_evdev(evfd, NULL, 0, "pointer of the captured combo"));
+	CHECK_OK(vmt_expect_evdev(evfd, NULL, 0, "pointer of the captured combo"));
 	CHECK_OK(vmt_frame(&combo, unclick, 1));
-	CHECK_OK(expect_evdev(evfd, unclicked, 2, "button release"));
+	CHECK_OK(vmt_expect_evdev(evfd, unclicked, 2, "button release"));
 	CHECK_OK(vmt_frame(&kbd, type_a, 2));
-	CHECK_OK(expect_evdev(kbd_ev, a_seen, 3, "typing on a keyboard"));
+	CHECK_OK(vmt_expect_evdev(kbd_ev, a_seen, 3, "typing on a keyboard"));
 
 	want[n++] = (struct exp_rec){ id, JSKF_REC_DEV_ADDED, 0, 0, 0 };
 	want[n++] = (struct exp_rec){ 0, JSKF_REC_STATE, JSKF_STATE_BY_IOCTL, OWNER_ACTIVE, 0 };
@@ -127,7 +101,7 @@ static int test_combo_keys_pass(void)
 	want[n++] = (struct exp_rec){ id, EV_SYN, SYN_REPORT, 0, SW };
 	want[n++] = (struct exp_rec){ id, EV_KEY, BTN_LEFT, 0, 0 };
 	want[n++] = (struct exp_rec){ id, EV_SYN, SYN_REPORT, 0, 0 };
-	CHECK_OK(expect_recs(kfd, want, n));
+	CHECK_OK(vmt_expect_recs(kfd, want, n));
 
 	/* No counter tells when someone types: the keys are not counted. */
 	CHECK_OK(kf_stats(kfd, id, &st));
@@ -140,13 +114,13 @@ static int test_combo_keys_pass(void)
 	CHECK_OK(kf_ioctl(kfd, JSKF_IOC_CAPTURE_KEYS, &keys));
 	CHECK_OK(vmt_frame(&combo, w_down, 1));
 	CHECK_OK(vmt_frame(&combo, w_up, 1));
-	CHECK_OK(expect_evdev(evfd, w_released, 2, "a mapped key"));
+	CHECK_OK(vmt_expect_evdev(evfd, w_released, 2, "a mapped key"));
 	n = 0;
 	want[n++] = (struct exp_rec){ id, EV_KEY, KEY_W, 1, SW };
 	want[n++] = (struct exp_rec){ id, EV_SYN, SYN_REPORT, 0, SW };
 	want[n++] = (struct exp_rec){ id, EV_KEY, KEY_W, 0, 0 };
 	want[n++] = (struct exp_rec){ id, EV_SYN, SYN_REPORT, 0, 0 };
-	CHECK_OK(expect_recs(kfd, want, n));
+	CHECK_OK(vmt_expect_recs(kfd, want, n));
 
 	/* Only the owner sets the keys. */
 	CHECK_ERR(kf_ioctl(kf_open(0), JSKF_IOC_CAPTURE_KEYS, &keys), EPERM);
@@ -184,7 +158,7 @@ static int test_grab_resync(void)
 	want[n++] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, SW };
 	want[n++] = (struct exp_rec){ c.id, EV_KEY, BTN_LEFT, 0, JSKF_RECF_RESYNC };
 	want[n++] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
-	CHECK_OK(expect_recs(c.kfd, want, n));
+	CHECK_OK(vmt_expect_recs(c.kfd, want, n));
 
 	/* A button held through the whole grab is not released. */
 	CHECK_OK(vmt_frame(&c.mouse, down, 1));
@@ -193,7 +167,7 @@ static int test_grab_resync(void)
 	n = 0;
 	want[n++] = (struct exp_rec){ c.id, EV_KEY, BTN_LEFT, 1, SW };
 	want[n++] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, SW };
-	CHECK_OK(expect_recs(c.kfd, want, n));
+	CHECK_OK(vmt_expect_recs(c.kfd, want, n));
 	close(grabber);
 	return 0;
 }
@@ -223,24 +197,24 @@ static int test_deadman(void)
 	recbuf_init(&rb);
 	CHECK_OK(kf_drain(kfd, &rb));
 	CHECK_OK(vmt_frame(&m, move1, 1));
-	CHECK_OK(expect_evdev(evfd, NULL, 0, "motion while the owner reads"));
+	CHECK_OK(vmt_expect_evdev(evfd, NULL, 0, "motion while the owner reads"));
 	sleep_ms(600);
 	CHECK_OK(vmt_frame(&m, move2, 1));
-	CHECK_OK(expect_evdev(evfd, moved2, 2, "motion after the owner stalled"));
+	CHECK_OK(vmt_expect_evdev(evfd, moved2, 2, "motion after the owner stalled"));
 	CHECK_OK(vmt_frame(&m, move2, 1));
-	CHECK_OK(expect_evdev(evfd, moved2, 2, "motion after that"));
+	CHECK_OK(vmt_expect_evdev(evfd, moved2, 2, "motion after that"));
 
 	want[n++] = (struct exp_rec){ id, EV_REL, REL_X, 1, SW };
 	want[n++] = (struct exp_rec){ id, EV_SYN, SYN_REPORT, 0, SW };
 	want[n++] = (struct exp_rec){ id, JSKF_REC_STATE, JSKF_STATE_BY_DEADMAN, JSKF_STATE_OWNER, 0 };
-	CHECK_OK(expect_recs(kfd, want, n));
+	CHECK_OK(vmt_expect_recs(kfd, want, n));
 
 	/* Turned on again by the owner, it swallows again. */
 	CHECK_OK(kf_set_active(kfd, 1));
 	recbuf_init(&rb);
 	CHECK_OK(kf_drain(kfd, &rb));
 	CHECK_OK(vmt_frame(&m, move1, 1));
-	CHECK_OK(expect_evdev(evfd, NULL, 0, "motion after turning capture on again"));
+	CHECK_OK(vmt_expect_evdev(evfd, NULL, 0, "motion after turning capture on again"));
 	return 0;
 }
 
@@ -269,15 +243,15 @@ static int test_frame_latched(void)
 				   0, BTN_SIDE));
 	CHECK_OK(evfd = evdev_open(c.mouse.evdev));
 	CHECK_OK(vmt_frame(&c.mouse, mixed, 3));
-	CHECK_OK(expect_evdev(evfd, desktop, 3, "the frame that turned capture on"));
+	CHECK_OK(vmt_expect_evdev(evfd, desktop, 3, "the frame that turned capture on"));
 	CHECK_OK(vmt_frame(&c.mouse, side_up, 2));
-	CHECK_OK(expect_evdev(evfd, side_released, 2, "the next frame"));
+	CHECK_OK(vmt_expect_evdev(evfd, side_released, 2, "the next frame"));
 
 	want[n++] = (struct exp_rec){ c.id, JSKF_REC_DEV_ADDED, 0, 0, 0 };
 	want[n++] = (struct exp_rec){ c.id, JSKF_REC_STATE, JSKF_STATE_BY_HOTKEY, OWNER_ACTIVE, 0 };
 	want[n++] = (struct exp_rec){ c.id, EV_REL, REL_X, 1, SW };
 	want[n++] = (struct exp_rec){ c.id, EV_SYN, SYN_REPORT, 0, 0 };
-	CHECK_OK(expect_recs(c.kfd, want, n));
+	CHECK_OK(vmt_expect_recs(c.kfd, want, n));
 	return 0;
 }
 
@@ -302,13 +276,13 @@ static int test_release_reaches_desktop(void)
 				   JSKF_CLASS_BUTTONS, 0, 0));
 	CHECK_OK(evfd = evdev_open(c.mouse.evdev));
 	CHECK_OK(vmt_frame(&c.mouse, down, 1));
-	CHECK_OK(expect_evdev(evfd, NULL, 0, "a swallowed press"));
+	CHECK_OK(vmt_expect_evdev(evfd, NULL, 0, "a swallowed press"));
 	memset(keys, 0, sizeof(keys));
 	CHECK(ioctl(evfd, EVIOCGKEY(sizeof(keys)), keys) >= 0, "EVIOCGKEY: %s", strerror(errno));
 	CHECK(keys[BTN_RIGHT / 8] & (1 << (BTN_RIGHT % 8)),
 	      "the key state does not show the swallowed press: the test's premise changed");
 	CHECK_OK(vmt_frame(&c.mouse, up, 1));
-	CHECK_OK(expect_evdev(evfd, released, 2, "the release"));
+	CHECK_OK(vmt_expect_evdev(evfd, released, 2, "the release"));
 	return 0;
 }
 

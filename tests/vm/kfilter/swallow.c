@@ -21,21 +21,9 @@
 
 static char why[512];
 
-/* Reads the evdev fd and compares with want[]. */
-static int expect_evdev(int fd, const struct input_event *want, size_t n_want,
-			const char *when)
-{
-	struct input_event got[128];
-	int n = evdev_read_all(fd, got, ARRAY_SIZE(got));
-
-	CHECK_OK(n);
-	CHECK(!events_compare(got, n, want, n_want, why, sizeof(why)), "evdev %s: %s", when, why);
-	return 0;
-}
-
 static int expect_evdev_none(int fd, const char *when)
 {
-	return expect_evdev(fd, NULL, 0, when);
+	return vmt_expect_evdev(fd, NULL, 0, when);
 }
 
 /* The class an event of a mouse belongs to (MSC goes with the buttons). */
@@ -120,7 +108,7 @@ static int swallow_case(const char *name, uint16_t product, bool active, uint32_
 		CHECK_OK(vmt_frame(&c.mouse, frames[f].ev, frames[f].n));
 	}
 
-	CHECK_OK(expect_evdev(evfd, ev_want, n_ev, "reader"));
+	CHECK_OK(vmt_expect_evdev(evfd, ev_want, n_ev, "reader"));
 	recbuf_init(&rb);
 	r = kf_drain(c.kfd, &rb);
 	CHECK(!r, "reading: %s", vmt_strerror(r));
@@ -180,12 +168,12 @@ static int test_press_inactive_release_active(void)
 	evfd = evdev_open(c.mouse.evdev);
 	CHECK_OK(evfd);
 	CHECK_OK(vmt_frame(&c.mouse, left_down, 1));
-	CHECK_OK(expect_evdev(evfd, down, 2, "press while inactive"));
+	CHECK_OK(vmt_expect_evdev(evfd, down, 2, "press while inactive"));
 	CHECK_OK(kf_set_active(c.kfd, 1));
 	CHECK_OK(vmt_frame(&c.mouse, nudge, 1));
 	CHECK_OK(expect_evdev_none(evfd, "motion while active"));
 	CHECK_OK(vmt_frame(&c.mouse, left_up, 1));
-	CHECK_OK(expect_evdev(evfd, up, 2, "release while active"));
+	CHECK_OK(vmt_expect_evdev(evfd, up, 2, "release while active"));
 	return 0;
 }
 
@@ -213,11 +201,11 @@ static int test_press_active_release_inactive(void)
 	CHECK_OK(expect_evdev_none(evfd, "press while active"));
 	CHECK_OK(kf_set_active(c.kfd, 0));
 	CHECK_OK(vmt_frame(&c.mouse, left_up, 1));
-	CHECK_OK(expect_evdev(evfd, up, 2, "release after deactivation"));
+	CHECK_OK(vmt_expect_evdev(evfd, up, 2, "release after deactivation"));
 	/* Not stuck either way: a new click while inactive passes whole. */
 	CHECK_OK(vmt_frame(&c.mouse, left_down, 1));
 	CHECK_OK(vmt_frame(&c.mouse, left_up, 1));
-	CHECK_OK(expect_evdev(evfd, both, 4, "click while inactive"));
+	CHECK_OK(vmt_expect_evdev(evfd, both, 4, "click while inactive"));
 
 	want[0] = (struct exp_rec){ c.id, JSKF_REC_DEV_ADDED, 0, 0, 0 };
 	want[1] = (struct exp_rec){ 0, JSKF_REC_STATE, JSKF_STATE_BY_IOCTL, OWNER_ACTIVE, 0 };
@@ -258,7 +246,7 @@ static int test_press_active_capture_ends(void)
 	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_RELEASE, NULL));
 	CHECK_OK(vmt_frame(&c.mouse, left_repeat, 1));
 	CHECK_OK(vmt_frame(&c.mouse, left_up, 1));
-	CHECK_OK(expect_evdev(evfd, lup, 2, "BTN_LEFT after RELEASE"));
+	CHECK_OK(vmt_expect_evdev(evfd, lup, 2, "BTN_LEFT after RELEASE"));
 
 	fd2 = kf_open(0);
 	CHECK_OK(fd2);
@@ -266,11 +254,11 @@ static int test_press_active_capture_ends(void)
 	CHECK_OK(vmt_frame(&c.mouse, right_down, 1));
 	close(fd2);
 	CHECK_OK(vmt_frame(&c.mouse, right_up, 1));
-	CHECK_OK(expect_evdev(evfd, rup, 2, "BTN_RIGHT after close"));
+	CHECK_OK(vmt_expect_evdev(evfd, rup, 2, "BTN_RIGHT after close"));
 
 	for (size_t i = 0; i < ARRAY_SIZE(clicks); i += 2)
 		CHECK_OK(vmt_frame(&c.mouse, &clicks[i], 1));
-	CHECK_OK(expect_evdev(evfd, clicks, ARRAY_SIZE(clicks), "clicks after capture"));
+	CHECK_OK(vmt_expect_evdev(evfd, clicks, ARRAY_SIZE(clicks), "clicks after capture"));
 	return 0;
 }
 
@@ -315,7 +303,7 @@ static int test_hotkey_keyboard(void)
 	CHECK_OK(kfd_ev);
 
 	CHECK_OK(vmt_frame(&c.mouse, move4, 1));
-	CHECK_OK(expect_evdev(mfd, moved4, 2, "motion before the hotkey"));
+	CHECK_OK(vmt_expect_evdev(mfd, moved4, 2, "motion before the hotkey"));
 
 	t0 = now_ns();
 	CHECK_OK(vmt_frame(&kbd, hk_down, 1));
@@ -325,15 +313,15 @@ static int test_hotkey_keyboard(void)
 	CHECK_OK(vmt_frame(&kbd, hk_up, 1));
 	CHECK_OK(vmt_frame(&kbd, a_down, 1));
 	CHECK_OK(vmt_frame(&kbd, a_up, 1));
-	CHECK_OK(expect_evdev(kfd_ev, a_both, 6, "keyboard after the first toggle"));
+	CHECK_OK(vmt_expect_evdev(kfd_ev, a_both, 6, "keyboard after the first toggle"));
 	CHECK_OK(vmt_frame(&c.mouse, move3, 1));
 	CHECK_OK(expect_evdev_none(mfd, "motion after the first toggle"));
 
 	CHECK_OK(vmt_frame(&kbd, hk_down, 1));
 	CHECK_OK(vmt_frame(&kbd, hk_up, 1));
-	CHECK_OK(expect_evdev(kfd_ev, hk_released, 2, "keyboard after the second toggle"));
+	CHECK_OK(vmt_expect_evdev(kfd_ev, hk_released, 2, "keyboard after the second toggle"));
 	CHECK_OK(vmt_frame(&c.mouse, move4, 1));
-	CHECK_OK(expect_evdev(mfd, moved4, 2, "motion after the second toggle"));
+	CHECK_OK(vmt_expect_evdev(mfd, moved4, 2, "motion after the second toggle"));
 
 	want[0] = (struct exp_rec){ c.id, JSKF_REC_DEV_ADDED, 0, 0, 0 };
 	want[1] = (struct exp_rec){ kd.id, JSKF_REC_STATE, JSKF_STATE_BY_HOTKEY, OWNER_ACTIVE, 0 };
@@ -376,7 +364,7 @@ static int test_hotkey_mouse_button(void)
 	CHECK_OK(vmt_frame(&c.mouse, move3, 1));
 	CHECK_OK(vmt_frame(&c.mouse, side_down, 1));
 	CHECK_OK(vmt_frame(&c.mouse, side_up, 1));
-	CHECK_OK(expect_evdev(evfd, released, 4, "hotkey button and motion while active"));
+	CHECK_OK(vmt_expect_evdev(evfd, released, 4, "hotkey button and motion while active"));
 
 	recbuf_init(&rb);
 	r = kf_drain(c.kfd, &rb);
@@ -441,7 +429,7 @@ static int test_kill_owner(void)
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child status %#x", status);
 
 	CHECK_OK(vmt_frame(&m, move2, 1));
-	CHECK_OK(expect_evdev(evfd, moved2, 2, "motion after the kill"));
+	CHECK_OK(vmt_expect_evdev(evfd, moved2, 2, "motion after the kill"));
 	kfd = kf_open(0);
 	CHECK_OK(kfd);
 	CHECK_OK(kf_find(kfd, m.name, &d));

@@ -905,3 +905,33 @@ long long vmt_slab_module_bytes(const struct vmt_slabs *ss)
 			sum += (long long)ss->s[i].active * ss->s[i].objsize;
 	return sum;
 }
+
+/* ---- checks ---------------------------------------------------------- */
+
+int vmt_expect_evdev(int fd, const struct input_event *want, size_t n_want,
+		     const char *when)
+{
+	struct input_event got[128];
+	char why[512];
+	int n = evdev_read_all(fd, got, ARRAY_SIZE(got));
+
+	CHECK_OK(n);
+	CHECK(!events_compare(got, n, want, n_want, why, sizeof(why)), "evdev %s: %s", when, why);
+	return 0;
+}
+
+int vmt_expect_recs(int kfd, const struct exp_rec *want, size_t n_want)
+{
+	struct recbuf rb;
+	char why[512];
+	int r;
+
+	recbuf_init(&rb);
+	r = kf_drain(kfd, &rb);
+	if (!r && recs_compare(rb.r, rb.n, want, n_want, why, sizeof(why)))
+		r = -EPROTO;
+	recbuf_free(&rb);
+	CHECK(r != -EPROTO, "%s", why);
+	CHECK(!r, "reading: %s", vmt_strerror(r));
+	return 0;
+}

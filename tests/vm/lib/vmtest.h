@@ -241,6 +241,14 @@ int events_compare(const struct input_event *got, size_t n_got,
 
 const char *rec_str(const struct jskf_record *r, char *buf, size_t len);
 
+/* ---- checks: unlike the helpers above, these report (vmt_fail()) ------ */
+
+/* What evdev fd has queued is exactly want[]; when names the moment. */
+int vmt_expect_evdev(int fd, const struct input_event *want, size_t n_want,
+		     const char *when);
+/* What kfilter file kfd has queued (read without waiting) is exactly want[]. */
+int vmt_expect_recs(int kfd, const struct exp_rec *want, size_t n_want);
+
 /* ---- environment, kernel memory ------------------------------------- */
 
 /* $name as a positive decimal number, else fallback. */
