@@ -34,6 +34,7 @@ enum startup_step {
 	STEP_CONFIG,		/* reading the configuration file */
 	STEP_SOCKET,		/* binding the control socket */
 	STEP_KFILTER,		/* opening the kernel filter's device */
+	STEP_EXCLUDE,		/* excluding the stick from the filter (JSKF_IOC_EXCLUDE) */
 	STEP_UINPUT,		/* creating the virtual stick */
 	STEP_CAPTURE,		/* the first JSKF_IOC_CAPTURE */
 };
@@ -89,6 +90,12 @@ static const struct startup_fault startup_faults[] = {
 	{ .step = STEP_KFILTER, .error = -EPERM, .status = EXIT_NOPERMISSION,
 	  .fix = "joystickd must run as root; under systemd, DeviceAllow=", .fix_end = " rw" },
 	{ .step = STEP_KFILTER, .error = ANY_ERROR, .status = EXIT_FAILURE },
+
+	/* The module refuses EXCLUDE to all but the capture's owner. */
+	{ .step = STEP_EXCLUDE, .error = -EBUSY, .status = EX_TEMPFAIL,
+	  .fix = "another joystickd, or another program, owns the capture: stop it first" },
+	{ .step = STEP_EXCLUDE, .error = ANY_ERROR, .status = EXIT_FAILURE,
+	  .subject = "excluding the virtual stick from the kernel filter failed" },
 
 	{ .step = STEP_UINPUT, .error = -ENOENT, .status = EXIT_NOTINSTALLED, .subject = "/dev/uinput",
 	  .fix = "is the uinput module loaded? modprobe uinput" },
@@ -182,11 +189,8 @@ static int create_stick(struct manager *m)
 	int r;
 
 	r = kf_exclude(m->kf_fd, &m->cfg->stick.id, 1);
-	if (r < 0) {
-		log_error("excluding the virtual stick from the kernel filter failed: %s",
-			  strerror(-r));
-		return EXIT_FAILURE;
-	}
+	if (r < 0)
+		return startup_fail(STEP_EXCLUDE, m->opt.device_path, r);
 	r = stick_new(&m->cfg->stick, &m->stick);
 	if (r < 0)
 		return startup_fail(STEP_UINPUT, "/dev/uinput", r);
