@@ -21,8 +21,9 @@
  * _locked must be called with it held, and asserts so.  The other
  * functions here take it themselves, or (main thread only) need none.
  * Nothing slow runs under it: no logging, sd_notify(), udev or uinput
- * set-up.  The reader never touches sd-event (it is not thread-safe): it
- * asks the main loop for work through an eventfd.
+ * set-up (tests/unit/test-lock.c fails on any of them).  The reader
+ * never touches sd-event (it is not thread-safe): it asks the main loop
+ * for work through an eventfd.
  *
  * Files: manager-start.c (start-up, its exit statuses, shutdown),
  * manager-loop.c (the sd-event callbacks, ticks, STATUS=),

@@ -91,6 +91,11 @@ int stick_new(const struct jsd_stick_cfg *cfg, struct stick **ret)
 
 	/* The uinput device has what it needs; the description can go. */
 	libevdev_free(dev);
+	/*
+	 * libevdev finds the node by walking sysfs once and keeps it: do it
+	 * here, where no lock is held, not in the first `status`.
+	 */
+	libevdev_uinput_get_devnode(s->uidev);
 	*ret = s;
 	return 0;
 

@@ -4,8 +4,9 @@
 
 UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
-# Tests of the daemon's pure parts, each with the daemon file it tests.
-UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick
+# Tests of the daemon's parts, each with the daemon files it tests.
+UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
+		    $(BUILD)/tests/unit/test-lock
 UNIT_CFLAGS	= $(shell pkg-config --cflags cmocka 2>/dev/null)
 UNIT_LIBS	= $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -32,6 +33,19 @@ $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/st
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) $(shell pkg-config --cflags libevdev) \
 		-fsanitize=signed-integer-overflow -fno-sanitize-recover=all -Wl,--wrap=write \
 		-o $@ $< daemon/stick.c $(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
+
+# The manager, the reader and the commands against fakes of everything slow
+# (test-lock.c: kfilter.h, stick.h, discovery.h, control.h, log.h, and
+# sd_notify() wrapped), which fail a test that makes one under manager.lock.
+TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-capture.c \
+		   daemon/manager-reload.c daemon/manager-batch.c daemon/manager-state.c \
+		   daemon/reader.c daemon/commands.c daemon/devmap.c daemon/ratelimit.c
+$(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h) \
+		$(ENGINE_LIB) | unit-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) $(UNIT_CFLAGS) -DSRCDIR='"$(CURDIR)"' \
+		-Wl,--wrap=sd_notify,--wrap=sd_notifyf \
+		-o $@ $< $(TEST_LOCK_SRCS) $(ENGINE_LIB) $(ENGINE_LIBS) $(DAEMON_LIBS) $(UNIT_LIBS)
 
 # A locale whose decimal mark is a comma, for the locale-independence test;
 # built into the tree with localedef (package locales), found via LOCPATH.
