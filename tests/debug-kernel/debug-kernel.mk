@@ -11,6 +11,10 @@ DEBUGK_KO	:= $(DEBUGK_OUT)/module/joystickd_kfilter.ko
 DEBUGK_IOCTL_CALLS ?= 1000000
 DEBUGK_RELOADS	?= 200
 DEBUGK_SOAK_SECONDS ?= 30
+# badinput's cases may take up to 3 x 900 s at that scale (badinput.c):
+# its program limit must hold them, and the boot every program.
+DEBUGK_PROGRAM_LIMIT ?= 3100
+DEBUGK_LIMIT	?= 5400
 DEBUGK_ENV	:= VMTEST_IOCTL_CALLS=$(DEBUGK_IOCTL_CALLS) VMTEST_RELOADS=$(DEBUGK_RELOADS) \
 		   VMTEST_SOAK_SECONDS=$(DEBUGK_SOAK_SECONDS)
 
@@ -26,4 +30,5 @@ check-debug-kernel:
 	$(MAKE) --no-print-directory vm-run VM_OUT=$(DEBUGK_OUT) \
 		VM_IMAGE=$$dir/bzImage VM_KDIR=$$dir/linux-source-6.1 VM_KMOD_DIR= \
 		VM_KMODS= VM_KO=$(DEBUGK_KO) VM_TESTS="$(VM_TESTS) kmemleak" \
-		VM_ENV="$(DEBUGK_ENV)"
+		VM_ENV="$(DEBUGK_ENV)" VM_PROGRAM_LIMIT=$(DEBUGK_PROGRAM_LIMIT) \
+		VM_LIMIT=$(DEBUGK_LIMIT)

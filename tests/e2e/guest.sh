@@ -2,7 +2,8 @@
 # The steps of `make systemd-test`, run by jsd-e2e.service inside the guest
 # (see init and run.sh).  One line per step goes to the second serial port:
 # "PASS what" or "FAIL what: why"; "INFO ..." lines carry figures; "DONE"
-# ends the run.  The host counts them.  Details (dpkg's output, the journal
+# ends the run.  The host counts them against the "PLAN n" line sent
+# first (tests/vm/tally.sh): a step that never reported fails the run.  Details (dpkg's output, the journal
 # after a failure) go to the third serial port.
 #
 # Environment (from init): JSD_KVER, JSD_REPO (the source tree, read-only),
@@ -11,6 +12,9 @@ set -u
 
 exec 3>/dev/ttyS1	# results
 exec 4>/dev/ttyS2	# details for build/e2e/guest.log
+# The steps: one `check` line each at the end of this file.
+echo "RUN guest.sh" >&3
+echo "PLAN $(grep -c '^check ' "$0")" >&3
 KVER=$JSD_KVER
 INPUT=$JSD_REPO/build/e2e/e2e-input
 INI=/etc/joystickd/joystickd.ini

@@ -137,6 +137,12 @@ wait $pid || rc=$?
 
 passed=$(grep -c '^PASS ' "$out/results.log" || true)
 failed=$(grep -c '^FAIL ' "$out/results.log" || true)
+# guest.sh's PLAN against its PASS/FAIL lines (a step that never reported).
+shortfall=$("$repo/tests/vm/tally.sh" -s "$out/results.log" 1)
+if [ -n "$shortfall" ]; then
+	echo "$shortfall"
+	failed=$((failed + $(echo "$shortfall" | wc -l)))
+fi
 if ! grep -q '^DONE' "$out/results.log"; then
 	if [ $rc = 124 ]; then
 		echo "FAIL guest: no result after ${timeout}s"

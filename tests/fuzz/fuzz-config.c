@@ -8,13 +8,16 @@
  * stay finite, inside [-1, 1] and monotone (non-decreasing, or
  * non-increasing when inverted); scaled values inside the axis range
  * (min < max, any int32 pair); no control character in the stick's name;
- * and a stick udev will call a joystick.
+ * and a stick udev will call a joystick (udev_joystick(), below).
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/input-event-codes.h>
+
+#include "engine/codes.h"
 #include "engine/config.h"
 #include "engine/escape.h"
 #include "fuzz-check.h"
@@ -77,6 +80,44 @@ static void check_response(const struct jsd_axis_cfg *axis)
 	FUZZ_CHECK(axis->min < axis->max, "axis range empty");
 }
 
+static bool stick_has(const struct jsd_stick_cfg *stick, uint16_t code)
+{
+	for (unsigned int i = 0; i < stick->n_axes; i++)
+		if (stick->axes[i].code == code)
+			return true;
+	return false;
+}
+
+/*
+ * What udev's input_id builtin needs to set ID_INPUT_JOYSTICK on the
+ * stick (the rule the configuration check enforces, config-check.c
+ * check_stick_class(), counted here from the stick itself with the same
+ * code classes, codes.h): every button is one udev counts as a joystick
+ * button, and those buttons with the joystick axes (ABS_RX ...
+ * ABS_PRESSURE-1; ABS_X, ABS_Y, ABS_Z do not count) are at least 2; and
+ * it is not taken for an accelerometer, which a stick without buttons
+ * and with ABS_X, ABS_Y and ABS_Z (or ABS_RX, ABS_RY and ABS_RZ) is.
+ */
+static bool udev_joystick(const struct jsd_stick_cfg *stick)
+{
+	unsigned int count = 0;
+
+	for (unsigned int i = 0; i < stick->n_buttons; i++) {
+		if (!codes_is_joystick_button(stick->buttons[i]))
+			return false;
+		count++;
+	}
+	for (unsigned int i = 0; i < stick->n_axes; i++)
+		count += codes_is_joystick_axis(stick->axes[i].code);
+	if (count < 2)
+		return false;
+	if (stick->n_buttons == 0 &&
+	    ((stick_has(stick, ABS_X) && stick_has(stick, ABS_Y) && stick_has(stick, ABS_Z)) ||
+	     (stick_has(stick, ABS_RX) && stick_has(stick, ABS_RY) && stick_has(stick, ABS_RZ))))
+		return false;
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct jsd_config *cfg = NULL;
@@ -94,8 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(err.message[0] != '\0', "error without a message");
 	} else {
 		FUZZ_CHECK(cfg->n_profiles >= 1, "no profile");
-		FUZZ_CHECK(cfg->stick.n_axes + cfg->stick.n_buttons >= 2,
-			   "stick udev would not call a joystick");
+		FUZZ_CHECK(udev_joystick(&cfg->stick), "stick udev would not call a joystick");
 		FUZZ_CHECK(!escape_has_control(cfg->stick.name), "control character in the stick name");
 		for (unsigned int p = 0; p < cfg->n_profiles; p++)
 			for (unsigned int a = 0; a < cfg->profiles[p].n_axes; a++)

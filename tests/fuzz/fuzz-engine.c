@@ -5,10 +5,14 @@
  * The configurations are the shipped ones (config/ and config/examples/),
  * loaded once.  Each input is a sequence of 8-byte steps: a record (REL, KEY,
  * SYN, capture state, device removed), a timer tick, a profile switch or a
- * reload.  Invariants: every axis value sent lies in the stick's range for
- * that code, every button is one of the stick's and is 0 or 1, positions and
- * outputs stay finite inside [-1, 1], time never runs backwards for the
- * engine, and ticks are never asked for in the past.
+ * reload.  The time of a step moves forward, or (one step in eight) back
+ * by up to 65 ms: a record older than the last tick, as the daemon's
+ * reader and timer can deliver them.  Invariants: every axis value sent
+ * lies in the stick's range for that code, every button is one of the
+ * stick's and is 0 or 1, positions and outputs stay finite inside [-1, 1],
+ * time never runs backwards for the engine (a tick is never asked for at
+ * or before the latest time it was given, whatever time it was given
+ * since), and ticks are never asked for in the past.
  */
 #include <linux/input-event-codes.h>
 #include <math.h>
@@ -116,6 +120,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* The engine was given @now (a record, a tick, a profile switch that took). */
+static void gave(uint64_t *latest, uint64_t now)
+{
+	if (now > *latest)
+		*latest = now;
+}
+
 static void check_axes(const struct engine *e)
 {
 	struct engine_axis_state st;
@@ -131,7 +142,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sink sink;
 	struct engine *e = NULL;
-	uint64_t now = 1000000000ull;
+	/* 1000 s: no input is long enough to step back below 0. */
+	uint64_t now = 1000000000000ull;
+	uint64_t latest = 0;	/* the latest time the engine was given (gave()) */
 
 	if (size < 1 || n_configs == 0)
 		return 0;
@@ -147,7 +160,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int mouse = (int)(data[6] % 3) - 1;
 		int16_t value = (int16_t)(data[2] | data[3] << 8);
 
-		now += (uint64_t)(data[4] | data[5] << 8) * 1000;	/* up to 65 ms */
+		/* Up to 65 ms forward, or back when the top 3 bits of data[6] are set. */
+		if ((data[6] & 0xe0) == 0xe0)
+			now -= (uint64_t)(data[4] | data[5] << 8) * 1000;
+		else
+			now += (uint64_t)(data[4] | data[5] << 8) * 1000;
 		rec.time_ns = now;
 		rec.dev_id = 1 + data[7] % 3;
 
@@ -158,36 +175,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rec.code = rel_codes[data[1] % (sizeof(rel_codes) / sizeof(rel_codes[0]))];
 			rec.value = value;
 			engine_feed(e, mouse, &rec);
+			gave(&latest, now);
 			break;
 		case 2:
 			rec.type = EV_KEY;
 			rec.code = key_codes[data[1] % (sizeof(key_codes) / sizeof(key_codes[0]))];
 			rec.value = data[2] % 3;
 			engine_feed(e, mouse, &rec);
+			gave(&latest, now);
 			break;
 		case 3:
 			rec.type = EV_SYN;
 			rec.code = SYN_REPORT;
 			engine_feed(e, mouse, &rec);
+			gave(&latest, now);
 			break;
 		case 4:
 			rec.type = JSKF_REC_STATE;
 			rec.code = data[1] & 1;
 			rec.value = (data[2] & 1) ? JSKF_STATE_OWNER | JSKF_STATE_ACTIVE : JSKF_STATE_OWNER;
 			engine_feed(e, mouse, &rec);
+			gave(&latest, now);
 			break;
 		case 5: {
 			uint64_t next = engine_tick(e, now);
 
+			gave(&latest, now);
 			FUZZ_CHECK(next == ENGINE_IDLE || next > now, "tick asked for in the past");
+			FUZZ_CHECK(next == ENGINE_IDLE || next > latest,
+				   "tick asked for before the latest time given: time ran backwards");
 			break;
 		}
 		case 6:
 			if (data[1] & 0x80) {
 				rec.type = JSKF_REC_DEV_REMOVED;
 				engine_feed(e, mouse, &rec);
-			} else {
-				engine_set_profile(e, data[1] % (sink.cfg->n_profiles + 1), now);
+				gave(&latest, now);
+			} else if (engine_set_profile(e, data[1] % (sink.cfg->n_profiles + 1), now) == 0) {
+				gave(&latest, now);
 			}
 			break;
 		case 7: {

@@ -569,11 +569,23 @@ static void test_plot_svg(void **state)
 	jsd_config_free(cfg);
 }
 
-static int add_glob(struct CMUnitTest *tests, int n, const char *pattern, glob_t *g,
+/*
+ * One test per file matching pattern; -1 when none does (a directory that
+ * went missing must fail, not shrink the list) or the list is full.
+ */
+static int add_glob(struct CMUnitTest *tests, int n, int cap, const char *pattern, glob_t *g,
 		    void (*fn)(void **))
 {
-	if (glob(pattern, 0, NULL, g) != 0)
+	if (n < 0)
 		return n;
+	if (glob(pattern, 0, NULL, g) != 0) {
+		fprintf(stderr, "test-config: no file matches %s\n", pattern);
+		return -1;
+	}
+	if (g->gl_pathc > (size_t)(cap - n)) {
+		fprintf(stderr, "test-config: more than %d tests\n", cap);
+		return -1;
+	}
 	for (size_t i = 0; i < g->gl_pathc; i++)
 		tests[n++] = (struct CMUnitTest){
 			.name = strstr(g->gl_pathv[i], "config"),
@@ -608,10 +620,13 @@ int main(void)
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		tests[n++] = fixed[i];
-	n = add_glob(tests, n, SRCDIR "/config/joystickd.ini", &shipped, test_shipped_file);
-	n = add_glob(tests, n, SRCDIR "/config/examples/*.ini", &examples, test_shipped_file);
-	n = add_glob(tests, n, SRCDIR "/tests/unit/config-bad/*.ini", &bad, test_bad_file);
-	r = _cmocka_run_group_tests("config", tests, (size_t)n, NULL, NULL);
+	memset(&shipped, 0, sizeof(shipped));
+	memset(&examples, 0, sizeof(examples));
+	memset(&bad, 0, sizeof(bad));
+	n = add_glob(tests, n, 256, SRCDIR "/config/joystickd.ini", &shipped, test_shipped_file);
+	n = add_glob(tests, n, 256, SRCDIR "/config/examples/*.ini", &examples, test_shipped_file);
+	n = add_glob(tests, n, 256, SRCDIR "/tests/unit/config-bad/*.ini", &bad, test_bad_file);
+	r = n < 0 ? 1 : _cmocka_run_group_tests("config", tests, (size_t)n, NULL, NULL);
 	globfree(&shipped);
 	globfree(&examples);
 	globfree(&bad);

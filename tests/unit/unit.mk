@@ -7,6 +7,8 @@ UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 # Tests of the daemon's parts, each with the daemon files it tests.
 UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
 		    $(BUILD)/tests/unit/test-lock
+# Every test-*.c here must be one of the binaries above (run.sh -e).
+UNIT_SOURCES	:= $(notdir $(basename $(wildcard tests/unit/test-*.c)))
 UNIT_CFLAGS	= $(shell pkg-config --cflags cmocka 2>/dev/null)
 UNIT_LIBS	= $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -55,4 +57,5 @@ $(UNIT_LOCALE_DIR)/de_DE.UTF-8: | unit-deps
 	localedef -i de_DE -f UTF-8 $@ || test -e $@/LC_NUMERIC
 
 unit: $(UNIT_BINS) $(UNIT_DAEMON_BINS) $(UNIT_LOCALE_DIR)/de_DE.UTF-8
-	@VALGRIND=$(BUILD)/tests/unit/test-scenario tests/unit/run.sh $(UNIT_BINS) $(UNIT_DAEMON_BINS)
+	@VALGRIND=$(BUILD)/tests/unit/test-scenario tests/unit/run.sh \
+		-e "$(UNIT_SOURCES)" $(UNIT_BINS) $(UNIT_DAEMON_BINS)

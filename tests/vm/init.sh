@@ -9,6 +9,8 @@
 # Result channel protocol, one line each:
 #   BOOT <release>        the guest is up
 #   RUN <program>         a program starts
+#   PLAN <n>              written by the programs: the checks they will report
+#                         (tests/vm/tally.sh counts them on the host)
 #   PASS <name>           written by the programs
 #   FAIL <name>: <why>    written by the programs, or here
 #   INFO <text>           anything else worth showing
@@ -47,19 +49,35 @@ while read -r name path; do
 	fi
 done </etc/vmtest/modules
 
+# Limits nest, so that the innermost one that runs out names what hung:
+# a case gets at most what is left of its program (vmt_main reads
+# VMTEST_PROGRAM_LIMIT), a program at most the -T limit and what is left
+# of the host's limit for the whole boot (vmrun.sh -W, as
+# VMTEST_BOOT_LIMIT; uptime counts from the kernel's start, the margin
+# covers what comes after the last program and the host's own start-up).
 timeout=$(cat /etc/vmtest/timeout)
+boot_margin=30
 while read -r prog; do
 	[ -n "$prog" ] || continue
 	res "RUN $prog"
+	limit=$timeout
+	if [ -n "${VMTEST_BOOT_LIMIT:-}" ]; then
+		left=$((VMTEST_BOOT_LIMIT - $(cut -d. -f1 /proc/uptime) - boot_margin))
+		[ "$left" -ge "$limit" ] || limit=$left
+	fi
+	if [ "$limit" -lt 1 ]; then
+		res "FAIL $prog: not run: the boot's ${VMTEST_BOOT_LIMIT:-?} s (vmrun.sh -W) ran out"
+		continue
+	fi
 	start=$(cut -d' ' -f1 /proc/uptime)
-	timeout -s KILL "$timeout" "/tests/$prog" >&3 2>/dev/console </dev/null
+	VMTEST_PROGRAM_LIMIT=$limit timeout -s KILL "$limit" "/tests/$prog" >&3 2>/dev/console </dev/null
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
 	res "INFO $prog: exit $rc after $(echo "$end - $start" | bc) s"
 	# 0: all passed, 1: failures reported; anything else was not reported.
 	case $rc in
 	0 | 1) ;;
-	137) res "FAIL $prog: killed after ${timeout} s (timeout or SIGKILL)" ;;
+	137) res "FAIL $prog: killed after ${limit} s (timeout or SIGKILL)" ;;
 	*) res "FAIL $prog: exit status $rc" ;;
 	esac
 done </etc/vmtest/tests

@@ -14,7 +14,10 @@
 #   -b FILE       extra executable, as /usr/bin/NAME
 #   -f SRC:DEST   extra file (a directory is copied whole)
 #   -e NAME=VAL   environment variable for the test programs
-#   -T SECONDS    per-program time limit (default 300)
+#   -T SECONDS    per-program time limit (default 300): init.sh kills a
+#                 program after it (or sooner, when vmrun.sh's -W for the
+#                 whole boot has less left), and vmt_main ends a case that
+#                 would outlast it (VMTEST_PROGRAM_LIMIT)
 #
 # Executables may be static or dynamic: the libraries `ldd` lists and the
 # program loader are copied to the same paths.  Libraries loaded with

@@ -43,6 +43,11 @@ VM_CASES	?=
 VM_ENV		?=
 VM_APPEND	?=
 VM_MEM		?= 512
+# Seconds for the whole boot (vmrun.sh -W) and for each program
+# (mkinitramfs.sh -T); a case gets at most what its program has left, a
+# program at most what the boot has left (tests/vm/init.sh).
+VM_LIMIT	?= 600
+VM_PROGRAM_LIMIT ?= 300
 VM_RUN_DIR	?= $(VM_OUT)/$(VM_KVER)/kfilter
 VM_KMODS	:= evdev uinput joydev
 # The module under test, built warning-free for VM_KREL from a copy of
@@ -104,7 +109,8 @@ vm-run: vm-programs vm-module
 		$(VM_DIR)/kernel.sh fetch $(VM_KREL) $(VM_KMOD_DIR) || exit 1; \
 	fi
 	@echo "vmtest: booting $(VM_IMAGE) (console log: $(VM_RUN_DIR)/console.log)"
-	@$(VM_DIR)/vmrun.sh -d $(VM_RUN_DIR) -K $(VM_IMAGE) -A "$(VM_APPEND)" -m $(VM_MEM) -- \
+	@$(VM_DIR)/vmrun.sh -d $(VM_RUN_DIR) -K $(VM_IMAGE) -A "$(VM_APPEND)" -m $(VM_MEM) \
+		-W $(VM_LIMIT) -c -- -T $(VM_PROGRAM_LIMIT) \
 		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KREL)) \
 		$(addprefix -m ,$(VM_KMODS)) -M $(VM_KO) \
 		$(addprefix -t $(VM_OUT)/bin/,$(VM_TESTS)) $(addprefix -b ,$(VM_BINS32)) \

@@ -5,33 +5,40 @@
 #
 #   -d OUTDIR     where the run keeps initrd.gz, console.log and results.log
 #   -K KERNEL     the kernel image (bzImage/vmlinuz) to boot
-#   -W SECONDS    limit for the whole boot (default 600)
+#   -W SECONDS    limit for the whole boot (default 600); the guest gives
+#                 no program more than what is left of it (init.sh), and
+#                 no case more than what is left of its program (vmt_main)
 #   -A CMDLINE    extra kernel command line
 #   -m MB         guest memory (default 512; a KASAN kernel wants more)
+#   -c            count: every program must send "PLAN n" (tally.sh -s);
+#                 without it, a program that sends none is not counted
 #   after --      options for mkinitramfs.sh (modules, test programs, files)
 #
 # Prints every PASS/FAIL/INFO line as the guest sends it, then the host's own
-# checks: the guest reached DONE, the kernel log has no BUG/WARNING/Oops/
+# checks: the guest reached DONE, every program started and reported as
+# many checks as its PLAN line announced, every case VMTEST_CASES names ran
+# (tally.sh), the kernel log has no BUG/WARNING/Oops/
 # lockdep/KASAN/UBSAN report, and the kernel is tainted by nothing but the
 # out-of-tree unsigned module.  Ends with "N passed, N failed" and the
 # runtime; exits 1 if anything failed.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out="" kernel="" limit=600 cmdline="" mem=512
+out="" kernel="" limit=600 cmdline="" mem=512 strict=""
 
 die() {
 	echo "vmrun.sh: $*" >&2
 	exit 2
 }
 
-while getopts d:K:W:A:m: opt; do
+while getopts d:K:W:A:m:c opt; do
 	case $opt in
 	d) out=$OPTARG ;;
 	K) kernel=$OPTARG ;;
 	W) limit=$OPTARG ;;
 	A) cmdline=$OPTARG ;;
 	m) mem=$OPTARG ;;
+	c) strict=-s ;;
 	*) die "bad option (see the header of $0)" ;;
 	esac
 done
@@ -40,6 +47,19 @@ shift $((OPTIND - 1))
 { [ -n "$out" ] && [ -n "$kernel" ]; } || die "-d OUTDIR and -K KERNEL are required"
 [ -r "$kernel" ] || die "kernel image $kernel not found"
 
+# What the guest is asked to run, from the mkinitramfs.sh options: the
+# test programs (-t) and the cases VMTEST_CASES selects (-e).
+programs=0 cases=""
+prev=""
+for arg in "$@"; do
+	case $prev in
+	-t) programs=$((programs + 1)) ;;
+	-e) case $arg in VMTEST_CASES=*) cases=${arg#VMTEST_CASES=} ;; esac ;;
+	esac
+	prev=$arg
+done
+[ "$programs" -gt 0 ] || die "no test program (-t) after --"
+
 mkdir -p "$out"
 # One run at a time per OUTDIR: a second one waits instead of mixing logs.
 exec 9>"$out/.lock"
@@ -47,7 +67,7 @@ if ! flock -n 9; then
 	echo "vmrun.sh: waiting for another run using $out"
 	flock 9
 fi
-"$here/mkinitramfs.sh" -o "$out/initrd.gz" "$@"
+"$here/mkinitramfs.sh" -o "$out/initrd.gz" "$@" -e "VMTEST_BOOT_LIMIT=$limit"
 
 console=$out/console.log
 results=$out/results.log
@@ -84,6 +104,14 @@ if ! grep -q '^DONE$' "$results"; then
 	echo "--- last lines of $console:"
 	tail -n 40 "$console"
 	echo "---"
+fi
+
+# Each program's PLAN against its PASS/FAIL lines; the programs and cases
+# asked for against those that ran.
+shortfall=$("$here/tally.sh" $strict "$results" "$programs" "$cases")
+if [ -n "$shortfall" ]; then
+	echo "$shortfall"
+	failed=$((failed + $(echo "$shortfall" | wc -l)))
 fi
 
 # Kernel messages carry a "[    1.234567]" time stamp (printk.time=1): the

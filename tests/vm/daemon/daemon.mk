@@ -29,7 +29,7 @@ vm-run-daemon: $(VMD_PROG) $(VMD_BINS) vm-module
 		$(VM_DIR)/kernel.sh fetch $(VM_KREL) $(VM_KMOD_DIR) || exit 1; \
 	fi
 	@echo "vmtest-daemon: booting $(VM_IMAGE) (console log: $(VMD_OUT)/console.log)"
-	@$(VM_DIR)/vmrun.sh -d $(VMD_OUT) -K $(VM_IMAGE) -- \
+	@$(VM_DIR)/vmrun.sh -d $(VMD_OUT) -K $(VM_IMAGE) -c -- \
 		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KREL)) \
 		$(addprefix -m ,$(VM_KMODS)) -M $(VM_KO) \
 		-t $(VMD_PROG) $(addprefix -b ,$(VMD_BINS)) -b $$(command -v udevadm) \

@@ -26,16 +26,53 @@
 
 int dt_failed;
 
+/* The plan: its names, and whether each was reported. */
+static const char *const *plan;
+static bool *plan_reported;
+static size_t plan_len;
+
+void dt_plan(const char *const *names, size_t n)
+{
+	plan = names;
+	plan_len = n;
+	plan_reported = calloc(n, sizeof(*plan_reported));
+	printf("PLAN %zu\n", n);
+	fflush(stdout);
+}
+
+/* Marks @name reported; false if it is not in the plan. */
+static bool plan_mark(const char *name)
+{
+	for (size_t i = 0; i < plan_len; i++)
+		if (!strcmp(plan[i], name)) {
+			if (plan_reported)
+				plan_reported[i] = true;
+			return true;
+		}
+	return false;
+}
+
+int dt_done(void)
+{
+	for (size_t i = 0; i < plan_len; i++)
+		if (plan_reported && !plan_reported[i])
+			dt_fail(plan[i], "not reached (an earlier step failed or the test was skipped)");
+	return dt_failed ? 1 : 0;
+}
+
 void dt_pass(const char *name)
 {
 	printf("PASS %s\n", name);
 	fflush(stdout);
+	if (!plan_mark(name))
+		dt_fail(name, "reported, but not in the plan (vmt-daemon.c, checks[])");
 }
 
 void dt_fail(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
+	plan_mark(name);
 	printf("FAIL %s: ", name);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);

@@ -17,6 +17,13 @@
 
 /* ---- results: one line per test on stdout, as the harness reads them */
 extern int dt_failed;
+/*
+ * "PLAN n" for the host (tests/vm/tally.sh): the checks main() will
+ * report, by name.  dt_done() reports each one that was not as a FAIL and
+ * returns the exit status; a PASS for a name not in the plan is a FAIL too.
+ */
+void dt_plan(const char *const *names, size_t n);
+int dt_done(void);
 void dt_pass(const char *name);
 void dt_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dt_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -25,6 +25,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1746,15 +1747,38 @@ out:
 	daemon_close(&jsd);
 }
 
-/* The whole life of the daemon under AddressSanitizer, LeakSanitizer and UBSan. */
+/* asan_step(): the first functional step of test_asan() that went wrong. */
+static char asan_why[512];
+
+static void asan_step(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void asan_step(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok || asan_why[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(asan_why, sizeof(asan_why), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The whole life of the daemon under AddressSanitizer, LeakSanitizer and
+ * UBSan: every step must also do what it does in the tests above (the
+ * same expected values), else a sanitizer build that maps nothing, or
+ * exits at the first command, would pass.
+ */
 static void test_asan(void)
 {
 	char *env[] = { "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99",
 			"UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98", NULL };
+	int32_t roll = expo(100, ROLL_SENS, ROLL_EXPO), roll2 = power(100, ROLL_SENS, ROLL_POWER);
+	int32_t v = 0;
 	char node[64];
-	int fd, st;
-	int32_t v;
+	int fd, st, r;
 
+	asan_why[0] = '\0';
 	write_config("curve = expo:0.3", NULL);
 	if (!start_daemon(JOYSTICKD_ASAN, env, false))
 		return dt_fail("daemon-asan", "no READY=1");
@@ -1762,37 +1786,94 @@ static void test_asan(void)
 		daemon_close(&jsd);
 		return dt_fail("daemon-asan", "no stick");
 	}
+	asan_step(status_has("mice captured: 1\n"), "joystickctl status: %s", out);
 	vdev_rel(&mouse, REL_X, 100);
+	r = stick_next(fd, ABS_X, &v);
+	asan_step(r == 0 && v == roll, "REL_X 100 gave ABS_X %d, want %d", v, roll);
 	vdev_key(&mouse, BTN_LEFT, 1);
+	asan_step(evdev_wait(fd, EV_KEY, BTN_TRIGGER, false, 1, WAIT_MS, &v) == 0,
+		  "BTN_LEFT press: no BTN_TRIGGER 1");
 	vdev_key(&mouse, BTN_LEFT, 0);
-	stick_next(fd, ABS_X, &v);
-	stick_settles(fd, ABS_X, 0);
-	close(fd);
-	ctl(-1, "status", NULL, NULL, NULL);
-	ctl(-1, "devices", NULL, NULL, NULL);
-	ctl(-1, "monitor", "--frames", "5", NULL);
-	ctl(-1, "curve", "roll", "--svg", "/tmp/asan.svg");
+	asan_step(evdev_wait(fd, EV_KEY, BTN_TRIGGER, false, 0, WAIT_MS, &v) == 0,
+		  "BTN_LEFT release: no BTN_TRIGGER 0");
+	asan_step(stick_settles(fd, ABS_X, 0), "ABS_X did not return to 0");
+	r = ctl(-1, "devices", NULL, NULL, NULL);
+	asan_step(r == 0 && strstr(out, "pointer  yes") && strstr(out, MOUSE_NAME),
+		  "joystickctl devices: exit %d: %s", r, out);
+	r = ctl(-1, "monitor", "--frames", "5", NULL);
+	asan_step(r == 0, "joystickctl monitor --frames 5: exit %d: %s", r, out);
+	r = ctl(-1, "curve", "roll", "--svg", "/tmp/asan.svg");
+	asan_step(r == 0 && dt_read("/tmp/asan.svg", out, sizeof(out)) == 0 && strstr(out, "</svg>"),
+		  "joystickctl curve roll --svg: exit %d, no SVG written", r);
+
+	/* A new curve, then a broken file that keeps it. */
 	write_config("curve = expo:0.3", "curve = power:2");
-	reload();
+	asan_step(reload(), "reload: no RELOADING=1 / READY=1");
+	evdev_drain(fd);
+	vdev_rel(&mouse, REL_X, 100);
+	r = stick_next(fd, ABS_X, &v);
+	asan_step(r == 0 && v == roll2, "after the reload REL_X 100 gave ABS_X %d, want %d (power:2)",
+		  v, roll2);
+	asan_step(stick_settles(fd, ABS_X, 0), "ABS_X did not return to 0 after the reload");
 	dt_write(RUN_INI, "[nonsense\n");
-	reload();
+	asan_step(reload(), "bad reload: no RELOADING=1 / READY=1");
+	asan_step(daemon_log_has(&jsd, RUN_INI ":1: "), "bad reload: the log has no '%s:1: ' line",
+		  RUN_INI);
+	evdev_drain(fd);
+	vdev_rel(&mouse, REL_X, 100);
+	r = stick_next(fd, ABS_X, &v);
+	asan_step(r == 0 && v == roll2, "after the bad reload REL_X 100 gave ABS_X %d, want %d (kept)",
+		  v, roll2);
+	asan_step(stick_settles(fd, ABS_X, 0), "ABS_X did not return to 0 after the bad reload");
+	close(fd);
+
+	/* Unplugged and back, then the hotkey. */
 	vdev_destroy(&mouse);
+	asan_step(status_has("mice captured: 0\n"), "the unplugged mouse is still counted");
 	vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077);
-	status_has("mice captured: 1\n");
+	asan_step(status_has("mice captured: 1\n"), "the mouse was not captured again: %s", out);
 	vdev_key(&kbd, KEY_SCROLLLOCK, 1);
 	vdev_key(&kbd, KEY_SCROLLLOCK, 0);
-	status_has("active: no\n");
+	asan_step(status_has("active: no\n"), "the hotkey did not turn capture off: %s", out);
 
 	st = daemon_stop(&jsd, SIGTERM, 4 * WAIT_MS);
 	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
 	    daemon_log_has(&jsd, "Sanitizer") || daemon_log_has(&jsd, "runtime error")) {
 		daemon_dump_log(&jsd);
-		dt_fail("daemon-asan", "wait status %d; sanitizer report on the console", st);
+		dt_fail("daemon-asan", "wait status %d; sanitizer report on the console%s%s", st,
+			asan_why[0] ? "; also: " : "", asan_why);
+	} else if (asan_why[0]) {
+		daemon_dump_log(&jsd);
+		dt_fail("daemon-asan", "%s", asan_why);
 	} else {
 		dt_pass("daemon-asan");
 	}
 	daemon_close(&jsd);
 }
+
+/*
+ * Every check main() reports, in order: the PLAN line counts them, and
+ * dt_done() fails each one a run did not reach.  A new check goes here too.
+ */
+static const char *const checks[] = {
+	"fault-config-invalid", "fault-config-missing", "fault-config-unreadable",
+	"fault-socket-taken", "fault-socket-not-socket", "fault-no-module",
+	"fault-kfilter-denied", "fault-uinput-missing", "fault-uinput-denied",
+	"ctl-check-config", "daemon-ready", "daemon-watchdog", "stick-is-joystick",
+	"motion-roll", "spring-return", "motion-pitch-hold", "wheel-throttle",
+	"js-axes", "button-trigger", "batch-merge", "swallow-active", "ctl-status",
+	"ctl-devices", "ctl-permission", "ctl-profile", "ctl-errors", "ctl-monitor",
+	"ctl-curve", "ctl-curve-args", "toggle-off-releases", "toggle-off-recenter",
+	"hotkey-toggle", "reload-keeps-position", "reload-curve", "reload-bad-keeps",
+	"reload-rollback", "reload-verdict", "mouse-replug", "ctl-recenter",
+	"burst-sum", "ctl-half-closed", "log-flood-ratelimit", "deadman-warning",
+	"fault-second-instance", "fault-capture-busy", "fault-mouse-yanked",
+	"fault-rmmod-busy", "daemon-sigterm", "log-escaped-names",
+	"daemon-journal-log", "kill9-pointer-back", "shipped-stick-is-joystick",
+	"shipped-config", "mouse-sections", "mouse-sections-replug", "ctl-limits",
+	"ctl-idle-timeout", "reload-root-only", "ctl-group", "config-points-too-close",
+	"config-control-in-name", "stick-int32-range", "daemon-asan",
+};
 
 int main(void)
 {
@@ -1800,10 +1881,11 @@ int main(void)
 	mkdir("/run", 0755);
 	/* The initramfs root comes from mktemp -d (0700): let uid 1000 in. */
 	chmod("/", 0755);
+	dt_plan(checks, sizeof(checks) / sizeof(checks[0]));
 	if (vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0 || vdev_keyboard(&kbd, KBD_NAME) < 0 ||
 	    write_config("curve = expo:0.3", NULL) < 0) {
 		dt_fail("daemon-setup", "uinput devices or %s: %s", RUN_INI, strerror(errno));
-		return 1;
+		return dt_done();
 	}
 
 	test_startup_faults();
@@ -1812,7 +1894,7 @@ int main(void)
 	test_ready();
 	if (dt_failed) {
 		printf("INFO daemon tests stop here: the daemon did not start\n");
-		return 1;
+		return dt_done();
 	}
 	test_joystick_class("stick-is-joystick", STICK_NAME);
 	test_motion();
@@ -1851,5 +1933,5 @@ int main(void)
 	test_full_range_stick();
 	test_asan();
 
-	return dt_failed ? 1 : 0;
+	return dt_done();
 }

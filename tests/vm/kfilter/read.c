@@ -14,8 +14,6 @@
 #include "vmtest.h"
 
 #define MS 1000000LL
-/* How late a wake-up may be: TCG on a loaded 2-core host is slow. */
-#define LATE (400 * MS)
 #define OWNER_ACTIVE (JSKF_STATE_OWNER | JSKF_STATE_ACTIVE)
 #define STATE_MASK (JSKF_STATE_OWNER | JSKF_STATE_ACTIVE | JSKF_STATE_OVERFLOW)
 
@@ -278,9 +276,20 @@ static int test_pend_then_event(void)
 	return 0;
 }
 
+/* reads_pended, the reads that waited in the kernel (all files). */
+static int reads_pended(int kfd, uint64_t *n)
+{
+	struct jskf_stats st;
+	int r = kf_stats(kfd, 0, &st);
+
+	*n = st.reads_pended;
+	return r;
+}
+
 /*
- * Test 2b: the deadline gives -ETIMEDOUT, never early, and soon after
- * (the tolerance allows for a loaded host starving the emulated CPUs).
+ * Test 2b: the deadline gives -ETIMEDOUT, never early; an expired one
+ * gives it without waiting.  How late the wake-up came is reported, not
+ * checked: under TCG on a loaded host that is the host's speed.
  */
 static int test_deadline(void)
 {
@@ -288,22 +297,26 @@ static int test_deadline(void)
 	struct jskf_read rd;
 	struct vmt_cap c;
 	int64_t t0, t1, deadline;
+	uint64_t p0, p1, p2;
 
 	CHECK_OK(setup_idle(&c, "vmtest deadline", 0x0122));
+	CHECK_OK(reads_pended(c.kfd, &p0));
 	deadline = now_ns() + 300 * MS;
 	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, deadline);
 	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
 	t1 = now_ns();
 	CHECK(t1 >= deadline, "returned %lld ns before the deadline", (long long)(deadline - t1));
-	CHECK(t1 - deadline < LATE, "returned %lld ms after the deadline",
-	      (long long)((t1 - deadline) / MS));
+	CHECK_OK(reads_pended(c.kfd, &p1));
+	CHECK_EQ(p1 - p0, 1);
 
-	/* A deadline in the past: at once. */
+	/* A deadline in the past: at once, without waiting in the kernel. */
 	t0 = now_ns();
 	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, t0 - MS);
 	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
-	t1 = now_ns();
-	CHECK(t1 - t0 < LATE, "an expired deadline waited %lld ms", (long long)((t1 - t0) / MS));
+	CHECK_OK(reads_pended(c.kfd, &p2));
+	CHECK(p2 == p1, "the read with an expired deadline waited in the kernel");
+	vmt_info("deadline-timeout: woke %.1f ms after the deadline; an expired deadline answered in %.1f ms",
+		 (t1 - deadline) / 1e6, (now_ns() - t0) / 1e6);
 	return 0;
 }
 
@@ -341,31 +354,43 @@ static int test_signal_eintr(void)
 
 /*
  * Test 2c': under SA_RESTART the read restarts with the same absolute
- * deadline.  The signal comes 800 ms into a 1 s wait, so a restart with a
- * fresh timeout would end 800 ms late.
+ * deadline.  The signal comes 1.8 s into a 2 s wait: a restart with a
+ * fresh 2 s timeout could not end before the signal plus 2 s, whatever
+ * the host's speed, while the same deadline ends it at 2 s.  How late
+ * after the deadline it woke is reported, not checked.
  */
+#define RESTART_WAIT_MS 2000
+#define RESTART_SIGNAL_MS 1800
+
 static int test_signal_restart(void)
 {
 	struct vmt_cap c;
 	struct pender p;
-	int64_t start, deadline;
+	int64_t start, deadline, t_signal;
 
 	CHECK_OK(setup_idle(&c, "vmtest signal-restart", 0x0124));
 	CHECK_OK(set_handler(SA_RESTART));
 	start = now_ns();
-	deadline = start + 1000 * MS;
+	deadline = start + RESTART_WAIT_MS * MS;
 	CHECK_OK(pender_start(&p, c.kfd, JSKF_READ_DEADLINE, deadline, 0));
-	CHECK(!pender_wait_blocked(&p, 700), "the read did not wait in the kernel");
-	if (now_ns() < start + 800 * MS)
-		sleep_ms((unsigned int)((start + 800 * MS - now_ns()) / MS));
+	CHECK(!pender_wait_blocked(&p, RESTART_SIGNAL_MS),
+	      "the read did not wait in the kernel");
+	if (now_ns() < start + RESTART_SIGNAL_MS * MS)
+		sleep_ms((unsigned int)((start + RESTART_SIGNAL_MS * MS - now_ns()) / MS));
+	t_signal = now_ns();
+	CHECK(t_signal < deadline, "the signal came %lld ms after the deadline: the host is too slow for this test",
+	      (long long)((t_signal - deadline) / MS));
 	CHECK_OK(-pthread_kill(p.thread, SIGUSR1));
-	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK(!pender_join(&p, 5000 + RESTART_WAIT_MS), "the pended read did not return");
 	CHECK_ERR(p.ret, ETIMEDOUT);
 	CHECK_EQ(handled, 1);
 	CHECK(p.t_end >= deadline, "returned %lld ms before the deadline",
 	      (long long)((deadline - p.t_end) / MS));
-	CHECK(p.t_end - deadline < LATE, "returned %lld ms after the deadline (restarted with a fresh timeout?)",
-	      (long long)((p.t_end - deadline) / MS));
+	CHECK(p.t_end < t_signal + RESTART_WAIT_MS * MS,
+	      "returned %lld ms after the signal: restarted with a fresh %d ms timeout",
+	      (long long)((p.t_end - t_signal) / MS), RESTART_WAIT_MS);
+	vmt_info("signal-restart-deadline: signal %lld ms before the deadline, woke %.1f ms after it",
+		 (long long)((deadline - t_signal) / MS), (p.t_end - deadline) / 1e6);
 	return 0;
 }
 
@@ -416,16 +441,20 @@ static int test_cancel_sticky(void)
 	struct jskf_record buf[4];
 	struct jskf_read rd;
 	struct vmt_cap c;
+	uint64_t p0, p1;
 	int64_t t0;
 
 	CHECK_OK(setup_idle(&c, "vmtest cancel sticky", 0x0127));
 	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
 	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	CHECK_OK(reads_pended(c.kfd, &p0));
 	t0 = now_ns();
 	kf_read_init(&rd, buf, 4, 0, 0);
 	CHECK_ERR(kf_read(c.kfd, &rd), ECANCELED);
-	CHECK(now_ns() - t0 < 2000 * MS, "the cancelled read waited %lld ms",
-	      (long long)((now_ns() - t0) / MS));
+	vmt_info("cancel-sticky-before-read: the cancelled read answered in %.1f ms",
+		 (now_ns() - t0) / 1e6);
+	CHECK_OK(reads_pended(c.kfd, &p1));
+	CHECK(p1 == p0, "the cancelled read waited in the kernel");
 	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 150 * MS);
 	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
 	return 0;
@@ -460,19 +489,23 @@ static int test_nonblock(void)
 	struct jskf_read rd;
 	struct vmt_cap c;
 	struct pender p;
+	uint64_t p0, p1;
 	int64_t t0;
 	int fl;
 
 	CHECK_OK(setup_idle(&c, "vmtest nonblock", 0x0127));
 	fl = fcntl(c.kfd, F_GETFL);
 	CHECK(fcntl(c.kfd, F_SETFL, fl | O_NONBLOCK) == 0, "fcntl: %s", strerror(errno));
+	CHECK_OK(reads_pended(c.kfd, &p0));
 	t0 = now_ns();
 	kf_read_init(&rd, buf, 4, 0, 0);
 	CHECK_ERR(kf_read(c.kfd, &rd), EAGAIN);
-	CHECK(now_ns() - t0 < LATE, "O_NONBLOCK read took %lld ms", (long long)((now_ns() - t0) / MS));
+	vmt_info("nonblock-eagain: EAGAIN in %.1f ms", (now_ns() - t0) / 1e6);
 	/* With a deadline too. */
 	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 1000 * MS);
 	CHECK_ERR(kf_read(c.kfd, &rd), EAGAIN);
+	CHECK_OK(reads_pended(c.kfd, &p1));
+	CHECK(p1 == p0, "an O_NONBLOCK read waited in the kernel");
 
 	CHECK_OK(vmt_frame(&c.mouse, move, 1));
 	kf_read_init(&rd, buf, 4, 0, 0);

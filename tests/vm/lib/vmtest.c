@@ -75,11 +75,21 @@ void vmt_info(const char *fmt, ...)
 	emitf("INFO %s", text);
 }
 
+/* Whether name is one of the space separated words of list. */
+static bool listed(const char *name, const char *list)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = list; (p = strstr(p, name)); p += len)
+		if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
+			return true;
+	return false;
+}
+
 /* Cases named on the command line, else in $VMTEST_CASES, else all. */
 static bool selected(const char *name, int argc, char **argv)
 {
 	const char *list = getenv("VMTEST_CASES");
-	size_t len = strlen(name);
 
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
@@ -87,13 +97,19 @@ static bool selected(const char *name, int argc, char **argv)
 				return true;
 		return false;
 	}
-	if (!list || !*list)
-		return true;
-	for (const char *p = list; (p = strstr(p, name)); p += len)
-		if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
-			return true;
-	return false;
+	return !list || !*list || listed(name, list);
 }
+
+/*
+ * The program's own limit: init.sh kills it with SIGKILL after
+ * $VMTEST_PROGRAM_LIMIT seconds (mkinitramfs.sh -T).  A case gets its own
+ * limit or what the program has left, whichever is less, minus this
+ * margin, so that a case that hangs is reported by name before the
+ * program is killed.
+ */
+#define PROGRAM_MARGIN_S 5
+
+static int64_t program_end_ns;	/* 0: no program limit */
 
 static bool run_case(const struct vmt_case *c)
 {
@@ -101,6 +117,17 @@ static bool run_case(const struct vmt_case *c)
 	int status;
 	pid_t pid;
 
+	if (program_end_ns) {
+		int64_t left = (program_end_ns - now_ns()) / 1000000000 - PROGRAM_MARGIN_S;
+
+		if (left < 1) {
+			emitf("FAIL %s: not run: the program's %lu s (VMTEST_PROGRAM_LIMIT, mkinitramfs.sh -T) ran out",
+			      c->name, vmt_env_ulong("VMTEST_PROGRAM_LIMIT", 0));
+			return false;
+		}
+		if ((int64_t)limit > left)
+			limit = (unsigned int)left;
+	}
 	pid = fork();
 	if (pid < 0) {
 		emitf("FAIL %s: fork: %s", c->name, strerror(errno));
@@ -132,10 +159,41 @@ static bool run_case(const struct vmt_case *c)
 	return false;
 }
 
+static bool is_case(const struct vmt_case *cases, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cases[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * "PLAN n" first: the host (tests/vm/tally.sh) fails a program that
+ * reports fewer PASS/FAIL lines than it planned.  A name on the command
+ * line that is not a case of this program is a FAIL of its own.  Names in
+ * $VMTEST_CASES are shared by every program of the run: the host checks
+ * that each of them ran somewhere.
+ */
 int vmt_main(const struct vmt_case *cases, size_t n, int argc, char **argv)
 {
+	unsigned long program_limit = vmt_env_ulong("VMTEST_PROGRAM_LIMIT", 0);
+	size_t planned = 0;
 	int nfail = 0;
 
+	if (program_limit)
+		program_end_ns = now_ns() + (int64_t)program_limit * 1000000000;
+	for (int i = 1; i < argc; i++)
+		planned += !is_case(cases, n, argv[i]);
+	for (size_t i = 0; i < n; i++)
+		planned += selected(cases[i].name, argc, argv);
+	emitf("PLAN %zu", planned);
+	for (int i = 1; i < argc; i++)
+		if (!is_case(cases, n, argv[i])) {
+			const char *prog = strrchr(argv[0], '/');
+
+			emitf("FAIL %s: no such case in %s", argv[i], prog ? prog + 1 : argv[0]);
+			nfail++;
+		}
 	for (size_t i = 0; i < n; i++)
 		if (selected(cases[i].name, argc, argv) && !run_case(&cases[i]))
 			nfail++;

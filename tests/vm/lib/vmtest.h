@@ -27,14 +27,16 @@
 struct vmt_case {
 	const char *name;
 	int (*fn)(void);	/* 0: pass; else vmt_fail() was called */
-	unsigned int timeout_s;	/* 0: 60 s */
+	unsigned int timeout_s;	/* 0: 60 s; never more than the program has left */
 };
 
 /*
  * Runs each case (or those named in argv, else in $VMTEST_CASES, a space
- * separated list) in a child process, prints
- * "PASS name" or "FAIL name: why" per case, returns the exit status:
- * 0 if all passed, else 1.
+ * separated list) in a child process.  Prints "PLAN n" (the cases it will
+ * report, for the host's count), then "PASS name" or "FAIL name: why" per
+ * case; a name in argv that is no case here is a FAIL.  Each case gets
+ * its timeout_s, cut to what is left of $VMTEST_PROGRAM_LIMIT (init.sh's
+ * kill).  Returns the exit status: 0 if all passed, else 1.
  */
 int vmt_main(const struct vmt_case *cases, size_t n, int argc, char **argv);
 
