@@ -395,7 +395,7 @@ static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 	return ret < 0 ? ret : 0;
 }
 
-/* The state of the answer, as of now. */
+/* The state of the answer, as of now (the queue adds OVERFLOW). */
 static void jskf_read_state(struct jskf_reader *r)
 {
 	struct jskf_read *req = r->req;
@@ -403,7 +403,7 @@ static void jskf_read_state(struct jskf_reader *r)
 
 	req->devlist_gen = gen;
 	atomic64_set(&r->jf->devlist_seen, gen);
-	req->state &= JSKF_STATE_OVERFLOW;
+	req->state = 0;
 	if ((req->flags & JSKF_READ_DEVLIST) && gen != r->devlist_gen)
 		req->state |= JSKF_STATE_DEVLIST;
 	if (r->q) {
@@ -430,7 +430,6 @@ static int jskf_read_answer(struct file *file, struct jskf_reader *r,
 		if (n)
 			return n;
 
-		req->state = 0;
 		jskf_read_state(r);
 		if (r->q) {
 			n = jskf_queue_read(r->q, r->cap, req, uarg);
