@@ -39,12 +39,18 @@ for spec in "$@"; do
 	fail=${fail:-0}
 	skip=${skip:-0}
 	note=""
+	# The first failure, so that the table alone says what went wrong.
+	first=$(grep -m 1 '^FAIL ' "$log" | cut -c6-120 | tr '|' '/')
 	if [ -z "$counts" ]; then
 		fail=$((fail + 1))
 		note="no result line"
 	elif [ -n "$rc" ] && [ "$fail" = 0 ]; then
 		fail=1
 		note="exit status $rc"
+	elif [ "$fail" != 0 ]; then
+		note=$first
+	elif grep -q '^INFO vm: the kernel died before /init' "$log"; then
+		note="booted twice: the first boot died before /init"
 	fi
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))

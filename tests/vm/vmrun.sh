@@ -69,23 +69,52 @@ if ! flock -n 9; then
 fi
 "$here/mkinitramfs.sh" -o "$out/initrd.gz" "$@" -e "VMTEST_BOOT_LIMIT=$limit"
 
+# Kernel messages carry a "[    1.234567]" time stamp (printk.time=1): the
+# live console (errors, since "quiet") and the full dmesg dumped at the end.
+reports='\bBUG\b|\bWARNING\b|\bOops\b|general protection|scheduling while atomic'
+reports="$reports|possible recursive locking|inconsistent lock state|circular locking"
+reports="$reports|lockdep|DEBUG_LOCKS_WARN_ON|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected"
+reports="$reports|Kernel panic|Call Trace|blocked for more than|detected stall"
+reports="$reports|soft lockup|hard LOCKUP"
+benign='KernelAddressSanitizer initialized|RCU lockdep checking is enabled'
+benign="$benign|loading out-of-tree module taints kernel|module verification failed"
 console=$out/console.log
 results=$out/results.log
-: >"$console"
-: >"$results"
 start=$(date +%s)
 
+# The first kernel report in console log $1 as "LINE:TEXT", for a failure
+# message that names what happened.
+first_report() {
+	grep -anE '^\[ *[0-9]+\.[0-9]+\]' "$1" | grep -aE "$reports" |
+		grep -avE "$benign" | head -n 1 | tr -d '\r' | cut -c1-160
+}
+
 # ttyS0 (console) and ttyS1 (results) both go to files; nothing on stdio.
-timeout -s KILL "$limit" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
-	-nographic -no-reboot -monitor none -nic none \
-	-kernel "$kernel" -initrd "$out/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1 printk.time=1 log_buf_len=1M mitigations=off $cmdline" \
-	-serial "file:$console" -serial "file:$results" </dev/null &
-qemu=$!
-tail -n +1 -f --pid=$qemu "$results" 2>/dev/null |
-	grep --line-buffered -E '^(PASS|FAIL|INFO) ' || true
-rc=0
-wait $qemu || rc=$?
+boot() {
+	: >"$console"
+	: >"$results"
+	timeout -s KILL "$limit" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
+		-nographic -no-reboot -monitor none -nic none \
+		-kernel "$kernel" -initrd "$out/initrd.gz" \
+		-append "console=ttyS0 quiet panic=-1 printk.time=1 log_buf_len=1M mitigations=off $cmdline" \
+		-serial "file:$console" -serial "file:$results" </dev/null &
+	qemu=$!
+	tail -n +1 -f --pid=$qemu "$results" 2>/dev/null |
+		grep --line-buffered -E '^(PASS|FAIL|INFO) ' || true
+	rc=0
+	wait $qemu || rc=$?
+}
+
+# A kernel that dies before /init has run none of our code (the module is
+# loaded by /init): that is the emulator or the guest kernel, and it gets
+# one more boot.  The first boot's console is kept and its report shown.
+boot
+if [ "$rc" != 137 ] && ! grep -q '^BOOT ' "$results"; then
+	mv "$console" "$out/console.boot1.log"
+	why=$(first_report "$out/console.boot1.log")
+	echo "INFO vm: the kernel died before /init (qemu status $rc${why:+: ${why#*:}}); booting again (log: $out/console.boot1.log)"
+	boot
+fi
 
 passed=$(grep -c '^PASS ' "$results" || true)
 failed=$(grep -c '^FAIL ' "$results" || true)
@@ -96,13 +125,25 @@ fail() {
 
 if ! grep -q '^DONE$' "$results"; then
 	running=$(sed -n 's/^RUN //p' "$results" | tail -n 1)
-	if [ "$rc" = 137 ]; then
-		fail "vm: no result after $limit s${running:+ (while running $running)}"
+	if ! grep -q '^BOOT ' "$results"; then
+		stage="before /init"
 	else
-		fail "vm: guest stopped before the end, qemu status $rc${running:+ (while running $running)}"
+		stage="${running:+while running $running}"
+		stage=${stage:-"while /init loaded the modules"}
 	fi
-	echo "--- last lines of $console:"
-	tail -n 40 "$console"
+	why=$(first_report "$console")
+	if [ "$rc" = 137 ]; then
+		fail "vm: no result after $limit s ($stage)${why:+: ${why#*:}}"
+	else
+		fail "vm: guest stopped before the end, qemu status $rc ($stage)${why:+: ${why#*:}}"
+	fi
+	if [ -n "$why" ]; then
+		echo "--- $console from its first report (line ${why%%:*}):"
+		tail -n "+${why%%:*}" "$console" | head -n 60
+	else
+		echo "--- last lines of $console:"
+		tail -n 40 "$console"
+	fi
 	echo "---"
 fi
 
@@ -114,15 +155,6 @@ if [ -n "$shortfall" ]; then
 	failed=$((failed + $(echo "$shortfall" | wc -l)))
 fi
 
-# Kernel messages carry a "[    1.234567]" time stamp (printk.time=1): the
-# live console (errors, since "quiet") and the full dmesg dumped at the end.
-reports='\bBUG\b|\bWARNING\b|\bOops\b|general protection|scheduling while atomic'
-reports="$reports|possible recursive locking|inconsistent lock state|circular locking"
-reports="$reports|lockdep|DEBUG_LOCKS_WARN_ON|KASAN:|UBSAN:|kmemleak: [0-9]+ new suspected"
-reports="$reports|Kernel panic|Call Trace|blocked for more than|detected stall"
-reports="$reports|soft lockup|hard LOCKUP"
-benign='KernelAddressSanitizer initialized|RCU lockdep checking is enabled'
-benign="$benign|loading out-of-tree module taints kernel|module verification failed"
 bad=$(grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$console" | grep -aE "$reports" |
 	grep -avE "$benign" | tr -d '\r' | sort -u || true)
 if [ -n "$bad" ]; then
