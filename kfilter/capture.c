@@ -290,9 +290,6 @@ struct jskf_reader {
 	struct jskf_queue *q;		/* referenced; NULL if not the owner */
 	u32 cap;
 	int cancel_done;		/* jf->cancel_done when the read began */
-	u32 min;			/* completion threshold: records ... */
-	u64 wait_ns;			/* ... or the oldest one's wait */
-	u64 until;			/* when that wait ends; 0: not yet */
 	u64 devlist_gen;		/* the caller's */
 	struct jskf_read *req;		/* the answer is built here */
 };
@@ -336,7 +333,7 @@ static int jskf_read_try(struct jskf_reader *r)
 	int ready = 0;
 
 	if (r->q) {
-		ready = jskf_queue_ready(r->q, r->min, r->wait_ns, &r->until);
+		ready = jskf_queue_ready(r->q);
 		if (ready)
 			return ready;
 	}
@@ -357,7 +354,6 @@ static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 	wait_queue_head_t *wq = r->q ? &r->q->wait : &jskf_wait;
 	bool pended = false;
 	DEFINE_WAIT(wait);
-	ktime_t wake;
 	int ret;
 
 	for (;;) {
@@ -387,12 +383,8 @@ static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 			pended = true;
 			atomic64_inc(&jskf_reads_pended);
 		}
-		/* The earlier of the deadline and the threshold's wait. */
-		wake = deadline;
-		if (r->until && (!timed || ktime_before(ns_to_ktime(r->until), deadline)))
-			wake = ns_to_ktime(r->until);
-		if (timed || r->until)
-			schedule_hrtimeout_range(&wake,
+		if (timed)
+			schedule_hrtimeout_range(&deadline,
 						 current->timer_slack_ns,
 						 HRTIMER_MODE_ABS);
 		else
@@ -464,15 +456,11 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 		return -EFAULT;
 	if (!req.capacity ||
 	    req.flags & ~(JSKF_READ_DEADLINE | JSKF_READ_DEVLIST) ||
-	    (req.min_records > 1) != (req.max_wait_us != 0) ||
-	    req.max_wait_us > JSKF_READ_MAX_WAIT_US ||
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
 
 	r.req = &req;
 	r.cap = min_t(u32, req.capacity, JSKF_MAX_BATCH);
-	r.min = min(req.min_records, r.cap);
-	r.wait_ns = (u64)req.max_wait_us * NSEC_PER_USEC;
 	r.devlist_gen = req.devlist_gen;
 	r.q = jskf_queue_of(jf);
 	if (!r.q && !(req.flags & JSKF_READ_DEVLIST))

@@ -93,7 +93,7 @@ static __poll_t jskf_poll(struct file *file, poll_table *wait)
 	/* The queue is freed only after a grace period (jskf_capture_end). */
 	rcu_read_lock();
 	q = rcu_dereference(jskf_owner);
-	if (q && q->owner == jf && jskf_queue_ready(q, 0, 0, NULL) > 0)
+	if (q && q->owner == jf && jskf_queue_ready(q) > 0)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	rcu_read_unlock();
 

@@ -201,9 +201,6 @@ struct jskf_active {
 #define JSKF_READ_DEADLINE	(1u << 0)	/* deadline_ns is valid */
 #define JSKF_READ_DEVLIST	(1u << 1)	/* also return when devlist_gen != caller's */
 
-/* jskf_read.max_wait_us: at most one second */
-#define JSKF_READ_MAX_WAIT_US	1000000u
-
 /*
  * Waits until records are queued for this file (it must own capture, or
  * pass JSKF_READ_DEVLIST), the deadline passes (-ETIMEDOUT), a signal
@@ -216,15 +213,6 @@ struct jskf_active {
  * O_NONBLOCK gives -EAGAIN instead of waiting.  Returns 0 on success with
  * the batch described below.  A batch that cannot be copied out (-EFAULT)
  * stays queued, whole, for the next read.
- *
- * Completion threshold (optional): with min_records > 1, the read answers
- * once min_records records are queued, or once the oldest queued record
- * has waited max_wait_us (1 ... JSKF_READ_MAX_WAIT_US), whichever comes
- * first; meanwhile the filter wakes the reader only for the first record
- * and for the min_records-th.  A cancel, the end of capture and a device
- * list change answer at once.  min_records 0 or 1 (max_wait_us 0) answers
- * at the first record.  A module without the threshold refuses it with
- * EINVAL (these fields were reserved).
  */
 struct jskf_read {
 	__u64 records_ptr;	/* in: array of struct jskf_record */
@@ -238,9 +226,7 @@ struct jskf_read {
 	__u32 coalesced;	/* out: events summed into other records since the previous batch */
 	__u32 dropped;		/* out: events lost since the previous batch (queue full) */
 	__u32 state;		/* out: JSKF_STATE_* */
-	__u32 min_records;	/* in: completion threshold, 0: none */
-	__u32 max_wait_us;	/* in: with min_records > 1 */
-	__u32 reserved[2];
+	__u32 reserved[4];
 };
 
 /* ----------------------------------------------------------------------- */

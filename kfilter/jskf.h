@@ -195,7 +195,6 @@ struct jskf_queue {
 	u64 overflows;			/* times the backlog was used ... */
 	u64 overflows_told;		/* ... as of the last batch */
 	u32 high_water;
-	u32 read_min;			/* the waiting read's threshold, 0: none */
 	struct list_head backlog;	/* FIFO of jskf_dev.backlog and state_node */
 	struct list_head state_node;	/* in backlog while a STATE record waits */
 	struct jskf_record state_rec;	/* the latest such STATE record */
@@ -276,7 +275,7 @@ void __jskf_set_active(struct jskf_queue *q, bool active, u16 code,
 		       u32 dev_id, u64 time_ns);
 int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 		    void __user *uarg);
-int jskf_queue_ready(struct jskf_queue *q, u32 min, u64 wait_ns, u64 *until);
+int jskf_queue_ready(struct jskf_queue *q);
 void jskf_queue_usage(struct jskf_queue *q, struct jskf_stats *st);
 bool jskf_deadman_check(struct jskf_queue *q, struct jskf_dev *jd,
 			u64 time_ns);

@@ -316,12 +316,9 @@ void jskf_queue_frame(struct jskf_queue *q, struct jskf_dev *jd,
 		      u64 time_ns, bool syn_swallowed)
 {
 	struct jskf_record *rec, *end = jd->stage + jd->stage_n;
-	u64 before, after;
-	u32 min;
 
 	/* As in jskf_toggle(): interrupts are off unless PREEMPT_RT. */
 	spin_lock(&q->lock);
-	before = q->next_seq - q->read_seq;
 
 	/* Detached meanwhile: its DEV_REMOVED must stay its last record. */
 	if (jd->gone)
@@ -346,12 +343,8 @@ void jskf_queue_frame(struct jskf_queue *q, struct jskf_dev *jd,
 	__jskf_put_syn(q, time_ns, jd->id,
 		       syn_swallowed ? JSKF_RECF_SWALLOWED : 0);
 out:
-	after = q->next_seq - q->read_seq;
-	min = q->read_min;
 	spin_unlock(&q->lock);
-	/* A read with a threshold: its first record and its min-th. */
-	if (min <= 1 || !before || (before < min && after >= min))
-		jskf_wake_records(q);
+	jskf_wake_records(q);
 }
 
 /* Queues DEV_ADDED or DEV_REMOVED for @jd. */
@@ -489,31 +482,13 @@ out:
 	return ret;
 }
 
-/*
- * 1 when a read may answer: records are queued and either @min of them
- * are, or the oldest has waited @wait_ns.  0 to wait on: *@until then
- * holds when the oldest record's wait ends (0: no record yet), and the
- * filter wakes the reader only for the first record and the @min-th.
- * Without @until (poll), any record makes it ready and nothing changes.
- * -ECANCELED once the capture has ended.
- */
-int jskf_queue_ready(struct jskf_queue *q, u32 min, u64 wait_ns, u64 *until)
+/* 1: records are queued, 0: none, -ECANCELED: the capture has ended. */
+int jskf_queue_ready(struct jskf_queue *q)
 {
-	u64 n, at = 0;
 	int ret;
 
 	spin_lock_irq(&q->lock);
-	n = q->next_seq - q->read_seq;
-	if (n && min > 1)
-		at = q->stall_since + wait_ns;
-	if (q->dead)
-		ret = -ECANCELED;
-	else
-		ret = n && (n >= min || at <= ktime_get_ns());
-	if (until) {
-		q->read_min = ret ? 0 : min;
-		*until = at;
-	}
+	ret = q->dead ? -ECANCELED : q->next_seq != q->read_seq;
 	spin_unlock_irq(&q->lock);
 	return ret;
 }

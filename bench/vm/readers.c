@@ -7,19 +7,12 @@
  * as fast as it can for two seconds.  Each reader reports the events it
  * got, what it lost, its calls and its own CPU time; see bvm.h.  A second
  * blast runs under perf, for the profile of each reader thread.
- *
- * Then the read's completion threshold (jskf_read.min_records and
- * max_wait_us) against none, on a paced stream of 8 mice x 8 kHz: what
- * the reader's CPU, its reads and the records' wait for the reader
- * become, in rounds that take the variants in turn.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -246,141 +239,6 @@ static int readers_pass(struct bvm_bench *b, bool profile)
 	return r;
 }
 
-/* ---- the completion threshold, paced -------------------------------- */
-
-#define THRESH_RATE	8000u		/* frames per second per mouse */
-#define THRESH_NS	1000000000ull	/* per variant and round */
-#define THRESH_ROUNDS	3
-
-struct thresh_variant {
-	const char *name;
-	uint32_t min_records, max_wait_us;
-};
-
-static const struct thresh_variant thresh_variants[] = {
-	{ "none", 0, 0 },
-	{ "64-or-250us", 64, 250 },
-	{ "256-or-1ms", 256, 1000 },
-};
-
-struct thresh_reader {
-	pthread_t thread;
-	atomic_bool stop;
-	int kf;
-	const struct thresh_variant *v;
-	int64_t *wait;			/* per frame: read's return - frame's time */
-	size_t n_wait, cap_wait;
-	uint64_t calls, lost, cpu;
-};
-
-static void *thresh_main(void *userdata)
-{
-	static struct jskf_record recs[1024];
-	struct thresh_reader *t = userdata;
-
-	pthread_setname_np(pthread_self(), "bench-thresh");
-	while (!atomic_load(&t->stop)) {
-		struct jskf_read req = {
-			.records_ptr = (uintptr_t)recs,
-			.capacity = 1024,
-			.min_records = t->v->min_records,
-			.max_wait_us = t->v->max_wait_us,
-		};
-		uint64_t now;
-
-		t->calls++;
-		if (ioctl(t->kf, JSKF_IOC_READ, &req) < 0)
-			continue;	/* -ECANCELED: look at stop */
-		now = bvm_now();
-		t->lost += req.coalesced + req.dropped;
-		for (uint32_t i = 0; i < req.count; i++)
-			if (recs[i].type == EV_SYN && t->n_wait < t->cap_wait) {
-				t->wait[t->n_wait] = (int64_t)(now - recs[i].time_ns);
-				__atomic_store_n(&t->n_wait, t->n_wait + 1, __ATOMIC_RELAXED);
-			}
-	}
-	t->cpu = bvm_thread_cpu();
-	return NULL;
-}
-
-/* One variant for THRESH_NS: the reader, and the eight mice paced at THRESH_RATE. */
-static int thresh_pass(struct bvm_bench *b, const struct thresh_variant *v, unsigned int round)
-{
-	struct thresh_reader t = { .kf = -1, .v = v };
-	uint64_t t0, wall, frames = 0, period = 1000000000ull / THRESH_RATE;
-	int r;
-
-	t.cap_wait = (size_t)THRESH_RATE * BVM_MICE * (THRESH_NS / 1000000000ull) * 2;
-	t.wait = malloc(t.cap_wait * sizeof(*t.wait));
-	t.kf = open(JSKF_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	r = !t.wait ? -ENOMEM : t.kf < 0 ? -errno : readers_capture(b, t.kf);
-	if (r == 0) {
-		static struct jskf_record drain[64];
-		struct jskf_read req = { .records_ptr = (uintptr_t)drain, .capacity = 64 };
-		int fl = fcntl(t.kf, F_GETFL);
-
-		/* DEV_ADDED and STATE first: they are not frames. */
-		fcntl(t.kf, F_SETFL, fl | O_NONBLOCK);
-		while (ioctl(t.kf, JSKF_IOC_READ, &req) == 0)
-			;
-		fcntl(t.kf, F_SETFL, fl);
-		r = -pthread_create(&t.thread, NULL, thresh_main, &t);
-	}
-	if (r < 0) {
-		bvm_fail("read-threshold", "setting up %s: %s", v->name, strerror(-r));
-		goto out;
-	}
-
-	t0 = bvm_now();
-	for (uint64_t k = 0; r == 0 && bvm_now() - t0 < THRESH_NS; k++) {
-		bvm_sleep_until(t0 + k * period);
-		for (unsigned int m = 0; m < BVM_MICE && r == 0; m++, frames++)
-			r = bvm_mouse_frame(&b->mice[m]);
-	}
-	wall = bvm_now() - t0;
-	/* Until the reader has taken everything: it stops growing. */
-	for (size_t seen = SIZE_MAX; seen != __atomic_load_n(&t.n_wait, __ATOMIC_RELAXED);) {
-		seen = __atomic_load_n(&t.n_wait, __ATOMIC_RELAXED);
-		sleep_ms(100);
-	}
-	atomic_store(&t.stop, true);
-	while (pthread_tryjoin_np(t.thread, NULL) == EBUSY) {
-		ioctl(t.kf, JSKF_IOC_CANCEL);
-		sleep_ms(5);
-	}
-	bvm_sort(t.wait, t.n_wait);
-	bvm_line("THRESH %s %u %llu %llu %zu %llu %llu %llu %lld %lld %lld", v->name, round,
-		 (unsigned long long)frames, (unsigned long long)wall, t.n_wait,
-		 (unsigned long long)t.lost, (unsigned long long)t.calls,
-		 (unsigned long long)t.cpu,
-		 (long long)bvm_quantile(t.wait, t.n_wait, 0.5),
-		 (long long)bvm_quantile(t.wait, t.n_wait, 0.99),
-		 (long long)(t.n_wait ? t.wait[t.n_wait - 1] : 0));
-	/* Frames merged under backlog (coalesced) are reported, not failed. */
-	vmt_info("read-threshold %s, round %u: %llu frames in %.2f s (%zu read as frames, %llu events coalesced), %.3f reads and %.0f ns of reader CPU per frame, wait p50 %.0f us p99 %.0f us",
-		 v->name, round, (unsigned long long)frames, wall / 1e9, t.n_wait,
-		 (unsigned long long)t.lost,
-		 frames ? (double)t.calls / frames : 0.0, frames ? (double)t.cpu / frames : 0.0,
-		 bvm_quantile(t.wait, t.n_wait, 0.5) / 1e3, bvm_quantile(t.wait, t.n_wait, 0.99) / 1e3);
- out:
-	free(t.wait);
-	if (t.kf >= 0)
-		close(t.kf);
-	return r;
-}
-
-static int bvm_read_threshold(struct bvm_bench *b)
-{
-	int r = 0;
-
-	for (unsigned int round = 1; r == 0 && round <= THRESH_ROUNDS; round++)
-		for (size_t i = 0; r == 0 && i < sizeof(thresh_variants) / sizeof(thresh_variants[0]); i++)
-			r = thresh_pass(b, &thresh_variants[i], round);
-	if (r == 0)
-		bvm_pass("read-threshold");
-	return r;
-}
-
 int bvm_readers(struct bvm_bench *b)
 {
 	int r = readers_pass(b, false);
@@ -389,7 +247,5 @@ int bvm_readers(struct bvm_bench *b)
 		r = readers_pass(b, true);
 	if (r == 0)
 		bvm_pass("readers");
-	if (r == 0)
-		r = bvm_read_threshold(b);
 	return r;
 }

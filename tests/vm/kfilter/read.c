@@ -611,94 +611,6 @@ static int test_ownership(void)
 	return 0;
 }
 
-/* One REL_X frame of @value: two records, REL_X and SYN_REPORT. */
-static int move_x(struct vmt_cap *c, int value)
-{
-	const struct input_event ev = { .type = EV_REL, .code = REL_X, .value = value };
-
-	return vmt_frame(&c->mouse, &ev, 1);
-}
-
-/*
- * A read with a completion threshold answers at min_records records, not
- * at the first frame.  If the host is so slow that the oldest record's
- * second ran out first, the answer must show that it did.
- */
-static int test_threshold_count(void)
-{
-	struct vmt_cap c;
-	struct pender p;
-	int64_t age;
-
-	CHECK_OK(setup_idle(&c, "vmtest threshold count", 0x0128));
-	CHECK_OK(pender_start_threshold(&p, c.kfd, 6, JSKF_READ_MAX_WAIT_US));
-	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
-	for (int v = 1; v <= 3; v++)
-		CHECK_OK(move_x(&c, v));
-	CHECK(!pender_join(&p, 5000), "the threshold read did not return within 5 s");
-	CHECK_OK(p.ret);
-	CHECK(p.rd.count >= 2 && p.rd.count % 2 == 0, "%u records", p.rd.count);
-	age = p.t_end - (int64_t)p.buf[0].time_ns;
-	if (p.rd.count < 6) {
-		CHECK(age >= (int64_t)JSKF_READ_MAX_WAIT_US * 1000,
-		      "answered with %u of 6 records after %.1f ms, before the threshold's wait",
-		      p.rd.count, age / 1e6);
-		vmt_info("read-threshold-count: the host took over a second for 3 frames");
-	}
-	for (uint32_t i = 0; i < p.rd.count; i += 2) {
-		CHECK_EQ(p.buf[i].type, EV_REL);
-		CHECK_EQ(p.buf[i].value, (int32_t)(i / 2 + 1));
-		CHECK_EQ(p.buf[i + 1].type, EV_SYN);
-	}
-	return 0;
-}
-
-/* Below min_records, the read answers when the oldest record has waited max_wait_us, never before. */
-static int test_threshold_wait(void)
-{
-	const uint32_t wait_us = 30000;
-	struct vmt_cap c;
-	struct pender p;
-	int64_t age;
-
-	CHECK_OK(setup_idle(&c, "vmtest threshold wait", 0x0129));
-	CHECK_OK(pender_start_threshold(&p, c.kfd, 64, wait_us));
-	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
-	CHECK_OK(move_x(&c, 5));
-	CHECK(!pender_join(&p, 5000), "the threshold read did not return within 5 s");
-	CHECK_OK(p.ret);
-	CHECK_EQ(p.rd.count, 2);
-	CHECK_EQ(p.buf[0].value, 5);
-	age = p.t_end - (int64_t)p.buf[0].time_ns;
-	CHECK(age >= (int64_t)wait_us * 1000, "answered %.1f ms after the record, before its %u us",
-	      age / 1e6, wait_us);
-	vmt_info("read-threshold-wait: answered %.1f ms after the record (wait %.1f ms)",
-		 age / 1e6, wait_us / 1e3);
-	return 0;
-}
-
-/* A cancel ends a threshold read at once; the records it waited for stay queued. */
-static int test_threshold_cancel(void)
-{
-	struct recbuf rb;
-	struct vmt_cap c;
-	struct pender p;
-
-	CHECK_OK(setup_idle(&c, "vmtest threshold cancel", 0x012a));
-	CHECK_OK(pender_start_threshold(&p, c.kfd, 64, JSKF_READ_MAX_WAIT_US));
-	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
-	CHECK_OK(move_x(&c, 9));
-	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
-	CHECK(!pender_join(&p, 5000), "the cancelled read did not return within 5 s");
-	CHECK_ERR(p.ret, ECANCELED);
-	recbuf_init(&rb);
-	CHECK_OK(kf_drain(c.kfd, &rb));
-	CHECK_EQ(rb.n, 2);
-	CHECK_EQ(rb.r[0].value, 9);
-	recbuf_free(&rb);
-	return 0;
-}
-
 static const struct vmt_case cases[] = {
 	{ "list-devices", test_list_devices, 0 },
 	{ "read-order", test_read_order, 0 },
@@ -712,9 +624,6 @@ static const struct vmt_case cases[] = {
 	{ "nonblock-eagain", test_nonblock, 0 },
 	{ "devlist-wakes", test_devlist, 0 },
 	{ "capture-ownership", test_ownership, 0 },
-	{ "read-threshold-count", test_threshold_count, 0 },
-	{ "read-threshold-wait", test_threshold_wait, 0 },
-	{ "read-threshold-cancel", test_threshold_cancel, 0 },
 };
 
 int main(int argc, char **argv)

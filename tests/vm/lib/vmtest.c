@@ -272,36 +272,21 @@ static void *pender_main(void *arg)
 	return NULL;
 }
 
-static int pender_run(struct pender *p)
+int pender_start(struct pender *p, int fd, uint32_t flags, int64_t deadline_ns,
+		 uint64_t devlist_gen)
 {
-	int r = -pthread_create(&p->thread, NULL, pender_main, p);
+	int r;
 
+	memset(p, 0, sizeof(*p));
+	p->fd = fd;
+	kf_read_init(&p->rd, p->buf, ARRAY_SIZE(p->buf), flags, deadline_ns);
+	p->rd.devlist_gen = devlist_gen;
+	r = -pthread_create(&p->thread, NULL, pender_main, p);
 	if (r)
 		return r;
 	while (!__atomic_load_n(&p->tid, __ATOMIC_ACQUIRE))
 		sched_yield();
 	return 0;
-}
-
-int pender_start(struct pender *p, int fd, uint32_t flags, int64_t deadline_ns,
-		 uint64_t devlist_gen)
-{
-	memset(p, 0, sizeof(*p));
-	p->fd = fd;
-	kf_read_init(&p->rd, p->buf, ARRAY_SIZE(p->buf), flags, deadline_ns);
-	p->rd.devlist_gen = devlist_gen;
-	return pender_run(p);
-}
-
-int pender_start_threshold(struct pender *p, int fd, uint32_t min_records,
-			   uint32_t max_wait_us)
-{
-	memset(p, 0, sizeof(*p));
-	p->fd = fd;
-	kf_read_init(&p->rd, p->buf, ARRAY_SIZE(p->buf), 0, 0);
-	p->rd.min_records = min_records;
-	p->rd.max_wait_us = max_wait_us;
-	return pender_run(p);
 }
 
 int pender_wait_blocked(struct pender *p, unsigned int timeout_ms)

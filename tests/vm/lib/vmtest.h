@@ -99,9 +99,6 @@ struct pender {
 /* Starts a thread doing one kf_read(fd) with these flags, deadline, gen. */
 int pender_start(struct pender *p, int fd, uint32_t flags, int64_t deadline_ns,
 		 uint64_t devlist_gen);
-/* ... or with a completion threshold (jskf_read.min_records, max_wait_us). */
-int pender_start_threshold(struct pender *p, int fd, uint32_t min_records,
-			   uint32_t max_wait_us);
 /* Waits until that thread sleeps in the read; 0 or -ETIMEDOUT. */
 int pender_wait_blocked(struct pender *p, unsigned int timeout_ms);
 bool pender_done(struct pender *p);
