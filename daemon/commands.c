@@ -16,7 +16,7 @@
 
 #include "commands.h"
 #include "discovery.h"
-#include "kfilter.h"
+#include "backend.h"
 #include "log.h"
 #include "engine/codes.h"
 #include "engine/escape.h"
@@ -61,6 +61,7 @@ static int cmd_status_locked(struct manager *m, FILE *out)
 	int r;
 
 	fprintf(out, "active: %s\n", manager_active_locked(m) ? "yes" : "no");
+	fprintf(out, "backend: %s\n", backend_name(manager_backend(m)));
 	fprintf(out, "profile: %s\n", cfg->profiles[manager_profile_locked(m)].name);
 	fprintf(out, "profiles:");
 	for (i = 0; i < cfg->n_profiles; i++)
@@ -85,7 +86,7 @@ static int cmd_status_locked(struct manager *m, FILE *out)
 	fprintf(out, "stick write errors: %llu\n", (unsigned long long)c->stick_errors);
 	fprintf(out, "reloads: %llu (%llu failed)\n",
 		(unsigned long long)c->reloads, (unsigned long long)c->reload_failures);
-	r = kf_stats(manager_kf_fd(m), 0, &st);
+	r = backend_stats(manager_backend(m), 0, &st);
 	if (r < 0)
 		return 0;	/* the daemon's own view is still worth showing */
 	fprintf(out, "kernel seen: %llu\nkernel swallowed: %llu\nkernel delivered: %llu\n",
@@ -116,7 +117,7 @@ static int cmd_devices(struct manager *m, FILE *out)
 	size_t i;
 	int r;
 
-	r = devmap_build(manager_kf_fd(m), cfg, &dm);
+	r = devmap_build(manager_backend(m), cfg, &dm);
 	if (r < 0)
 		return r;
 	fprintf(out, "%-4s %-8s %-8s %-9s %-12s %-18s %s\n",

@@ -18,6 +18,12 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/control.c \
 		   daemon/stick.c \
 		   daemon/kfilter.c \
+		   daemon/backend-kfilter.c \
+		   daemon/backend-choice.c \
+		   daemon/backend-evdev.c \
+		   daemon/evdev-device.c \
+		   daemon/evdev-filter.c \
+		   daemon/evdev-passthrough.c \
 		   daemon/log.c \
 		   daemon/ratelimit.c
 CTL_SRCS	:= ctl/joystickctl.c \

@@ -5,15 +5,15 @@
 #include <sys/types.h>
 
 #include "devmap.h"
-#include "kfilter.h"
+#include "backend.h"
 
-int devmap_build(int fd, const struct jsd_config *cfg, struct devmap *ret)
+int devmap_build(struct backend *b, const struct jsd_config *cfg, struct devmap *ret)
 {
 	struct devmap dm = { 0 };
 	size_t i;
 	int r;
 
-	r = kf_list(fd, &dm.devs, &dm.n, &dm.gen);
+	r = backend_list(b, &dm.devs, &dm.n, &dm.gen);
 	if (r < 0)
 		return r;
 	dm.mouse = calloc(dm.n ? dm.n : 1, sizeof(*dm.mouse));

@@ -25,8 +25,10 @@ struct devmap {
 	uint64_t gen;			/* devlist_gen the list describes */
 };
 
-/* Lists the devices of @fd and matches them against @cfg; 0 or -errno. */
-int devmap_build(int fd, const struct jsd_config *cfg, struct devmap *ret);
+struct backend;
+
+/* Lists the devices of @b and matches them against @cfg; 0 or -errno. */
+int devmap_build(struct backend *b, const struct jsd_config *cfg, struct devmap *ret);
 void devmap_done(struct devmap *dm);
 
 /* The entry of kernel id @id, or -1. */

@@ -53,7 +53,7 @@ static void batch_learn_device_locked(struct manager *m, uint32_t id)
 	manager_assert_locked(m);
 	if (devmap_find(&m->devmap, id) >= 0)
 		return;
-	if (devmap_build(m->kf_fd, m->cfg, &dm) < 0)
+	if (devmap_build(m->backend, m->cfg, &dm) < 0)
 		return;	/* the main loop's refresh will retry */
 	devmap_done(&m->devmap);
 	m->devmap = dm;

@@ -46,7 +46,7 @@ int capture_plan_build(struct manager *m, const struct jsd_config *cfg, struct c
 	int r;
 
 	memset(pl, 0, sizeof(*pl));
-	r = devmap_build(m->kf_fd, cfg, &pl->dm);
+	r = devmap_build(m->backend, cfg, &pl->dm);
 	if (r < 0)
 		return r;
 	pl->req = (struct kf_capture_req){
@@ -85,7 +85,7 @@ int capture_apply_locked(struct manager *m, struct capture_plan *pl, bool force)
 	manager_assert_locked(m);
 	pl->req.active = m->want_active;
 	if (force || !m->captured || !capture_equal(&pl->req, &m->capture)) {
-		r = kf_capture(m->kf_fd, &pl->req);
+		r = backend_capture(m->backend, &pl->req);
 		if (r < 0)
 			return r;
 		memcpy(m->capture_ids, pl->ids, pl->req.n_ids * sizeof(pl->ids[0]));
@@ -97,7 +97,7 @@ int capture_apply_locked(struct manager *m, struct capture_plan *pl, bool force)
 		 * A new capture takes the pointer buttons only until it is told
 		 * the keys.  A failure leaves it at that; capture_log() says so.
 		 */
-		pl->keys_error = kf_capture_keys(m->kf_fd, pl->keys);
+		pl->keys_error = backend_capture_keys(m->backend, pl->keys);
 	}
 	devmap_done(&m->devmap);
 	m->devmap = pl->dm;

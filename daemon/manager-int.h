@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
+#include "backend.h"
 #include "devmap.h"
 #include "engine/engine.h"
 #include "joystickd_kfilter.h"
@@ -48,10 +49,11 @@ struct manager {
 	gid_t group;			/* of the control socket; (gid_t)-1: root only */
 	struct manager_mouse *mice;	/* pointers as last logged */
 	size_t n_mice;
+	char backend_choice[300];	/* the line saying which backend runs and why */
 	bool keys_unsupported_logged;	/* the module has no JSKF_IOC_CAPTURE_KEYS; said once */
 
 	/* Set up before the reader starts, then read-only. */
-	int kf_fd;
+	struct backend *backend;	/* kfilter or evdev (backend.h) */
 	struct jskf_info info;
 	int wake_fd;			/* eventfd: reader -> main loop */
 	struct reader reader;
@@ -104,6 +106,9 @@ int manager_set_active_locked(struct manager *m, bool active);
  * logged by manager_log_switch() once the lock is dropped.
  */
 void manager_apply_requests_locked(struct manager *m);
+
+/* What the records come from, for log lines: the kernel filter's device, or "/dev/input". */
+const char *manager_capture_source(struct manager *m);
 
 /* Any thread, under lock: asks the main loop to look at the wake_* flags. */
 void manager_wake_locked(struct manager *m);

@@ -129,7 +129,7 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 				  m->opt.device_path, strerror(-r));
 			return sd_event_exit(sd_event_source_get_event(s), EXIT_NOTINSTALLED);
 		}
-		log_error("%s: reading failed: %s", m->opt.device_path, strerror(-r));
+		log_error("%s: reading failed: %s", manager_capture_source(m), strerror(-r));
 		return sd_event_exit(sd_event_source_get_event(s), EXIT_FAILURE);
 	}
 	if (devlist) {

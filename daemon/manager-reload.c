@@ -41,7 +41,7 @@ static void reload_abort(struct manager *m, struct reload *rl)
 	rl->have_plan = false;
 	rl->stick = stick_free(rl->stick);
 	if (rl->new_stick)
-		kf_exclude(m->kf_fd, rl->ids, 1);
+		backend_exclude(m->backend, rl->ids, 1);
 	rl->cfg = jsd_config_free(rl->cfg);
 }
 
@@ -66,7 +66,7 @@ static int reload_prepare(struct manager *m, struct reload *rl, char *why, size_
 	if (rl->new_stick) {
 		/* Both ids stay excluded until the old stick is gone. */
 		rl->ids[1] = rl->cfg->stick.id;
-		r = kf_exclude(m->kf_fd, rl->ids, 2);
+		r = backend_exclude(m->backend, rl->ids, 2);
 		if (r < 0) {
 			snprintf(why, why_size, "excluding the new stick from the kernel filter: %s",
 				 strerror(-r));
@@ -146,7 +146,7 @@ static void reload_finish(struct manager *m, struct reload *rl, const struct man
 	engine_free(rl->engine);
 	jsd_config_free(rl->cfg);
 	stick_free(rl->stick);
-	if (rl->new_stick && kf_exclude(m->kf_fd, &rl->ids[1], 1) < 0)
+	if (rl->new_stick && backend_exclude(m->backend, &rl->ids[1], 1) < 0)
 		log_warning("the old stick's input id stays excluded from the kernel filter");
 	log_info("reloaded %s%s", m->opt.config_path, rl->new_stick ? " (new virtual stick)" : "");
 }

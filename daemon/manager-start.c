@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend-choice.h"
+#include "backend.h"
 #include "commands.h"
 #include "control.h"
 #include "discovery.h"
@@ -34,6 +36,7 @@ enum startup_step {
 	STEP_CONFIG,		/* reading the configuration file */
 	STEP_SOCKET,		/* binding the control socket */
 	STEP_KFILTER,		/* opening the kernel filter's device */
+	STEP_EVDEV,		/* starting the evdev backend (udev, the passthrough pointer) */
 	STEP_EXCLUDE,		/* excluding the stick from the filter (JSKF_IOC_EXCLUDE) */
 	STEP_UINPUT,		/* creating the virtual stick */
 	STEP_CAPTURE,		/* the first JSKF_IOC_CAPTURE */
@@ -89,7 +92,18 @@ static const struct startup_fault startup_faults[] = {
 	  .fix = "joystickd must run as root; under systemd, DeviceAllow=", .fix_end = " rw" },
 	{ .step = STEP_KFILTER, .error = -EPERM, .status = EXIT_NOPERMISSION,
 	  .fix = "joystickd must run as root; under systemd, DeviceAllow=", .fix_end = " rw" },
+	{ .step = STEP_KFILTER, .error = -ENOTTY, .status = EXIT_NOTINSTALLED,
+	  .fix = "JSKF_IOC_INFO failed: not the joystickd_kfilter device?" },
 	{ .step = STEP_KFILTER, .error = ANY_ERROR, .status = EXIT_FAILURE },
+
+	{ .step = STEP_EVDEV, .error = -ENOENT, .status = EXIT_NOTINSTALLED, .subject = "/dev/uinput",
+	  .fix = "the evdev backend's passthrough pointer needs uinput: modprobe uinput" },
+	{ .step = STEP_EVDEV, .error = -EACCES, .status = EXIT_NOPERMISSION,
+	  .fix = "joystickd must run as root; under systemd, DeviceAllow=char-input r and /dev/uinput rw" },
+	{ .step = STEP_EVDEV, .error = -EPERM, .status = EXIT_NOPERMISSION,
+	  .fix = "joystickd must run as root; under systemd, DeviceAllow=char-input r and /dev/uinput rw" },
+	{ .step = STEP_EVDEV, .error = ANY_ERROR, .status = EXIT_FAILURE,
+	  .subject = "starting the evdev capture backend failed" },
 
 	/* The module refuses EXCLUDE to all but the capture's owner. */
 	{ .step = STEP_EXCLUDE, .error = -EBUSY, .status = EX_TEMPFAIL,
@@ -162,25 +176,37 @@ static int open_control(struct manager *m)
 	return r < 0 ? startup_fail(STEP_SOCKET, m->opt.socket_path, r) : 0;
 }
 
-static int open_kfilter(struct manager *m)
+/*
+ * The capture backend (backend-choice.h): the kernel filter if it opens
+ * and the configuration allows, else the evdev backend; one line says
+ * which and why.
+ */
+static int open_backend(struct manager *m)
 {
+	enum jsd_backend mode = m->cfg->capture.backend;
 	const char *path = m->opt.device_path;
-	int r;
+	int kfilter_error = 0, r;
 
-	r = kf_open(path, &m->kf_fd);
-	if (r < 0)
-		return startup_fail(STEP_KFILTER, path, r);
-	r = kf_info(m->kf_fd, &m->info);
-	if (r < 0) {
-		log_error("%s: JSKF_IOC_INFO: %s (not the joystickd_kfilter device?)",
-			  path, strerror(-r));
-		return EXIT_NOTINSTALLED;
+	if (backend_choice_tries_kfilter(mode))
+		kfilter_error = backend_kfilter_open(path, &m->backend, &m->info);
+	switch (backend_choose(mode, kfilter_error)) {
+	case BACKEND_KFILTER:
+		break;
+	case BACKEND_EVDEV:
+		r = backend_evdev_open(&m->backend, &m->info);
+		if (r < 0)
+			return startup_fail(STEP_EVDEV, "/dev/input", r);
+		break;
+	case BACKEND_NONE:
+		if (kfilter_error == -EPROTO) {
+			log_error("%s speaks ABI %u, joystickd needs %u: install matching versions",
+				  path, m->info.abi_version, JSKF_ABI_VERSION);
+			return EXIT_NOTINSTALLED;
+		}
+		return startup_fail(STEP_KFILTER, path, kfilter_error);
 	}
-	if (m->info.abi_version != JSKF_ABI_VERSION) {
-		log_error("%s speaks ABI %u, joystickd needs %u: install matching versions",
-			  path, m->info.abi_version, JSKF_ABI_VERSION);
-		return EXIT_NOTINSTALLED;
-	}
+	/* Logged once start-up succeeded: a fault's output stays its one line. */
+	backend_choice_format(mode, kfilter_error, path, m->backend_choice, sizeof(m->backend_choice));
 	return 0;
 }
 
@@ -188,9 +214,9 @@ static int create_stick(struct manager *m)
 {
 	int r;
 
-	r = kf_exclude(m->kf_fd, &m->cfg->stick.id, 1);
+	r = backend_exclude(m->backend, &m->cfg->stick.id, 1);
 	if (r < 0)
-		return startup_fail(STEP_EXCLUDE, m->opt.device_path, r);
+		return startup_fail(STEP_EXCLUDE, manager_capture_source(m), r);
 	r = stick_new(&m->cfg->stick, &m->stick);
 	if (r < 0)
 		return startup_fail(STEP_UINPUT, "/dev/uinput", r);
@@ -213,7 +239,7 @@ static int capture(struct manager *m)
 	m->want_active = m->cfg->capture.active_at_start;
 	r = manager_refresh_devices(m, true);
 	if (r < 0)
-		return startup_fail(STEP_CAPTURE, m->opt.device_path, r);
+		return startup_fail(STEP_CAPTURE, manager_capture_source(m), r);
 	/* The capture call queues a state record; until it is read: */
 	m->active = m->want_active;
 	return 0;
@@ -232,7 +258,6 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 
 	memset(m, 0, sizeof(*m));
 	m->opt = *opt;
-	m->kf_fd = -1;
 	m->wake_fd = -1;
 	m->pending_profile = -1;
 	m->switched_profile = -1;
@@ -253,7 +278,7 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	}
 	r = open_control(m);
 	if (r == 0)
-		r = open_kfilter(m);
+		r = open_backend(m);
 	if (r == 0)
 		r = create_stick(m);
 	if (r == 0)
@@ -265,11 +290,12 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	if (r < 0)
 		log_warning("udev monitor unavailable (%s), relying on the kernel's device list",
 			    strerror(-r));
-	r = reader_start(&m->reader, m, m->kf_fd, m->info.max_batch);
+	r = reader_start(&m->reader, m, m->backend, m->info.max_batch);
 	if (r < 0) {
 		log_error("starting the reader thread failed: %s", strerror(-r));
 		return EXIT_FAILURE;
 	}
+	log_info("%s", m->backend_choice);
 	return 0;
 }
 
@@ -280,11 +306,9 @@ void manager_free(struct manager *m)
 	reader_stop(&m->reader);
 	m->control = control_free(m->control);
 	m->discovery = discovery_free(m->discovery);
-	if (m->kf_fd >= 0) {
-		if (m->captured)
-			kf_release(m->kf_fd);
-		close(m->kf_fd);
-	}
+	if (m->backend && m->captured)
+		backend_release(m->backend);
+	m->backend = backend_free(m->backend);
 	m->stick = stick_free(m->stick);
 	m->engine = engine_free(m->engine);
 	m->cfg = jsd_config_free(m->cfg);

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,7 +102,7 @@ int manager_set_active_locked(struct manager *m, bool active)
 	int r;
 
 	manager_assert_locked(m);
-	r = kf_set_active(m->kf_fd, active);
+	r = backend_set_active(m->backend, active);
 	if (r < 0)
 		return r;
 	m->want_active = active;
@@ -159,9 +160,15 @@ const char *manager_config_path(struct manager *m)
 	return m->opt.config_path;
 }
 
-int manager_kf_fd(struct manager *m)
+const char *manager_capture_source(struct manager *m)
 {
-	return m->kf_fd;
+	return m->backend && strcmp(backend_name(m->backend), "evdev") == 0 ? "/dev/input"
+									     : m->opt.device_path;
+}
+
+struct backend *manager_backend(struct manager *m)
+{
+	return m->backend;
 }
 
 struct discovery *manager_discovery(struct manager *m)

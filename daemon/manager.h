@@ -163,7 +163,7 @@ void manager_reader_failed(struct manager *m, int error);
 /* No lock: the main thread owns these. */
 const struct jsd_config *manager_config(struct manager *m);
 const char *manager_config_path(struct manager *m);
-int manager_kf_fd(struct manager *m);
+struct backend *manager_backend(struct manager *m);
 struct discovery *manager_discovery(struct manager *m);	/* NULL without udev */
 
 /* Under lock: the state `status`, `state` and `curve` show. */

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kfilter.h"
+#include "backend.h"
 #include "log.h"
 #include "manager.h"
 #include "reader.h"
@@ -67,7 +67,7 @@ static void *reader_main(void *userdata)
 		req.capacity = rd->capacity;
 		req.flags = JSKF_READ_DEVLIST;
 		req.devlist_gen = gen;
-		r = kf_read(rd->kf_fd, &req);
+		r = backend_read(rd->backend, &req);
 		if (r == -EINTR || r == -ECANCELED) {
 			r = 0;	/* a stop, or a stray signal: look at `stopping` */
 			continue;
@@ -86,12 +86,13 @@ static void *reader_main(void *userdata)
 	return NULL;
 }
 
-int reader_start(struct reader *rd, struct manager *m, int kf_fd, uint32_t max_batch)
+int reader_start(struct reader *rd, struct manager *m, struct backend *backend,
+		 uint32_t max_batch)
 {
 	int r;
 
 	rd->manager = m;
-	rd->kf_fd = kf_fd;
+	rd->backend = backend;
 	rd->capacity = max_batch ? max_batch : 256;
 	atomic_store(&rd->stopping, false);
 	r = pthread_create(&rd->thread, NULL, reader_main, rd);
@@ -109,7 +110,7 @@ void reader_stop(struct reader *rd)
 	for (;;) {
 		struct timespec deadline;
 
-		kf_cancel(rd->kf_fd);
+		backend_cancel(rd->backend);
 		clock_gettime(CLOCK_REALTIME, &deadline);
 		deadline.tv_nsec += 20 * 1000 * 1000;
 		if (deadline.tv_nsec >= 1000000000) {

@@ -11,19 +11,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct backend;
 struct manager;
 
 struct reader {
 	struct manager *manager;
-	int kf_fd;
+	struct backend *backend;
 	uint32_t capacity;		/* records per read */
 	pthread_t thread;
 	bool running;			/* the thread was created */
 	atomic_bool stopping;		/* the thread exits at its next wake-up */
 };
 
-/* Starts the thread on @kf_fd, reading at most @max_batch records (0: 256) at once. */
-int reader_start(struct reader *rd, struct manager *m, int kf_fd, uint32_t max_batch);
+/* Starts the thread on @backend, reading at most @max_batch records (0: 256) at once. */
+int reader_start(struct reader *rd, struct manager *m, struct backend *backend,
+		 uint32_t max_batch);
 
 /* Cancels the pended read and joins the thread; safe if it never started. */
 void reader_stop(struct reader *rd);

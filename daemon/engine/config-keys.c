@@ -137,7 +137,22 @@ static int capture_deadman_ms(struct parser *p, const char *key, const char *v)
 	return 0;
 }
 
+static int capture_backend(struct parser *p, const char *key, const char *v)
+{
+	static const char *const words[] = { "auto", "kfilter", "evdev", NULL };
+	static const enum jsd_backend backends[] = {
+		JSD_BACKEND_AUTO, JSD_BACKEND_KFILTER, JSD_BACKEND_EVDEV,
+	};
+	int i = one_of(p, key, v, words, "auto, kfilter or evdev");
+
+	if (i < 0)
+		return i;
+	p->cfg->capture.backend = backends[i];
+	return 0;
+}
+
 static const struct key_desc capture_keys[] = {
+	KEY("capture_backend", capture_backend),
 	KEY("mice", capture_mice),
 	KEY("swallow", capture_swallow),
 	KEY("toggle_key", capture_toggle_key),

@@ -441,6 +441,7 @@ static struct jsd_config *config_new(const char *path)
 		return NULL;
 	}
 	cfg->capture = (struct jsd_capture_cfg){
+		.backend = JSD_BACKEND_AUTO,
 		.all_mice = true,
 		.swallow = JSKF_CLASS_ALL,
 		.toggle_key = KEY_SCROLLLOCK,

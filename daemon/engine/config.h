@@ -128,7 +128,15 @@ struct jsd_mouse_cfg {
 	bool captured;			/* listed in [capture] mice (or mice = all) */
 };
 
+/* [capture] capture_backend: where the mice are read from (joystickd(8), BACKENDS). */
+enum jsd_backend {
+	JSD_BACKEND_AUTO,		/* the kernel filter if it opens, else evdev */
+	JSD_BACKEND_KFILTER,		/* /dev/joystickd_kfilter only */
+	JSD_BACKEND_EVDEV,		/* /dev/input/event* with EVIOCGRAB, no module */
+};
+
 struct jsd_capture_cfg {
+	enum jsd_backend backend;	/* read at start-up only; a reload keeps the running one */
 	bool all_mice;			/* mice = all: JSKF_CAPTURE_ALL_POINTERS */
 	uint32_t swallow;		/* JSKF_CLASS_* */
 	uint16_t toggle_key;		/* EV_KEY code for jskf_capture.toggle_code, 0: none */

@@ -174,6 +174,7 @@ static void test_defaults(void **state)
 		"[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n");
 	const struct jsd_axis_cfg *a = &cfg->profiles[0].axes[0];
 
+	assert_int_equal(cfg->capture.backend, JSD_BACKEND_AUTO);
 	assert_true(cfg->capture.all_mice);
 	assert_int_equal(cfg->capture.toggle_key, KEY_SCROLLLOCK);
 	assert_false(cfg->capture.active_at_start);
@@ -225,6 +226,40 @@ static void test_deadman(void **state)
 		jsd_error_format(&err, msg, sizeof(msg));
 		assert_int_equal(err.line, 2);
 		assert_non_null(strstr(msg, "deadman_ms: expected"));
+	}
+}
+
+/* [capture] capture_backend: auto, kfilter or evdev, and nothing else. */
+static void test_capture_backend(void **state)
+{
+	static const struct { const char *word; enum jsd_backend backend; } good[] = {
+		{ "auto", JSD_BACKEND_AUTO }, { "kfilter", JSD_BACKEND_KFILTER },
+		{ "evdev", JSD_BACKEND_EVDEV },
+	};
+	static const char *const bad[] = { "", "Evdev", "kernel", "evdev,kfilter", "1" };
+	char text[200], msg[600];
+	struct jsd_config *cfg;
+	struct jsd_error err;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[capture]\ncapture_backend = %s\n[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
+			 "[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n",
+			 good[i].word);
+		cfg = load_string(text);
+		assert_int_equal(cfg->capture.backend, good[i].backend);
+		jsd_config_free(cfg);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[capture]\nmice = all\ncapture_backend = %s\n[axis x]\ntarget = ABS_RX\nsource = REL_X\n",
+			 bad[i]);
+		cfg = NULL;
+		assert_int_equal(jsd_config_parse_string("t.ini", text, &cfg, &err), -EINVAL);
+		assert_null(cfg);
+		jsd_error_format(&err, msg, sizeof(msg));
+		assert_int_equal(err.line, 3);
+		assert_non_null(strstr(msg, "capture_backend: expected auto, kfilter or evdev"));
 	}
 }
 
@@ -603,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_default_file),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_deadman),
+		cmocka_unit_test(test_capture_backend),
 		cmocka_unit_test(test_capture_keys),
 		cmocka_unit_test(test_code_aliases),
 		cmocka_unit_test(test_syntax),

@@ -298,6 +298,12 @@ struct control *control_free(struct control *c)
 
 /* ---- kfilter.h: two devices, and JSKF_IOC_READ handing out one batch at a time */
 
+/* auto picks the (fake) kernel filter; the evdev backend is never opened here. */
+int backend_evdev_open(struct backend **ret, struct jskf_info *ret_info)
+{
+	return -ENOTSUP;
+}
+
 static int kf_capture_error;	/* what kf_capture() fails with, or 0 */
 
 int kf_open(const char *path, int *ret_fd)

@@ -6,7 +6,7 @@ UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 # Tests of the daemon's parts, each with the daemon files it tests.
 UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
-		    $(BUILD)/tests/unit/test-lock
+		    $(BUILD)/tests/unit/test-lock $(BUILD)/tests/unit/test-evdev-backend
 # Every test-*.c here must be one of the binaries above (run.sh -e).
 UNIT_SOURCES	:= $(notdir $(basename $(wildcard tests/unit/test-*.c)))
 UNIT_CFLAGS	= $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -28,6 +28,13 @@ $(BUILD)/tests/unit/test-ratelimit: tests/unit/test-ratelimit.c daemon/ratelimit
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/ratelimit.c $(UNIT_LIBS)
 
+# The evdev backend's pure parts: which backend runs, and what an evdev event becomes.
+$(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c daemon/evdev-filter.c \
+		daemon/evdev-filter.h daemon/backend-choice.c daemon/backend-choice.h | unit-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/evdev-filter.c \
+		daemon/backend-choice.c $(UNIT_LIBS)
+
 # stick.c against a fake libevdev and write(2), with UBSan on integer overflow.
 $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/stick.h \
 		$(ENGINE_LIB) | unit-deps
@@ -41,7 +48,8 @@ $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/st
 # sd_notify() wrapped), which fail a test that makes one under manager.lock.
 TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-capture.c \
 		   daemon/manager-reload.c daemon/manager-batch.c daemon/manager-state.c \
-		   daemon/reader.c daemon/commands.c daemon/devmap.c daemon/ratelimit.c
+		   daemon/reader.c daemon/commands.c daemon/devmap.c daemon/ratelimit.c \
+		   daemon/backend-kfilter.c daemon/backend-choice.c
 $(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h) \
 		$(ENGINE_LIB) | unit-deps
 	@mkdir -p $(@D)

@@ -72,7 +72,8 @@ vmtest-matrix:
 	@$(DEPS) vm kernels
 	@$(VM_DIR)/matrix.sh $(BUILD)/matrix/vmtest \
 		$(foreach k,$(VM_KERNELS),"kfilter@$(k)=$(MAKE) --no-print-directory vm-run VM_KVER=$(k)") \
-		$(foreach k,$(VM_DAEMON_KERNELS),"daemon@$(k)=$(MAKE) --no-print-directory vm-run-daemon VM_KVER=$(k)")
+		$(foreach k,$(VM_DAEMON_KERNELS),"daemon@$(k)=$(MAKE) --no-print-directory vm-run-daemon VM_KVER=$(k)") \
+		$(foreach k,$(VM_DAEMON_KERNELS),"daemon-evdev@$(k)=$(MAKE) --no-print-directory vm-run-daemon-evdev VM_KVER=$(k)")
 
 # KCFLAGS=-Werror and no "warning:" from modpost: warning-free on every
 # kernel we test.

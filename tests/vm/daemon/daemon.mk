@@ -34,3 +34,24 @@ vm-run-daemon: $(VMD_PROG) $(VMD_BINS) vm-module
 		$(addprefix -m ,$(VM_KMODS)) -M $(VM_KO) \
 		-t $(VMD_PROG) $(addprefix -b ,$(VMD_BINS)) -b $$(command -v udevadm) \
 		$(addprefix -f ,$(VMD_FILES)) $(if $(VMT_VERBOSE),-e VMT_VERBOSE=1)
+
+# The same suite with the module absent (VMT_BACKEND=evdev): joystickd
+# chooses its evdev backend, and the device and mapping checks run
+# against it (vmt-daemon.c, main_evdev()).  Part of `make vmtest`.
+.PHONY: vmtest-daemon-evdev vm-run-daemon-evdev
+vmtest: vmtest-daemon-evdev
+
+vmtest-daemon-evdev:
+	@$(DEPS) build vm pkg:$(VM_HEADERS)
+	@$(MAKE) --no-print-directory vm-run-daemon-evdev
+
+vm-run-daemon-evdev: $(VMD_PROG) $(VMD_BINS)
+	@if [ -n "$(VM_KMOD_DIR)" ]; then \
+		$(VM_DIR)/kernel.sh fetch $(VM_KREL) $(VM_KMOD_DIR) || exit 1; \
+	fi
+	@echo "vmtest-daemon-evdev: booting $(VM_IMAGE) without the module (console log: $(VMD_OUT)-evdev/console.log)"
+	@$(VM_DIR)/vmrun.sh -d $(VMD_OUT)-evdev -K $(VM_IMAGE) -c -- \
+		$(if $(VM_KMOD_DIR),-k $(VM_KMOD_DIR) -r $(VM_KREL)) \
+		$(addprefix -m ,$(VM_KMODS)) \
+		-t $(VMD_PROG) $(addprefix -b ,$(VMD_BINS)) -b $$(command -v udevadm) \
+		$(addprefix -f ,$(VMD_FILES)) -e VMT_BACKEND=evdev $(if $(VMT_VERBOSE),-e VMT_VERBOSE=1)

@@ -49,6 +49,7 @@
 #define SHIPPED_INI	"/etc/jsd-test/joystickd.ini"
 #define MICE_INI	"/etc/jsd-test/mice.ini"
 #define RUN_INI		"/tmp/jsd.ini"	/* the running daemon's file, rewritten to reload */
+#define KFILTER_INI	"/tmp/jsd-kfilter.ini"	/* test.ini with capture_backend = kfilter */
 #define SOCKET		"/run/joystickd/control.sock"
 #define GROUP_SOCKET	"/run/jsd-group/control.sock"	/* test_control_group() */
 #define GROUP_GID	1234
@@ -333,11 +334,29 @@ static void test_socket_not_socket(void)
 	unlink("/tmp/plain");
 }
 
+/*
+ * The kernel filter's faults need capture_backend = kfilter: auto would
+ * run the evdev backend instead (the evdev run, main_evdev()).
+ */
+static int write_kfilter_config(void)
+{
+	static char text[16384];
+	const char *at = "[capture]\n";
+	char *p;
+
+	if (dt_read(TEST_INI, text, sizeof(text)) < 0 || !(p = strstr(text, at)))
+		return -EINVAL;
+	p += strlen(at);
+	memmove(p + strlen("capture_backend = kfilter\n"), p, strlen(p) + 1);
+	memcpy(p, "capture_backend = kfilter\n", strlen("capture_backend = kfilter\n"));
+	return dt_write(KFILTER_INI, text);
+}
+
 /* The module really unloaded (the mice stay; they are attached again on load). */
 static void test_no_module(void)
 {
 	const char *test = "fault-no-module";
-	char *argv[] = { JOYSTICKD, "-c", RUN_INI, NULL };
+	char *argv[] = { JOYSTICKD, "-c", KFILTER_INI, NULL };
 	char want[300];
 	int r, st;
 
@@ -362,7 +381,7 @@ static void test_no_module(void)
 /* chmod 000 on a device node, for root without CAP_DAC_OVERRIDE. */
 static void test_device_denied(const char *test, const char *node, const char *line)
 {
-	char *argv[] = { JOYSTICKD, "-c", RUN_INI, NULL };
+	char *argv[] = { JOYSTICKD, "-c", KFILTER_INI, NULL };
 	struct stat st;
 
 	if (stat(node, &st) < 0 || chmod(node, 0) < 0)
@@ -402,6 +421,8 @@ static void test_startup_faults(void)
 	test_config_unreadable();
 	test_socket_taken();
 	test_socket_not_socket();
+	if (write_kfilter_config() < 0)
+		dt_info("cannot write %s", KFILTER_INI);
 	test_no_module();
 	test_device_denied("fault-kfilter-denied", KFILTER_DEV,
 			   "joystickd: " KFILTER_DEV ": Permission denied (joystickd must run as "
@@ -499,6 +520,9 @@ static void test_full_range_stick(void)
 	daemon_close(&d);
 }
 
+/* VMT_BACKEND=evdev: the module is absent and the daemon runs its evdev backend (main_evdev()). */
+static bool evdev_mode;
+
 /* ---- the running daemon */
 
 static bool start_daemon(const char *exe, char *const env[], bool journal)
@@ -536,6 +560,18 @@ static void test_ready(void)
 		dt_fail("daemon-watchdog", "no WATCHDOG=1 with WATCHDOG_USEC=400000");
 	else
 		dt_pass("daemon-watchdog");
+}
+
+/* With the module loaded, auto runs the kernel filter and says so. */
+static void test_kfilter_chosen(void)
+{
+	const char *line = "capture backend: kfilter (auto: " KFILTER_DEV " opened)";
+
+	if (!daemon_log_has(&jsd, line))
+		return dt_fail("kfilter-backend-chosen", "no line '%s' in the log", line);
+	if (ctl(-1, "status", NULL, NULL, NULL) != 0 || !strstr(out, "backend: kfilter\n"))
+		return dt_fail("kfilter-backend-chosen", "status: %s", out);
+	dt_pass("kfilter-backend-chosen");
 }
 
 /* udev's input_id builtin calls the stick a joystick, and joydev gives it a jsN. */
@@ -1254,8 +1290,10 @@ static void test_replug(void)
 	/*
 	 * A burst of 20,000 frames (+1/-1 in turn, then +100) from the centre:
 	 * whatever the kernel coalesced, the sum arrives whole and at once.
+	 * Not with the evdev backend: evdev's own buffer overflows first
+	 * (SYN_DROPPED), and the motion of the gap is lost (joystickd(8)).
 	 */
-	{
+	if (!evdev_mode) {
 		static int32_t burst[20001];
 		uint64_t t0;
 		size_t i;
@@ -1859,7 +1897,8 @@ static const char *const checks[] = {
 	"fault-config-invalid", "fault-config-missing", "fault-config-unreadable",
 	"fault-socket-taken", "fault-socket-not-socket", "fault-no-module",
 	"fault-kfilter-denied", "fault-uinput-missing", "fault-uinput-denied",
-	"ctl-check-config", "daemon-ready", "daemon-watchdog", "stick-is-joystick",
+	"ctl-check-config", "daemon-ready", "daemon-watchdog", "kfilter-backend-chosen",
+	"stick-is-joystick",
 	"motion-roll", "spring-return", "motion-pitch-hold", "wheel-throttle",
 	"js-axes", "button-trigger", "batch-merge", "swallow-active", "ctl-status",
 	"ctl-devices", "ctl-permission", "ctl-profile", "ctl-errors", "ctl-monitor",
@@ -1875,18 +1914,186 @@ static const char *const checks[] = {
 	"config-control-in-name", "stick-int32-range", "daemon-asan",
 };
 
+/* ---- the evdev backend (the module absent) */
+
+/* The module is not loaded, and auto chose evdev, saying why in one line. */
+static void test_evdev_chosen(void)
+{
+	const char *line = "capture backend: evdev (auto: " KFILTER_DEV
+			   ": No such file or directory, the joystickd_kfilter module is not loaded)";
+
+	if (access(KFILTER_DEV, F_OK) == 0)
+		return dt_fail("evdev-backend-chosen", "%s exists: the module is loaded", KFILTER_DEV);
+	if (!daemon_log_has(&jsd, line)) {
+		daemon_dump_log(&jsd);
+		return dt_fail("evdev-backend-chosen", "no line '%s' in the log (on the console)", line);
+	}
+	if (ctl(-1, "status", NULL, NULL, NULL) != 0 || !strstr(out, "backend: evdev\n"))
+		return dt_fail("evdev-backend-chosen", "status: %s", out);
+	dt_pass("evdev-backend-chosen");
+}
+
+/* The desktop (an evdev reader of the mouse) gets the mouse's motion. */
+static void pointer_back(const char *test)
+{
+	char node[64];
+	int32_t v;
+	int fd;
+
+	if (dt_find_event(MOUSE_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail(test, "no mouse node");
+	vdev_rel(&mouse, REL_X, 13);
+	if (evdev_wait(fd, EV_REL, REL_X, false, 13, WAIT_MS, &v) < 0)
+		dt_fail(test, "the desktop did not get REL_X 13");
+	else
+		dt_pass(test);
+	close(fd);
+}
+
+/* Waits until another file holds EVIOCGRAB on the device of @fd (ours gets EBUSY). */
+static bool grabbed_by_another(int fd)
+{
+	uint64_t deadline = dt_now_ms() + WAIT_MS;
+
+	while (dt_now_ms() < deadline) {
+		if (ioctl(fd, EVIOCGRAB, (void *)1) < 0)
+			return errno == EBUSY;
+		ioctl(fd, EVIOCGRAB, (void *)0);
+		dt_sleep_ms(10);
+	}
+	return false;
+}
+
+/*
+ * A button held on the mouse when capture turns on: the desktop saw its
+ * press, so it gets the release from the mouse too (the grab waits), and
+ * once the button is up the mouse is captured; the daemon never sees that
+ * release (it was never given the press).  Starts and ends with capture on.
+ */
+static void test_evdev_held_on(void)
+{
+	const char *test = "evdev-held-at-capture-on";
+	char snode[64], mnode[64];
+	int sfd = -1, mfd = -1, n;
+	int32_t v;
+
+	if (dt_find_event(STICK_NAME, snode, sizeof(snode)) < 0 ||
+	    dt_find_event(MOUSE_NAME, mnode, sizeof(mnode)) < 0 ||
+	    (sfd = evdev_open(snode)) < 0 || (mfd = evdev_open(mnode)) < 0) {
+		dt_fail(test, "nodes missing");
+		goto out;
+	}
+	vdev_key(&kbd, KEY_SCROLLLOCK, 1);
+	vdev_key(&kbd, KEY_SCROLLLOCK, 0);
+	if (!status_has("active: no\n")) {
+		dt_fail(test, "capture did not turn off: %s", out);
+		goto out;
+	}
+	evdev_drain(mfd);
+	evdev_drain(sfd);
+	vdev_key(&mouse, BTN_RIGHT, 1);
+	if (evdev_wait(mfd, EV_KEY, BTN_RIGHT, false, 1, WAIT_MS, &v) < 0) {
+		dt_fail(test, "capture off: the desktop did not get the press");
+		goto out;
+	}
+	vdev_key(&kbd, KEY_SCROLLLOCK, 1);
+	vdev_key(&kbd, KEY_SCROLLLOCK, 0);
+	if (!status_has("active: yes\n")) {
+		dt_fail(test, "capture did not turn on: %s", out);
+		goto out;
+	}
+	vdev_key(&mouse, BTN_RIGHT, 0);
+	if (evdev_wait(mfd, EV_KEY, BTN_RIGHT, false, 0, WAIT_MS, &v) < 0) {
+		dt_fail(test, "the desktop never got the release of the press it saw");
+		goto out;
+	}
+	if (!grabbed_by_another(mfd)) {
+		dt_fail(test, "the mouse was not grabbed once its button was up");
+		goto out;
+	}
+	evdev_drain(mfd);
+	vdev_rel(&mouse, REL_X, 5);
+	vdev_key(&mouse, BTN_RIGHT, 1);
+	vdev_key(&mouse, BTN_RIGHT, 0);
+	n = evdev_count(mfd, EV_REL, 300) + evdev_count(mfd, EV_KEY, 0);
+	if (n != 0)
+		dt_fail(test, "after the release the mouse is not captured: the desktop got %d events", n);
+	else if (!stick_settles(sfd, ABS_X, 0))
+		dt_fail(test, "the stick did not come back to the centre");
+	else
+		dt_pass(test);
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (mfd >= 0)
+		close(mfd);
+}
+
+static const char *const evdev_checks[] = {
+	"evdev-backend-chosen", "daemon-ready", "daemon-watchdog", "stick-is-joystick",
+	"motion-roll", "spring-return", "motion-pitch-hold", "wheel-throttle", "js-axes",
+	"button-trigger", "swallow-active", "ctl-status", "ctl-devices", "ctl-permission",
+	"ctl-profile", "ctl-errors", "toggle-off-releases", "toggle-off-recenter",
+	"hotkey-toggle", "evdev-held-at-capture-on", "reload-keeps-position", "reload-curve",
+	"reload-bad-keeps", "mouse-replug", "ctl-recenter", "daemon-sigterm",
+	"evdev-stop-pointer-back", "kill9-pointer-back", "mouse-sections",
+	"mouse-sections-replug",
+};
+
+/*
+ * The module-absent run (daemon.mk: vm-run-daemon-evdev): the device and
+ * mapping checks of the kernel-backend run, against the evdev backend.
+ */
+static int main_evdev(void)
+{
+	test_ready();
+	if (dt_failed) {
+		printf("INFO daemon tests stop here: the daemon did not start\n");
+		return dt_done();
+	}
+	test_evdev_chosen();
+	test_joystick_class("stick-is-joystick", STICK_NAME);
+	test_motion();
+	test_swallow();
+	test_ctl();
+	test_hotkey();
+	test_evdev_held_on();
+	test_reload();
+	test_replug();
+	test_sigterm();
+	pointer_back("evdev-stop-pointer-back");
+	daemon_close(&jsd);
+
+	write_config("curve = expo:0.3", NULL);
+	if (start_daemon(JOYSTICKD, NULL, false))
+		test_kill9();
+	else
+		dt_fail("kill9-pointer-back", "daemon did not start again");
+	daemon_close(&jsd);
+	test_mouse_sections();
+	return dt_done();
+}
+
 int main(void)
 {
+	const char *backend = getenv("VMT_BACKEND");
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	evdev_mode = backend && strcmp(backend, "evdev") == 0;
 	mkdir("/run", 0755);
 	/* The initramfs root comes from mktemp -d (0700): let uid 1000 in. */
 	chmod("/", 0755);
-	dt_plan(checks, sizeof(checks) / sizeof(checks[0]));
+	if (evdev_mode)
+		dt_plan(evdev_checks, sizeof(evdev_checks) / sizeof(evdev_checks[0]));
+	else
+		dt_plan(checks, sizeof(checks) / sizeof(checks[0]));
 	if (vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0 || vdev_keyboard(&kbd, KBD_NAME) < 0 ||
 	    write_config("curve = expo:0.3", NULL) < 0) {
 		dt_fail("daemon-setup", "uinput devices or %s: %s", RUN_INI, strerror(errno));
 		return dt_done();
 	}
+	if (evdev_mode)
+		return main_evdev();
 
 	test_startup_faults();
 	test_check_config();
@@ -1896,6 +2103,7 @@ int main(void)
 		printf("INFO daemon tests stop here: the daemon did not start\n");
 		return dt_done();
 	}
+	test_kfilter_chosen();
 	test_joystick_class("stick-is-joystick", STICK_NAME);
 	test_motion();
 	test_batch_merge();

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The capture backend: where the daemon's records come from.
+ *
+ * The daemon speaks one protocol, the kernel filter's
+ * (kfilter/joystickd_kfilter.h): a device list with ids, a capture by id
+ * or of every pointer, a hotkey, pended reads that return batches of
+ * struct jskf_record with sequence numbers, STATE and DEV_ADDED/REMOVED
+ * records among them.  A backend is that protocol behind a table of
+ * operations, so the manager, the engine, a reload and every joystickctl
+ * command work the same whichever one runs:
+ *
+ *   kfilter (backend-kfilter.c)  the ioctls of /dev/joystickd_kfilter;
+ *   evdev   (backend-evdev.c)    the same records made in user space from
+ *                                /dev/input/event*, EVIOCGRAB and a uinput
+ *                                pointer, for machines where the module
+ *                                cannot load.
+ *
+ * Every operation returns 0 or -errno and never logs.  All but read() and
+ * cancel() run on the main thread; read() runs on the reader thread, and
+ * cancel() from any thread wakes it.
+ */
+#ifndef JSD_BACKEND_H
+#define JSD_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "joystickd_kfilter.h"
+#include "kfilter.h"
+
+struct backend;
+
+struct backend_ops {
+	const char *name;	/* "kfilter", "evdev": joystickctl status, the log */
+	int (*info)(struct backend *b, struct jskf_info *ret);
+	/* A malloc'ed list in id order (free() it), as JSKF_IOC_LIST_DEVICES. */
+	int (*list)(struct backend *b, struct jskf_device **ret_devs, size_t *ret_n,
+		    uint64_t *ret_gen);
+	int (*capture)(struct backend *b, const struct kf_capture_req *req);
+	int (*capture_keys)(struct backend *b, const uint64_t bits[JSKF_KEY_WORDS]);
+	int (*set_active)(struct backend *b, int active);
+	int (*exclude)(struct backend *b, const struct jskf_input_id *ids, size_t n);
+	int (*release)(struct backend *b);
+	int (*stats)(struct backend *b, uint32_t dev_id, struct jskf_stats *ret);
+	/* One pended read, as JSKF_IOC_READ: -EINTR or -ECANCELED ask to look again. */
+	int (*read)(struct backend *b, struct jskf_read *rd);
+	int (*cancel)(struct backend *b);
+	/* Releases everything (a capture ends: the desktop has its mice back). */
+	void (*free)(struct backend *b);
+};
+
+struct backend {
+	const struct backend_ops *ops;
+};
+
+/*
+ * Opens the kernel filter's device @path: 0, or -errno of open(2) or of
+ * JSKF_IOC_INFO.  *ret_info is the module's; -EPROTO: another ABI.
+ */
+int backend_kfilter_open(const char *path, struct backend **ret, struct jskf_info *ret_info);
+
+/* Starts the evdev backend (udev discovery, no capture yet); 0 or -errno. */
+int backend_evdev_open(struct backend **ret, struct jskf_info *ret_info);
+
+static inline const char *backend_name(const struct backend *b)
+{
+	return b ? b->ops->name : "none";
+}
+
+static inline int backend_list(struct backend *b, struct jskf_device **ret_devs, size_t *ret_n,
+			       uint64_t *ret_gen)
+{
+	return b->ops->list(b, ret_devs, ret_n, ret_gen);
+}
+
+static inline int backend_capture(struct backend *b, const struct kf_capture_req *req)
+{
+	return b->ops->capture(b, req);
+}
+
+static inline int backend_capture_keys(struct backend *b, const uint64_t bits[JSKF_KEY_WORDS])
+{
+	return b->ops->capture_keys(b, bits);
+}
+
+static inline int backend_set_active(struct backend *b, int active)
+{
+	return b->ops->set_active(b, active);
+}
+
+static inline int backend_exclude(struct backend *b, const struct jskf_input_id *ids, size_t n)
+{
+	return b->ops->exclude(b, ids, n);
+}
+
+static inline int backend_release(struct backend *b)
+{
+	return b->ops->release(b);
+}
+
+static inline int backend_stats(struct backend *b, uint32_t dev_id, struct jskf_stats *ret)
+{
+	return b->ops->stats(b, dev_id, ret);
+}
+
+static inline int backend_read(struct backend *b, struct jskf_read *rd)
+{
+	return b->ops->read(b, rd);
+}
+
+static inline int backend_cancel(struct backend *b)
+{
+	return b->ops->cancel(b);
+}
+
+static inline struct backend *backend_free(struct backend *b)
+{
+	if (b)
+		b->ops->free(b);
+	return NULL;
+}
+
+#endif
