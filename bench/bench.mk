@@ -40,28 +40,39 @@ $(BENCH_FLOOR): bench/floor.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) -o $@ $<
 
-$(BENCH_IPE): bench/engine-ipe.c bench/stream.h $(ENGINE_LIB)
+# The daemon's objects but main.o, with libevdev's uinput calls stood in
+# for (bench/ipe-uinput.c): manager_take_batch() and the stick code run
+# as in joystickd, without a device.
+BENCH_IPE_OBJS	= $(filter-out $(BUILD)/daemon/main.o,$(DAEMON_LINK_OBJS))
+$(BENCH_IPE): bench/engine-ipe.c bench/ipe-uinput.c bench/ipe-uinput.h bench/stream.h \
+		$(BENCH_IPE_OBJS) $(ENGINE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) -Ibench -o $@ $< $(ENGINE_LIB) $(ENGINE_LIBS) -lm
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) -Ibench \
+		-o $@ bench/engine-ipe.c bench/ipe-uinput.c $(BENCH_IPE_OBJS) $(ENGINE_LIB) \
+		$(DAEMON_LIBS) $(ENGINE_LIBS) -lm
 
 bench-vm: $(BENCH_VM_PROG) $(BENCH_FLOOR) $(BUILD)/joystickd $(BUILD)/joystickctl vm-module
 	@$(VM_DIR)/kernel.sh fetch $(VM_KREL) $(VM_KMOD_DIR)
 	@echo "bench: booting $(VM_IMAGE) (logs in $(BENCH_OUT)/vm)"
 	@cut -d' ' -f1-3 /proc/loadavg >$(BENCH_OUT)/load-before
-	@$(VM_DIR)/vmrun.sh -d $(BENCH_OUT)/vm -K $(VM_IMAGE) -W 1800 -- -T 1500 \
+	@$(VM_DIR)/vmrun.sh -c -d $(BENCH_OUT)/vm -K $(VM_IMAGE) -W 1800 -- -T 1500 \
 		-k $(VM_KMOD_DIR) -r $(VM_KREL) $(addprefix -m ,$(VM_KMODS)) -M $(BENCH_KO) \
 		-t $(BENCH_VM_PROG) -b $(BENCH_FLOOR) -b $(BUILD)/joystickd -b $(BUILD)/joystickctl \
 		-b $$(command -v interception) -b $$(command -v uinput) \
 		$$(command -v perf >/dev/null && echo -b $$(command -v perf)) \
 		-f $(BENCH_INI):/etc/jsd-bench/bench.ini
 
-# Instructions of engine_feed() and everything it calls, per record fed.
+# Instructions of manager_take_batch() and everything it calls (engine,
+# output adapter, stick, its write()), per input frame, under the shipped
+# configuration.
+BENCH_IPE_INI	?= config/joystickd.ini
 bench-ipe: $(BENCH_IPE)
-	valgrind --tool=callgrind --toggle-collect=engine_feed \
+	valgrind --tool=callgrind --toggle-collect=manager_take_batch \
 		--callgrind-out-file=$(BENCH_OUT)/callgrind.out \
-		$(BENCH_IPE) $(BENCH_INI) $(BENCH_IPE_FRAMES) >$(BENCH_OUT)/ipe.txt 2>$(BENCH_OUT)/callgrind.log
+		$(BENCH_IPE) $(BENCH_IPE_INI) $(BENCH_IPE_FRAMES) >$(BENCH_OUT)/ipe.txt 2>$(BENCH_OUT)/callgrind.log
 	callgrind_annotate $(BENCH_OUT)/callgrind.out >$(BENCH_OUT)/callgrind.txt
 	@cat $(BENCH_OUT)/ipe.txt
 
+# Also rewrites the bench block of README.md from the same figures.
 bench-report:
-	bench/report.sh $(BENCH_OUT) $(BENCH_RESULTS) $(BENCH_KO)
+	bench/report.sh $(BENCH_OUT) $(BENCH_RESULTS) $(BENCH_KO) README.md

@@ -1,76 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * jsd-engine-ipe: feeds the mapping engine the benchmark's stream (the
- * records joystickd's reader gets for bench/stream.h's frames of mouse 0
- * at 8 kHz) under bench.ini, for `valgrind --tool=callgrind
- * --toggle-collect=engine_feed`: the instructions counted, divided by the
- * records fed, are the engine's instructions per event.
+ * jsd-engine-ipe: the daemon's work per input frame, for `valgrind
+ * --tool=callgrind --toggle-collect=manager_take_batch`: the instructions
+ * counted, divided by the frames fed, are the instructions joystickd's
+ * reader thread runs per mouse frame once the pended read has returned.
  *
  *   jsd-engine-ipe CONFIG FRAMES
  *
- * Prints the records fed and the frames the engine emitted (one per input
- * frame, else the count is meaningless and the exit status is 1).
+ * Each frame of bench/stream.h (mouse 0, 8 kHz timestamps) is one batch,
+ * as at 1 kHz where every pended read returns one frame, handed to the
+ * daemon's own manager_take_batch(): bookkeeping under manager.lock,
+ * engine_feed() of its three records (REL_X, REL_Y, SYN_REPORT), the
+ * daemon's output adapter (manager_engine_output) and the real stick code
+ * (daemon/stick.c), down to its one write() per batch.  Only the uinput
+ * device is not made: ipe-uinput.c stands in for libevdev's uinput calls,
+ * and the stick's write() goes to /dev/null.  Capture is switched on first
+ * with the state record the module sends, as the hotkey would.
+ *
+ * Prints "frames N records N stick_writes N config PATH" (a frame whose
+ * motion changes no stick value, e.g. inside a deadzone, writes nothing);
+ * exits 1 if a stick write failed or none happened.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
+#include "ipe-uinput.h"
+#include "manager-int.h"
+#include "stick.h"
 #include "stream.h"
 
 #define FRAME_NS	125000	/* 8 kHz */
 
-struct sink {
-	unsigned long axes, buttons, frames;
-};
-
-static void sink_axis(void *ctx, uint16_t code, int32_t value)
+/* One batch of @n records, as the reader thread hands it over. */
+static void ipe_batch(struct manager *m, struct jskf_record *recs, uint32_t n, uint64_t *seq)
 {
-	((struct sink *)ctx)->axes++;
+	struct jskf_read rd = {
+		.count = n,
+		.first_seq = *seq,
+		.state = JSKF_STATE_OWNER | JSKF_STATE_ACTIVE,
+	};
+	struct batch_notes notes = { 0 };
+
+	*seq += n;
+	manager_take_batch(m, &rd, recs, &notes);
 }
 
-static void sink_button(void *ctx, uint16_t code, int32_t value)
+static int ipe_manager(struct manager *m, const char *config)
 {
-	((struct sink *)ctx)->buttons++;
-}
+	struct jsd_error err;
+	char buf[600];
+	int r;
 
-static void sink_sync(void *ctx)
-{
-	((struct sink *)ctx)->frames++;
-}
-
-static void sink_request(void *ctx, const struct engine_request *req)
-{
+	m->pending_profile = m->switched_profile = -1;
+	m->tick_at = ENGINE_IDLE;
+	m->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (m->wake_fd < 0 || pthread_mutex_init(&m->lock, NULL))
+		return -1;
+	r = jsd_config_load(config, &m->cfg, &err);
+	if (r < 0) {
+		fprintf(stderr, "%s\n", jsd_error_format(&err, buf, sizeof(buf)));
+		return r;
+	}
+	r = engine_new(m->cfg, &manager_engine_output, m, &m->engine);
+	if (r == 0)
+		r = stick_new(&m->cfg->stick, &m->stick);
+	if (r < 0)
+		return r;
+	manager_lock(m);
+	engine_emit_state(m->engine, true);
+	manager_unlock(m);
+	return 0;
 }
 
 int main(int argc, char *argv[])
 {
-	static const struct engine_output out = {
-		.axis = sink_axis, .button = sink_button, .sync = sink_sync, .request = sink_request,
+	static struct manager m;
+	struct jskf_record on = {
+		.type = JSKF_REC_STATE, .code = JSKF_STATE_BY_HOTKEY,
+		.value = JSKF_STATE_OWNER | JSKF_STATE_ACTIVE, .time_ns = 999000000ull,
 	};
-	struct jsd_config *cfg;
-	struct jsd_error err;
-	struct engine *e;
-	struct sink sink = { 0 };
-	unsigned long frames, records = 0;
-	char buf[600];
-	int r;
+	unsigned long frames, writes;
+	uint64_t seq = 1;
 
 	if (argc != 3 || (frames = strtoul(argv[2], NULL, 10)) == 0) {
 		fprintf(stderr, "usage: jsd-engine-ipe CONFIG FRAMES\n");
 		return 2;
 	}
-	r = jsd_config_load(argv[1], &cfg, &err);
-	if (r < 0) {
-		fprintf(stderr, "%s\n", jsd_error_format(&err, buf, sizeof(buf)));
+	if (ipe_manager(&m, argv[1]) < 0) {
+		fprintf(stderr, "jsd-engine-ipe: setting up the manager failed\n");
 		return 1;
 	}
-	r = engine_new(cfg, &out, &sink, &e);
-	if (r < 0) {
-		jsd_config_free(cfg);
-		return 1;
-	}
-	engine_emit_state(e, true);
-	sink.frames = 0;
+	ipe_batch(&m, &on, 1, &seq);
+	writes = ipe_uinput_writes();
 
 	for (unsigned long k = 0; k < frames; k++) {
 		struct jskf_record rec[3] = {
@@ -79,15 +104,18 @@ int main(int argc, char *argv[])
 			{ .type = EV_SYN, .code = SYN_REPORT },
 		};
 
-		for (unsigned int i = 0; i < 3; i++, records++) {
+		for (unsigned int i = 0; i < 3; i++) {
 			rec[i].time_ns = 1000000000ull + k * FRAME_NS;
 			rec[i].dev_id = 1;
 			rec[i].flags = JSKF_RECF_SWALLOWED;
-			engine_feed(e, 0, &rec[i]);
 		}
+		ipe_batch(&m, rec, 3, &seq);
 	}
-	printf("records %lu frames_out %lu axis_events %lu\n", records, sink.frames, sink.axes);
-	engine_free(e);
-	jsd_config_free(cfg);
-	return sink.frames == frames ? 0 : 1;
+	writes = ipe_uinput_writes() - writes;
+	printf("frames %lu records %lu stick_writes %lu config %s\n", frames, 3 * frames, writes,
+	       argv[1]);
+	stick_free(m.stick);
+	engine_free(m.engine);
+	jsd_config_free(m.cfg);
+	return writes && writes <= frames && !m.counters.stick_errors ? 0 : 1;
 }

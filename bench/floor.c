@@ -3,16 +3,16 @@
  * jsd-floor: the least a user-space mouse-to-device path can do, as the
  * benchmark's floor.  It grabs one mouse with EVIOCGRAB, creates a uinput
  * device with the mouse's relative axes and buttons, and copies what each
- * read() returns to the device with one write(): evdev hands out whole
- * frames, so every frame arrives whole.  Nothing else: no parsing, no
- * timers, no allocation after start-up.
+ * read() returns to the device with one write().  The one thing it looks
+ * at is SYN_DROPPED: after it, evdev's protocol says the events up to the
+ * next SYN_REPORT are a partial frame, and the floor leaves them out, as
+ * any correct reader must (a copied partial frame would be a damaged
+ * output frame).  No timers, no allocation after start-up.
  *
- *   jsd-floor [-e] /dev/input/eventN
+ *   jsd-floor /dev/input/eventN
  *
- * -e writes every event with its own write(), as libevdev_uinput_write_event()
- * (and so joystickd's stick) does: the bench runs it as a fourth path to
- * measure what that costs.  It runs until SIGTERM (or the mouse goes away);
- * the output device is "jsd-bench floor out", with -e "jsd-bench floor-e out".
+ * It runs until SIGTERM (or the mouse goes away); the output device is
+ * "jsd-bench floor out".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #define FLOOR_NAME	"jsd-bench floor out"
-#define FLOOR_E_NAME	"jsd-bench floor-e out"
 #define BITS_LONG	(8 * sizeof(unsigned long))
 
 static int test_bit(const unsigned long *bits, unsigned int n)
@@ -50,11 +49,10 @@ static int floor_copy_bits(int mouse, int ui, unsigned int type, unsigned int ma
 	return 0;
 }
 
-static int floor_create(int mouse, bool per_event, int *ret_ui)
+static int floor_create(int mouse, int *ret_ui)
 {
 	struct uinput_setup setup = {
-		.id = { .bustype = BUS_VIRTUAL, .vendor = 0x6a73, .product = 0xf100 + per_event,
-			.version = 1 },
+		.id = { .bustype = BUS_VIRTUAL, .vendor = 0x6a73, .product = 0xf100, .version = 1 },
 	};
 	int ui, r;
 
@@ -65,7 +63,7 @@ static int floor_create(int mouse, bool per_event, int *ret_ui)
 	if (r == 0)
 		r = floor_copy_bits(mouse, ui, EV_KEY, KEY_CNT, UI_SET_KEYBIT);
 	if (r == 0) {
-		strcpy(setup.name, per_event ? FLOOR_E_NAME : FLOOR_NAME);
+		strcpy(setup.name, FLOOR_NAME);
 		if (ioctl(ui, UI_DEV_SETUP, &setup) < 0 || ioctl(ui, UI_DEV_CREATE) < 0)
 			r = -errno;
 	}
@@ -77,24 +75,40 @@ static int floor_create(int mouse, bool per_event, int *ret_ui)
 	return 0;
 }
 
-/* One write() per event instead of one per read(). */
-static bool floor_write_each(int ui, const struct input_event *ev, size_t n)
+/*
+ * Leaves out of @ev what follows a SYN_DROPPED up to and including the
+ * next SYN_REPORT (*@skip carries that across reads); returns the events
+ * kept, moved to the front.
+ */
+static size_t floor_drop_partial(struct input_event *ev, size_t n, bool *skip)
 {
-	for (size_t i = 0; i < n; i++)
-		if (write(ui, &ev[i], sizeof(ev[i])) != (ssize_t)sizeof(ev[i]))
-			return false;
-	return true;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool syn = ev[i].type == EV_SYN;
+
+		if (syn && ev[i].code == SYN_DROPPED) {
+			*skip = true;
+			continue;
+		}
+		if (*skip) {
+			*skip = !(syn && ev[i].code == SYN_REPORT);
+			continue;
+		}
+		ev[kept++] = ev[i];
+	}
+	return kept;
 }
 
 int main(int argc, char *argv[])
 {
-	bool per_event = argc == 3 && !strcmp(argv[1], "-e");
 	const char *node = argv[argc - 1];
 	struct input_event ev[64];
 	int mouse, ui = -1, r;
+	bool skip = false;
 
-	if (argc != 2 && !per_event) {
-		fprintf(stderr, "usage: jsd-floor [-e] /dev/input/eventN\n");
+	if (argc != 2) {
+		fprintf(stderr, "usage: jsd-floor /dev/input/eventN\n");
 		return 2;
 	}
 	mouse = open(node, O_RDONLY | O_CLOEXEC);
@@ -106,7 +120,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "jsd-floor: grabbing %s: %m\n", node);
 		return 1;
 	}
-	r = floor_create(mouse, per_event, &ui);
+	r = floor_create(mouse, &ui);
 	if (r < 0) {
 		fprintf(stderr, "jsd-floor: creating the uinput device: %s\n", strerror(-r));
 		return 1;
@@ -114,13 +128,14 @@ int main(int argc, char *argv[])
 
 	for (;;) {
 		ssize_t n = read(mouse, ev, sizeof(ev));
+		size_t size;
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		if (per_event ? !floor_write_each(ui, ev, (size_t)n / sizeof(ev[0])) :
-				write(ui, ev, (size_t)n) != n)
+		size = floor_drop_partial(ev, (size_t)n / sizeof(ev[0]), &skip) * sizeof(ev[0]);
+		if (size && write(ui, ev, size) != (ssize_t)size)
 			break;
 	}
 	/*

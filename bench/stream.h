@@ -10,8 +10,9 @@
  * frame has its own dx (odd positive for even k, even negative for odd k,
  * one 400 per wrap) and its own position, which a hold-model axis of
  * sensitivity 400 (bench.ini) shows unclamped as bench_axis_value(pos).
- * Output frames are matched to input frames by these values: a frame lost
- * or merged (the module coalesces motion) is seen as a gap.
+ * Output frames are matched to input frames by these values
+ * (bench/vm/match.c): a frame lost (an evdev buffer overflowed) or merged
+ * (joystickd writes a read batch as one stick frame) is seen as a gap.
  */
 #ifndef JSD_BENCH_STREAM_H
 #define JSD_BENCH_STREAM_H

@@ -1,24 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The VM half of `make bench`: virtual mice, the paths under test
- * (joystickd, the floor, interception-tools, and the floor writing event
- * by event), and what the bench measures of them.  Runs as a test program
+ * (joystickd, the floor, interception-tools), and what the bench measures
+ * of them.  Runs as a test program
  * of the tests/vm harness; every result is one line on stdout (the
  * harness's result channel), parsed on the host by bench/report.sh.  It
  * uses the harness's helpers (tests/vm/lib/vmtest.h) for what the tests do
  * alike: evdev readers, the module's ioctls, INFO lines, sleeping.
  *
  *
- *	PASS name / FAIL name: why	sanity checks (paths up, frames measured)
+ *	PLAN n				the PASS/FAIL lines this program will send
+ *	PASS name / FAIL name: why	correctness checks (paths up, every output
+ *					frame is one the input can give); never speed
  *	INFO text			progress and context
  *	CAL rate p50 p10 p90 n		write-to-input-stamp offset, ns
- *	LAT path rate n p50 p90 p99 max	added latency, ns
+ *	LAT path rate n p50 p90 p99 max merged lost damaged
+ *					added latency over every measured input frame
+ *					(merged ones included), ns; merged: carried by
+ *					a later frame's output frame; lost: by none
  *	CDF path rate q ns		its distribution, q = 0.000 ... 1.000
+ *	ROUND path rate round frames cpu_ns n p50 p90 p99 max merged lost
+ *					one round's chunk of that path: its frames
+ *					(warm-up included), CPU and latency
  *	CPU path rate frames cpu_ns syscr syscw lost damaged user_ns sys_ns vcsw ivcsw
  *					the path's processes (vcsw, ivcsw: context switches)
- *	CHUNK path rate round frames cpu_ns	one latency chunk's share of that
+ *	SYSC path rate frames calls|-	every system call of the path's processes
+ *					(perf stat, raw_syscalls:sys_enter); -: not measured
  *	TPUT rate_per_mouse frames achieved_hz delivered coalesced dropped writes
  *	     cpu_ns on_schedule lossless reader_frames reader_drops	eight mice, joystickd
+ *	TPUTEND rate_per_mouse loss|generator|loss+generator
+ *					why the rate stopped rising (loss+generator:
+ *					a step lost frames with the generator behind)
  *	READ reader events wall_ns cpu_ns calls lost	pended read vs evdev read()
  *	RCALL reader ns				CPU of one read of an empty queue
  *	MEM what value			peak RSS (KiB), the module's ring
@@ -41,10 +53,8 @@
 #define BVM_MOUSE_NAME		"jsd-bench mouse %u"
 #define BVM_FLOOR_MOUSE		"jsd-bench floor mouse"
 #define BVM_ICPT_MOUSE		"jsd-bench icpt mouse"
-#define BVM_FLOOR_E_MOUSE	"jsd-bench floor-e mouse"
 #define BVM_STICK_NAME		"jsd-bench stick"	/* bench.ini */
 #define BVM_FLOOR_OUT		"jsd-bench floor out"	/* jsd-floor */
-#define BVM_FLOOR_E_OUT		"jsd-bench floor-e out"	/* jsd-floor -e */
 
 #define BVM_JOYSTICKD		"/usr/bin/joystickd"
 #define BVM_JOYSTICKCTL		"/usr/bin/joystickctl"
@@ -82,6 +92,14 @@ int bvm_mouse_new(struct bvm_mouse *m, const char *name, uint16_t product);
 void bvm_mouse_free(struct bvm_mouse *m);
 /* Writes frame m->k of the stream in one write() and advances k. */
 int bvm_mouse_frame(struct bvm_mouse *m);
+/*
+ * Writes @n frames to @mice[i % n_mice] at @rate in all, at BVM_PRIO_GEN,
+ * with each write's CLOCK_MONOTONIC time in @tw (NULL: not kept) and the
+ * p99 of its lateness in @ret_late99 (NULL: not wanted).  After a stall
+ * the stream resumes at its rate, as a mouse does (gen.c).
+ */
+int bvm_generate(struct bvm_mouse *const *mice, unsigned int n_mice, size_t n,
+		 unsigned int rate, uint64_t *tw, uint64_t *ret_late99);
 /* Frames m->k ... m->k + n - 1 (n <= BVM_MAX_FRAMES_PER_WRITE), one write(). */
 #define BVM_MAX_FRAMES_PER_WRITE	64
 int bvm_mouse_frames(struct bvm_mouse *m, unsigned int n);
@@ -114,18 +132,27 @@ int bvm_collector_start(struct bvm_collector **ret, const int *fds, unsigned int
 /* Frames of source @i since the last reset, and SYN_DROPPED seen. */
 uint64_t bvm_collector_count(struct bvm_collector *c, unsigned int i);
 uint64_t bvm_collector_dropped(struct bvm_collector *c, unsigned int i);
-/* Frames before the first SYN_DROPPED (all of them without one). */
+/*
+ * Frames before the first SYN_DROPPED (all of them without one).  After a
+ * SYN_DROPPED the reader discards the events up to the next SYN_REPORT,
+ * as evdev's protocol says, so every frame it keeps is whole.
+ */
 uint64_t bvm_collector_valid(struct bvm_collector *c, unsigned int i);
 const struct bvm_frame *bvm_collector_frames(struct bvm_collector *c, unsigned int i);
 /* Forgets the frames of source @i (the thread must be idle for it). */
 void bvm_collector_reset(struct bvm_collector *c, unsigned int i);
-/* Waits until source @i has @n frames, or has had none for 300 ms. */
-void bvm_collector_settle(struct bvm_collector *c, unsigned int i, uint64_t n);
+/*
+ * Waits until source @i has @capacity frames, @done (NULL: none) says the
+ * last frame kept is the last one expected, or it has had none for @quiet_ms.
+ */
+void bvm_collector_settle(struct bvm_collector *c, unsigned int i,
+			  bool (*done)(const struct bvm_frame *last, void *ctx), void *ctx,
+			  unsigned int quiet_ms);
 void bvm_collector_stop(struct bvm_collector *c);
 
 /* ---- processes (proc.c) */
 struct bvm_path {
-	const char *name;		/* "joystickd", "floor", "interception", "floor-e" */
+	const char *name;		/* "joystickd", "floor", "interception" */
 	pid_t pids[2];			/* its processes (interception is two) */
 	unsigned int n_pids;
 	struct bvm_mouse *mouse;	/* its mouse (joystickd: mouse 0 of 8) */
@@ -155,6 +182,28 @@ long bvm_vmhwm(pid_t pid);
 int bvm_run(char *const argv[], char *buf, size_t size);
 void bvm_dump_file(const char *path);
 
+/* ---- matching output frames to input frames (match.c) */
+struct bvm_match {
+	size_t next;		/* the first input frame no output frame carried yet */
+	uint64_t merged;	/* measured input frames carried by a later frame's output */
+	uint64_t lost;		/* measured input frames no output frame carries */
+	uint64_t damaged;	/* output frames no input frame can give */
+};
+
+/*
+ * Gives every input frame from @warmup on of the @n written at @tw (frames
+ * @k0 ... of the stream) the latency of the first of the @n_out output
+ * frames @f that carries its effect, less @offset, into @lat (appending at
+ * *@n_lat); see match.c.  @integrates: the path's output is a position
+ * (joystickd's hold axes), so one output frame carries every input frame
+ * up to its own; else it is a copy of one input frame's motion.
+ */
+/* Whether output frame @f is what frame @k of the stream gives (names frame @k). */
+bool bvm_frame_is(bool integrates, const struct bvm_frame *f, uint64_t k);
+void bvm_match(const struct bvm_frame *f, size_t n_out, uint64_t k0, const uint64_t *tw,
+	       size_t n, size_t warmup, int64_t offset, bool integrates, int64_t *lat,
+	       size_t *n_lat, struct bvm_match *ret);
+
 /* ---- statistics (stats.c) */
 void bvm_sort(int64_t *v, size_t n);
 /* The q-quantile (0 ... 1) of sorted @v: nearest rank. */
@@ -164,23 +213,33 @@ int64_t bvm_quantile(const int64_t *v, size_t n, double q);
 #define BVM_JSD		0	/* joystickd */
 #define BVM_FLOOR_PATH	1	/* jsd-floor */
 #define BVM_ICPT	2	/* interception | uinput */
-#define BVM_FLOOR_E	3	/* jsd-floor -e: the floor with one write() per event */
-#define BVM_PATHS	4
+#define BVM_PATHS	3
 
 struct bvm_bench {
 	int kf;				/* /dev/joystickd_kfilter, for stats and lists */
 	struct bvm_mouse mice[BVM_MICE];
-	struct bvm_mouse floor_mouse, icpt_mouse, floor_e_mouse;
+	struct bvm_mouse floor_mouse, icpt_mouse;
 	struct bvm_path paths[BVM_PATHS];
 	int64_t cal_offset[2];		/* per rate: median write-to-stamp, ns */
 };
 
 extern const unsigned int bvm_rates[2];	/* latency runs: 1 kHz, 8 kHz */
 
-int bvm_calibrate(struct bvm_bench *b);		/* latency.c, before the paths start */
+/*
+ * The PASS/FAIL lines each phase sends, whatever happens (main.c's PLAN);
+ * a phase that cannot run sends FAIL lines for its checks.
+ */
+#define BVM_CHECKS_SETUP	2	/* calibrate, start-paths */
+#define BVM_CHECKS_LATENCY	(2 * BVM_PATHS)	/* latency-PATH-RATE */
+#define BVM_CHECKS_THROUGHPUT	1	/* throughput */
+#define BVM_CHECKS_DAEMON	1	/* joystickd: alive after the runs */
+#define BVM_CHECKS_READERS	1	/* readers (readers.c) */
+
+int bvm_calibrate(struct bvm_bench *b);		/* calibrate.c, before the paths start */
 int bvm_start_paths(struct bvm_bench *b);	/* paths.c */
 void bvm_stop_path(struct bvm_bench *b, unsigned int path);
 int bvm_latency(struct bvm_bench *b);		/* latency.c */
+void bvm_syscalls(struct bvm_bench *b);		/* syscalls.c: SYSC lines, after the latency */
 int bvm_throughput(struct bvm_bench *b);	/* throughput.c, joystickd alone */
 int bvm_readers(struct bvm_bench *b);		/* readers.c, without joystickd */
 void bvm_daemon_status(const char *tag);	/* paths.c: joystickctl status as STATUS */

@@ -17,6 +17,7 @@
 struct bvm_source {
 	int fd;
 	struct bvm_frame cur;		/* the frame being read */
+	bool skip;			/* after a SYN_DROPPED: up to the next SYN_REPORT */
 	struct bvm_frame *frames;	/* the first `capacity` frames */
 	atomic_uint_fast64_t count;	/* frames completed */
 	atomic_uint_fast64_t dropped;	/* SYN_DROPPED seen */
@@ -37,6 +38,11 @@ static void bvm_collect_event(struct bvm_collector *c, struct bvm_source *s,
 {
 	uint64_t n;
 
+	if (s->skip) {
+		/* evdev's protocol: a partial frame, left out whole */
+		s->skip = !(ev->type == EV_SYN && ev->code == SYN_REPORT);
+		return;
+	}
 	switch (ev->type) {
 	case EV_REL:
 	case EV_ABS:
@@ -49,6 +55,8 @@ static void bvm_collect_event(struct bvm_collector *c, struct bvm_source *s,
 		if (ev->code == SYN_DROPPED) {
 			if (!atomic_fetch_add(&s->dropped, 1))
 				atomic_store(&s->valid, atomic_load(&s->count));
+			memset(&s->cur, 0, sizeof(s->cur));
+			s->skip = true;
 			break;
 		}
 		if (ev->code != SYN_REPORT)
@@ -162,19 +170,25 @@ void bvm_collector_reset(struct bvm_collector *c, unsigned int i)
 	atomic_store(&c->src[i].valid, 0);
 }
 
-void bvm_collector_settle(struct bvm_collector *c, unsigned int i, uint64_t n)
+void bvm_collector_settle(struct bvm_collector *c, unsigned int i,
+			  bool (*done)(const struct bvm_frame *last, void *ctx), void *ctx,
+			     unsigned int quiet_ms)
 {
 	uint64_t last = bvm_collector_count(c, i), quiet_since = bvm_now();
 
-	while (last < n && bvm_now() - quiet_since < 300000000) {
-		uint64_t now;
+	for (;;) {
+		uint64_t now = bvm_collector_count(c, i);
 
-		sleep_ms(1);
-		now = bvm_collector_count(c, i);
 		if (now != last) {
 			last = now;
 			quiet_since = bvm_now();
 		}
+		/* frames[now - 1] is complete once count says so (collect_event) */
+		if (now >= c->capacity || (now && done && done(&c->src[i].frames[now - 1], ctx)))
+			return;
+		if (bvm_now() - quiet_since >= (uint64_t)quiet_ms * 1000000)
+			return;
+		sleep_ms(1);
 	}
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Added latency of the three paths on the same stream; see bvm.h and
- * bench/README.md ("Latency") for the method.
+ * bench/README.md ("Added latency") for the method.
  *
  * The input time of a frame is the input core's timestamp of the mouse
  * frame.  Nobody but the grabbing reader (jsd-floor, intercept) or the
@@ -10,10 +10,15 @@
  * produces the frame, plus the median write-to-timestamp offset measured
  * by bvm_calibrate() at the same rate on identical mice, read by a plain
  * evdev reader, before the paths start.  The output time is the evdev
- * timestamp of the output frame's SYN_REPORT.
+ * timestamp of the SYN_REPORT of the first output frame that carries the
+ * input frame's effect (match.c): every input frame the path delivers
+ * has a sample, merged ones included.
  *
  * The paths run in turns on chunks of the stream (round r starts with path
- * r mod BVM_PATHS), so a change of load on the host hits all of them alike.
+ * r mod BVM_PATHS), so a change of load on the host hits all of them
+ * alike; each round's figures are a ROUND line, for the ratios of paired
+ * rounds.  How slowly a path ran is a figure, never a failure: only an
+ * output frame the input cannot give fails the check.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,153 +26,77 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../stream.h"
 #include "bvm.h"
 
-#define CAL_FRAMES	2000	/* per mouse and rate */
-#define LAT_FRAMES	10000	/* measured, per path and rate */
-#define LAT_ROUNDS	20
-#define LAT_EXTRA	12	/* rounds allowed beyond LAT_ROUNDS to replace lost frames */
+#define LAT_ROUNDS	100	/* per rate; the ratios are taken round by round */
+#define LAT_MEASURED	500	/* measured frames per path and round */
 #define LAT_WARMUP	50	/* unmeasured frames at the start of each chunk (even) */
-#define LAT_CHUNK	(LAT_WARMUP + LAT_FRAMES / LAT_ROUNDS)
+#define LAT_CHUNK	(LAT_WARMUP + LAT_MEASURED)
+#define LAT_SAMPLES	(LAT_ROUNDS * LAT_MEASURED)
+/*
+ * A path silent this long after its chunk has nothing more to say: long,
+ * since a frame that came later would be taken for the next chunk's; a
+ * chunk whose last frame arrives ends at once.
+ */
+#define LAT_QUIET_MS	1000
 
 const unsigned int bvm_rates[2] = { 1000, 8000 };
 
-/* Writes @n frames to @mice[i % n_mice] at @rate in all, recording each write's time. */
-static int bvm_generate(struct bvm_mouse *const *mice, unsigned int n_mice, size_t n,
-			unsigned int rate, uint64_t *tw, uint64_t *ret_late99)
-{
-	uint64_t period = 1000000000ull / rate, t0;
-	int64_t *late = calloc(n, sizeof(*late));
-	int r = 0;
-
-	if (!late)
-		return -ENOMEM;
-	bvm_realtime(BVM_PRIO_GEN);
-	t0 = bvm_now() + 2000000;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		uint64_t due = t0 + i * period;
-
-		bvm_sleep_until(due);
-		tw[i] = bvm_now();
-		late[i] = (int64_t)(tw[i] - due);
-		/*
-		 * A mouse does not catch up on frames the host's scheduler made
-		 * it miss: after a stall the stream goes on at its rate from now
-		 * rather than in a burst that would overflow evdev's buffers.
-		 */
-		if (tw[i] - due > 2 * period)
-			t0 += tw[i] - due;
-		r = bvm_mouse_frame(mice[i % n_mice]);
-	}
-	bvm_realtime(0);
-	bvm_sort(late, n);
-	*ret_late99 = (uint64_t)bvm_quantile(late, n, 0.99);
-	free(late);
-	return r;
-}
-
-/*
- * Three mice of their own, made and destroyed here, so that the paths'
- * mice start their streams at frame 0 (where joystickd's axes start).
- */
-int bvm_calibrate(struct bvm_bench *b)
-{
-	struct bvm_mouse cal[3], *mice[3] = { &cal[0], &cal[1], &cal[2] };
-	size_t n = 3 * CAL_FRAMES;
-	struct bvm_collector *c = NULL;
-	int fds[3] = { -1, -1, -1 };
-	uint64_t *tw = calloc(n, sizeof(*tw));
-	int64_t *off = calloc(n, sizeof(*off));
-	unsigned int made = 0;
-	int r = tw && off ? 0 : -ENOMEM;
-
-	for (; r == 0 && made < 3; made++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "jsd-bench calibration %u", made);
-		r = bvm_mouse_new(&cal[made], name, 0xb0c0 + made);
-	}
-	for (unsigned int i = 0; r == 0 && i < 3; i++)
-		r = (fds[i] = bvm_evdev_open(mice[i]->node)) < 0 ? fds[i] : 0;
-	if (r == 0)
-		r = bvm_collector_start(&c, fds, 3, CAL_FRAMES, BVM_PRIO_COLLECT);
-
-	for (unsigned int ri = 0; r == 0 && ri < 2; ri++) {
-		uint64_t late99;
-		size_t m = 0;
-
-		for (unsigned int i = 0; i < 3; i++)
-			bvm_collector_reset(c, i);
-		r = bvm_generate(mice, 3, n, bvm_rates[ri], tw, &late99);
-		for (unsigned int i = 0; r == 0 && i < 3; i++)
-			bvm_collector_settle(c, i, CAL_FRAMES);
-		/* Frames after an overflow of a reader cannot be matched: not used. */
-		for (size_t i = 0; r == 0 && i < n; i++)
-			if (i / 3 < bvm_collector_valid(c, i % 3))
-				off[m++] = (int64_t)(bvm_collector_frames(c, i % 3)[i / 3].t - tw[i]);
-		if (r == 0 && m < n / 2) {
-			bvm_fail("calibrate", "%u Hz: only %zu of %zu frames seen", bvm_rates[ri], m, n);
-			r = -EIO;
-		}
-		if (r < 0)
-			break;
-		bvm_sort(off, m);
-		b->cal_offset[ri] = bvm_quantile(off, m, 0.5);
-		bvm_line("CAL %u %lld %lld %lld %zu", bvm_rates[ri], (long long)b->cal_offset[ri],
-			 (long long)bvm_quantile(off, m, 0.1), (long long)bvm_quantile(off, m, 0.9), m);
-		vmt_info("calibration %u Hz: write to input stamp %lld ns (p10 %lld, p90 %lld) over %zu frames, generator late p99 %llu ns",
-			 bvm_rates[ri], (long long)b->cal_offset[ri], (long long)bvm_quantile(off, m, 0.1),
-			 (long long)bvm_quantile(off, m, 0.9), m, (unsigned long long)late99);
-	}
-	if (r == 0)
-		bvm_pass("calibrate");
-	bvm_collector_stop(c);
-	for (unsigned int i = 0; i < 3; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	while (made-- > 0)
-		bvm_mouse_free(&cal[made]);
-	free(tw);
-	free(off);
-	return r;
-}
-
-/* Whether output frame @f is what frame @k of the stream gives on @path. */
-static bool bvm_frame_is(unsigned int path, const struct bvm_frame *f, uint64_t k)
-{
-	/* joystickd's floating point may round a .5 the other way: +-1 (values are 82 apart). */
-	if (path == BVM_JSD)
-		return abs(f->x - bench_axis_value(bench_pos(k))) <= 1 &&
-		       abs(f->y - bench_axis_value(-bench_pos(k))) <= 1;
-	return f->x == bench_dx(k) && f->y == -bench_dx(k);
-}
-
 struct bvm_acc {
-	int64_t *lat;		/* LAT_FRAMES samples */
+	int64_t *lat;		/* LAT_SAMPLES samples */
 	size_t n;
 	uint64_t frames, cpu, syscr, syscw;
 	uint64_t user, sys;	/* cpu split by the scheduler's ticks, ns */
 	uint64_t vcsw, ivcsw;	/* voluntary and involuntary context switches */
-	uint64_t lost;		/* input frames with no output frame of their own */
-	uint64_t bad;		/* output frames that match no input frame (damaged) */
+	uint64_t merged;	/* input frames carried by a later frame's output frame */
+	uint64_t lost;		/* input frames no output frame carries */
+	uint64_t damaged;	/* output frames that match no input frame */
 	uint64_t late99;	/* the generator's worst p99 lateness in a chunk, ns */
 };
 
+/* One round's samples @lat[0 .. n - 1] as a ROUND line (sorts a copy in @tmp). */
+static void bvm_round_line(const struct bvm_path *p, unsigned int rate, unsigned int round,
+			   uint64_t cpu, const int64_t *lat, size_t n, const struct bvm_match *m,
+			   int64_t *tmp)
+{
+	memcpy(tmp, lat, n * sizeof(*lat));
+	bvm_sort(tmp, n);
+	bvm_line("ROUND %s %u %u %u %llu %zu %lld %lld %lld %lld %llu %llu", p->name, rate, round,
+		 LAT_CHUNK, (unsigned long long)cpu, n, (long long)bvm_quantile(tmp, n, 0.5),
+		 (long long)bvm_quantile(tmp, n, 0.9), (long long)bvm_quantile(tmp, n, 0.99),
+		 (long long)bvm_quantile(tmp, n, 1.0), (unsigned long long)m->merged,
+		 (unsigned long long)m->lost);
+}
+
+/* Waiting for a chunk's output: the input frame its last output frame must name. */
+struct bvm_settle {
+	bool integrates;
+	uint64_t k_last;
+};
+
+static bool bvm_chunk_done(const struct bvm_frame *last, void *userdata)
+{
+	const struct bvm_settle *st = userdata;
+
+	return bvm_frame_is(st->integrates, last, st->k_last);
+}
+
 /*
- * One chunk of the stream through one path.  Output frames are matched to
- * the input frames in order by their values (bench/stream.h): input
- * frames skipped over were lost or merged into a later one.
+ * One chunk of the stream through one path, matched to its output frames
+ * (match.c).  The chunk ends when the path's output names the chunk's last
+ * frame (joystickd merges, so its frame count says nothing), else after
+ * LAT_QUIET_MS without output (the last frame was lost).
  */
 static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int path,
-		     unsigned int ri, unsigned int round, struct bvm_acc *acc, uint64_t *tw)
+		     unsigned int ri, unsigned int round, struct bvm_acc *acc, uint64_t *tw,
+		     int64_t *tmp)
 {
 	const struct bvm_path *p = &b->paths[path];
 	struct bvm_mouse *mouse = p->mouse;
 	uint64_t k0 = mouse->k, cpu0, cpu, r0, w0, r1, w1, u0, s0, u1, s1, late99, got;
 	uint64_t v0, i0, v1, i1;
-	const struct bvm_frame *f = bvm_collector_frames(c, path);
-	size_t next = 0;
+	size_t first = acc->n;
+	struct bvm_match m;
 	int r;
 
 	bvm_collector_reset(c, path);
@@ -176,14 +105,18 @@ static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int 
 	bvm_path_times(p, &u0, &s0);
 	bvm_path_switches(p, &v0, &i0);
 	r = bvm_generate(&mouse, 1, LAT_CHUNK, bvm_rates[ri], tw, &late99);
-	if (r == 0)
-		bvm_collector_settle(c, path, LAT_CHUNK);
+	if (r == 0) {
+		struct bvm_settle st = {
+			.integrates = path == BVM_JSD,
+			.k_last = k0 + LAT_CHUNK - 1,
+		};
+
+		bvm_collector_settle(c, path, bvm_chunk_done, &st, LAT_QUIET_MS);
+	}
 	cpu = bvm_path_cpu(p) - cpu0;
 	bvm_path_io(p, &r1, &w1);
 	bvm_path_times(p, &u1, &s1);
 	bvm_path_switches(p, &v1, &i1);
-	bvm_line("CHUNK %s %u %u %u %llu", p->name, bvm_rates[ri], round, LAT_CHUNK,
-		 (unsigned long long)cpu);
 	acc->cpu += cpu;
 	acc->syscr += r1 - r0;
 	acc->syscw += w1 - w0;
@@ -199,47 +132,62 @@ static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int 
 	}
 
 	got = bvm_collector_count(c, path);
-	for (size_t o = 0; o < got && o < LAT_CHUNK; o++) {
-		size_t i = next;
-
-		while (i < LAT_CHUNK && i < next + BENCH_WINDOW && !bvm_frame_is(path, &f[o], k0 + i))
-			i++;
-		if (i == LAT_CHUNK || i == next + BENCH_WINDOW) {
-			/* e.g. a frame cut by an evdev overflow (SYN_DROPPED) */
-			if (!acc->bad++)
-				vmt_info("%s at %u Hz: output frame (%d, %d) after input frame %llu matches none",
-					 p->name, bvm_rates[ri], f[o].x, f[o].y,
-					 (unsigned long long)(k0 + next));
-			continue;
-		}
-		acc->lost += i - next;
-		next = i + 1;
-		if (i >= LAT_WARMUP && acc->n < LAT_FRAMES)
-			acc->lat[acc->n++] = (int64_t)(f[o].t - tw[i]) - b->cal_offset[ri];
-	}
-	acc->lost += LAT_CHUNK - next;
+	bvm_match(bvm_collector_frames(c, path), got < LAT_CHUNK ? got : LAT_CHUNK, k0, tw,
+		  LAT_CHUNK, LAT_WARMUP, b->cal_offset[ri], path == BVM_JSD, acc->lat, &acc->n, &m);
+	if (m.damaged)
+		vmt_info("%s at %u Hz, round %u: %llu output frames match no input frame",
+			 p->name, bvm_rates[ri], round, (unsigned long long)m.damaged);
+	acc->merged += m.merged;
+	acc->lost += m.lost;
+	acc->damaged += m.damaged;
 	if (late99 > acc->late99)
 		acc->late99 = late99;
+	bvm_round_line(p, bvm_rates[ri], round, cpu, acc->lat + first, acc->n - first, &m, tmp);
 	return 0;
 }
 
 static void bvm_report(const struct bvm_path *p, unsigned int rate, struct bvm_acc *acc)
 {
 	bvm_sort(acc->lat, acc->n);
-	bvm_line("LAT %s %u %zu %lld %lld %lld %lld", p->name, rate, acc->n,
+	bvm_line("LAT %s %u %zu %lld %lld %lld %lld %llu %llu %llu", p->name, rate, acc->n,
 		 (long long)bvm_quantile(acc->lat, acc->n, 0.5),
 		 (long long)bvm_quantile(acc->lat, acc->n, 0.9),
 		 (long long)bvm_quantile(acc->lat, acc->n, 0.99),
-		 (long long)bvm_quantile(acc->lat, acc->n, 1.0));
+		 (long long)bvm_quantile(acc->lat, acc->n, 1.0), (unsigned long long)acc->merged,
+		 (unsigned long long)acc->lost, (unsigned long long)acc->damaged);
 	for (unsigned int q = 0; q <= 1000; q++)
 		bvm_line("CDF %s %u %.3f %lld", p->name, rate, q / 1000.0,
 			 (long long)bvm_quantile(acc->lat, acc->n, q / 1000.0));
 	bvm_line("CPU %s %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", p->name, rate,
 		 (unsigned long long)acc->frames, (unsigned long long)acc->cpu,
 		 (unsigned long long)acc->syscr, (unsigned long long)acc->syscw,
-		 (unsigned long long)acc->lost, (unsigned long long)acc->bad,
+		 (unsigned long long)acc->lost, (unsigned long long)acc->damaged,
 		 (unsigned long long)acc->user, (unsigned long long)acc->sys,
 		 (unsigned long long)acc->vcsw, (unsigned long long)acc->ivcsw);
+}
+
+/*
+ * The check of one path at one rate: correctness only (match.c), the rest
+ * is INFO and figures.  A damaged output frame fails joystickd and the
+ * floor (our code); interception-tools' are reported, as its figures are.
+ */
+static void bvm_check(const struct bvm_path *p, unsigned int path, unsigned int rate,
+		      const struct bvm_acc *acc)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "latency-%s-%u", p->name, rate);
+	if (acc->damaged && path != BVM_ICPT)
+		bvm_fail(name, "%llu output frames match no input frame of the stream",
+			 (unsigned long long)acc->damaged);
+	else
+		bvm_pass(name);
+	vmt_info("%s at %u Hz: %zu input frames timed (%llu of them merged into a later frame's output), %llu lost, of %u measured",
+		 p->name, rate, acc->n, (unsigned long long)acc->merged,
+		 (unsigned long long)acc->lost, LAT_SAMPLES);
+	if (acc->late99 > 1000000)
+		vmt_info("%s at %u Hz: the generator ran up to %.1f ms late at p99 of a chunk (host load)",
+			 p->name, rate, acc->late99 / 1e6);
 }
 
 int bvm_latency(struct bvm_bench *b)
@@ -248,12 +196,13 @@ int bvm_latency(struct bvm_bench *b)
 	struct bvm_collector *c = NULL;
 	int fds[BVM_PATHS];
 	uint64_t *tw = calloc(LAT_CHUNK, sizeof(*tw));
-	int r = tw ? 0 : -ENOMEM;
+	int64_t *tmp = calloc(LAT_CHUNK, sizeof(*tmp));
+	int r = tw && tmp ? 0 : -ENOMEM;
 
 	for (unsigned int i = 0; i < BVM_PATHS; i++)
 		fds[i] = -1;
 	for (unsigned int i = 0; r == 0 && i < BVM_PATHS; i++) {
-		acc[i].lat = calloc(LAT_FRAMES, sizeof(int64_t));
+		acc[i].lat = calloc(LAT_SAMPLES, sizeof(int64_t));
 		if (!acc[i].lat)
 			r = -ENOMEM;
 	}
@@ -261,9 +210,11 @@ int bvm_latency(struct bvm_bench *b)
 		r = (fds[i] = bvm_evdev_open(b->paths[i].out_node)) < 0 ? fds[i] : 0;
 	if (r == 0)
 		r = bvm_collector_start(&c, fds, BVM_PATHS, LAT_CHUNK, BVM_PRIO_COLLECT);
+	if (r < 0)
+		bvm_fail("latency", "setting up: %s", strerror(-r));
 
 	for (unsigned int ri = 0; r == 0 && ri < 2; ri++) {
-		bool short_of_frames = true;
+		char tag[32];
 
 		for (unsigned int i = 0; i < BVM_PATHS; i++) {
 			int64_t *lat = acc[i].lat;
@@ -271,43 +222,21 @@ int bvm_latency(struct bvm_bench *b)
 			memset(&acc[i], 0, sizeof(acc[i]));
 			acc[i].lat = lat;
 		}
-		vmt_info("latency at %u Hz: %u frames per path in %u rounds",
-			 bvm_rates[ri], LAT_FRAMES, LAT_ROUNDS);
-		/* Extra rounds (all paths alike) make up for frames a path lost. */
-		for (unsigned int round = 0; r == 0 && round < LAT_ROUNDS + LAT_EXTRA &&
-		     (round < LAT_ROUNDS || short_of_frames); round++) {
-			short_of_frames = false;
+		vmt_info("latency at %u Hz: %u rounds of %u measured frames per path",
+			 bvm_rates[ri], LAT_ROUNDS, LAT_MEASURED);
+		for (unsigned int round = 0; r == 0 && round < LAT_ROUNDS; round++)
 			for (unsigned int j = 0; r == 0 && j < BVM_PATHS; j++) {
 				unsigned int path = (round + j) % BVM_PATHS;
 
-				r = bvm_chunk(b, c, path, ri, round, &acc[path], tw);
-				short_of_frames |= acc[path].n < LAT_FRAMES;
+				r = bvm_chunk(b, c, path, ri, round, &acc[path], tw, tmp);
 			}
-		}
 		for (unsigned int i = 0; r == 0 && i < BVM_PATHS; i++) {
-			char name[64];
-
-			snprintf(name, sizeof(name), "latency-%s-%u", b->paths[i].name, bvm_rates[ri]);
-			if (acc[i].n < LAT_FRAMES)
-				bvm_fail(name, "%zu frames measured, %llu lost, %llu damaged", acc[i].n,
-					 (unsigned long long)acc[i].lost, (unsigned long long)acc[i].bad);
-			else
-				bvm_pass(name);
-			if (acc[i].late99 > 1000000)
-				vmt_info("%s at %u Hz: the generator ran up to %.1f ms late at p99 of a chunk (host load)",
-					 b->paths[i].name, bvm_rates[ri], acc[i].late99 / 1e6);
-			if (acc[i].lost || acc[i].bad)
-				vmt_info("%s at %u Hz: %llu of %llu input frames lost or merged, %llu output frames damaged",
-					 b->paths[i].name, bvm_rates[ri], (unsigned long long)acc[i].lost,
-					 (unsigned long long)acc[i].frames, (unsigned long long)acc[i].bad);
+			bvm_check(&b->paths[i], i, bvm_rates[ri], &acc[i]);
 			bvm_report(&b->paths[i], bvm_rates[ri], &acc[i]);
 		}
-		if (r == 0) {
-			char tag[32];
-
-			snprintf(tag, sizeof(tag), "latency-%u", bvm_rates[ri]);
+		snprintf(tag, sizeof(tag), "latency-%u", bvm_rates[ri]);
+		if (r == 0)
 			bvm_daemon_status(tag);
-		}
 	}
 	bvm_collector_stop(c);
 	for (unsigned int i = 0; i < BVM_PATHS; i++) {
@@ -316,5 +245,6 @@ int bvm_latency(struct bvm_bench *b)
 		free(acc[i].lat);
 	}
 	free(tw);
+	free(tmp);
 	return r;
 }

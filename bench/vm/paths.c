@@ -3,7 +3,7 @@
  * The paths under test, each on its own mouse, all running at once (an
  * idle path sleeps in read()): joystickd on mouse 0 (and 1-7), jsd-floor
  * on the floor mouse, `interception -g | uinput -d` on the interception
- * mouse, `jsd-floor -e` on its own.  See bvm.h.
+ * mouse.  See bvm.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,6 @@
 #define LOG_FLOOR	"/tmp/floor.log"
 #define LOG_INTERCEPT	"/tmp/interception.log"
 #define LOG_UINPUT	"/tmp/uinput.log"
-#define LOG_FLOOR_E	"/tmp/floor-e.log"
 
 static int bvm_start_joystickd(struct bvm_bench *b, struct bvm_path *p)
 {
@@ -37,37 +36,19 @@ static int bvm_start_joystickd(struct bvm_bench *b, struct bvm_path *p)
 	return r;
 }
 
-static int bvm_start_floor_as(struct bvm_bench *b, struct bvm_path *p, bool per_event)
+static int bvm_start_floor(struct bvm_bench *b, struct bvm_path *p)
 {
-	const char *log = per_event ? LOG_FLOOR_E : LOG_FLOOR;
-	char *argv[4] = { BVM_FLOOR };
-	unsigned int n = 1;
+	char *argv[] = { BVM_FLOOR, b->floor_mouse.node, NULL };
 	int r;
 
-	if (per_event)
-		argv[n++] = "-e";
-	argv[n++] = p->mouse->node;
-	argv[n] = NULL;
-	p->pids[p->n_pids++] = bvm_spawn(argv, -1, -1, log);
-	r = bvm_find_node(per_event ? BVM_FLOOR_E_OUT : BVM_FLOOR_OUT, NULL, p->out_node,
-			  sizeof(p->out_node), 10000);
+	p->mouse = &b->floor_mouse;
+	p->pids[p->n_pids++] = bvm_spawn(argv, -1, -1, LOG_FLOOR);
+	r = bvm_find_node(BVM_FLOOR_OUT, NULL, p->out_node, sizeof(p->out_node), 10000);
 	if (r == 0)
 		r = bvm_kf_wait_flags(b->kf, p->mouse->name, JSKF_DEVF_GRABBED, 10000);
 	if (r < 0)
-		bvm_dump_file(log);
+		bvm_dump_file(LOG_FLOOR);
 	return r;
-}
-
-static int bvm_start_floor(struct bvm_bench *b, struct bvm_path *p)
-{
-	p->mouse = &b->floor_mouse;
-	return bvm_start_floor_as(b, p, false);
-}
-
-static int bvm_start_floor_e(struct bvm_bench *b, struct bvm_path *p)
-{
-	p->mouse = &b->floor_e_mouse;
-	return bvm_start_floor_as(b, p, true);
 }
 
 /*
@@ -101,10 +82,10 @@ static int bvm_start_interception(struct bvm_bench *b, struct bvm_path *p)
 int bvm_start_paths(struct bvm_bench *b)
 {
 	static const char *const names[BVM_PATHS] = {
-		"joystickd", "floor", "interception", "floor-e",
+		"joystickd", "floor", "interception",
 	};
 	int (*const start[BVM_PATHS])(struct bvm_bench *, struct bvm_path *) = {
-		bvm_start_joystickd, bvm_start_floor, bvm_start_interception, bvm_start_floor_e,
+		bvm_start_joystickd, bvm_start_floor, bvm_start_interception,
 	};
 
 	for (unsigned int i = 0; i < BVM_PATHS; i++) {
