@@ -12,19 +12,6 @@ static void key_assign(uint64_t *bits, unsigned int code, bool on)
 		bits[code / 64] &= ~(1ull << (code % 64));
 }
 
-uint32_t evf_rel_class(uint16_t code)
-{
-	switch (code) {
-	case REL_WHEEL:
-	case REL_HWHEEL:
-	case REL_WHEEL_HI_RES:
-	case REL_HWHEEL_HI_RES:
-		return JSKF_CLASS_WHEEL;
-	default:
-		return JSKF_CLASS_MOTION;
-	}
-}
-
 /* The first event of a frame decides whether the frame is captured and what it swallows. */
 static void frame_latch(struct evf_dev *d, const struct evf_capture *c)
 {
@@ -61,7 +48,7 @@ static void forward(struct evf_dev *d, const struct input_event *ev)
 /* Returns whether the event was swallowed (kept from the desktop). */
 static bool filter_rel(struct evf_dev *d, const struct input_event *ev)
 {
-	bool swallow = d->frame_swallow & evf_rel_class(ev->code);
+	bool swallow = d->frame_swallow & jskf_rel_class(ev->code);
 
 	if (d->frame_capturing)
 		stage(d, ev, swallow);

@@ -66,9 +66,6 @@ enum evf_result {
 	EVF_FRAME,		/* SYN_REPORT: commit stage[] (+ a SYN record) and fwd[] */
 };
 
-/* The JSKF_CLASS_* of an EV_REL code. */
-uint32_t evf_rel_class(uint16_t code);
-
 /* Feeds one event (records are stamped when their frame is committed). */
 enum evf_result evf_event(struct evf_dev *d, const struct evf_capture *c,
 			  const struct input_event *ev);

@@ -146,18 +146,6 @@ static bool jskf_capturing(const struct jskf_dev *jd,
 	return q && READ_ONCE(jd->captured) && READ_ONCE(q->active);
 }
 
-static u32 jskf_rel_class(unsigned int code)
-{
-	switch (code) {
-	case REL_WHEEL:
-	case REL_HWHEEL:
-	case REL_WHEEL_HI_RES:
-	case REL_HWHEEL_HI_RES:
-		return JSKF_CLASS_WHEEL;
-	default:
-		return JSKF_CLASS_MOTION;
-	}
-}
 
 /*
  * A key the capture takes from its pointers: a pointer button, or a code

@@ -19,6 +19,7 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include <linux/input-event-codes.h>
 
 #define JSKF_DEVICE_NAME	"joystickd_kfilter"
 #define JSKF_DEVICE_PATH	"/dev/joystickd_kfilter"
@@ -133,6 +134,20 @@ struct jskf_list {
 #define JSKF_CLASS_WHEEL	(1u << 1)	/* REL_WHEEL, REL_HWHEEL and their _HI_RES */
 #define JSKF_CLASS_BUTTONS	(1u << 2)	/* pointer buttons of captured pointers (not the hotkey) */
 #define JSKF_CLASS_ALL		(JSKF_CLASS_MOTION | JSKF_CLASS_WHEEL | JSKF_CLASS_BUTTONS)
+
+/* The class of an EV_REL code: the wheels, or motion (every other axis). */
+static inline __u32 jskf_rel_class(__u16 code)
+{
+	switch (code) {
+	case REL_WHEEL:
+	case REL_HWHEEL:
+	case REL_WHEEL_HI_RES:
+	case REL_HWHEEL_HI_RES:
+		return JSKF_CLASS_WHEEL;
+	default:
+		return JSKF_CLASS_MOTION;
+	}
+}
 
 /* jskf_capture.flags */
 #define JSKF_CAPTURE_ALL_POINTERS (1u << 0)	/* every pointing device, now and hotplugged */

@@ -244,10 +244,10 @@ static void test_frame_latch(void **state)
 
 static void test_rel_class(void **state)
 {
-	assert_int_equal(evf_rel_class(REL_X), JSKF_CLASS_MOTION);
-	assert_int_equal(evf_rel_class(REL_DIAL), JSKF_CLASS_MOTION);
-	assert_int_equal(evf_rel_class(REL_WHEEL), JSKF_CLASS_WHEEL);
-	assert_int_equal(evf_rel_class(REL_HWHEEL_HI_RES), JSKF_CLASS_WHEEL);
+	assert_int_equal(jskf_rel_class(REL_X), JSKF_CLASS_MOTION);
+	assert_int_equal(jskf_rel_class(REL_DIAL), JSKF_CLASS_MOTION);
+	assert_int_equal(jskf_rel_class(REL_WHEEL), JSKF_CLASS_WHEEL);
+	assert_int_equal(jskf_rel_class(REL_HWHEEL_HI_RES), JSKF_CLASS_WHEEL);
 }
 
 /* A frame bigger than the stage: the rest is counted lost, never written out of bounds. */
