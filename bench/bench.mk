@@ -1,5 +1,6 @@
-# make bench: latency, throughput, CPU and memory of joystickd against a
-# minimal floor program and interception-tools (bench/README.md).  Not part
+# make bench: latency, throughput, CPU and memory of joystickd (kernel
+# filter, and its evdev backend) against a minimal floor program and
+# interception-tools (bench/README.md).  Not part
 # of `make check`.  Uses the VM harness's settings (tests/vm/vm.mk, VM_*).
 #
 #   make bench                        everything: one VM boot, callgrind, report
@@ -8,7 +9,8 @@
 #   make bench-ipe                    only the engine's instructions per event
 #   make bench-report                 the table and plot from the last runs
 #
-# Results: bench/results/bench.md, bench.csv, latency-cdf.csv, latency.png.
+# Results: bench/results/bench.md, bench.csv, bench-evdev.csv, latency-cdf.csv,
+# latency.png.
 
 BENCH_OUT	?= $(BUILD)/bench
 BENCH_RESULTS	?= bench/results
@@ -18,6 +20,7 @@ BENCH_FLOOR	:= $(BENCH_OUT)/jsd-floor
 BENCH_IPE	:= $(BENCH_OUT)/jsd-engine-ipe
 BENCH_IPE_FRAMES ?= 100000
 BENCH_INI	:= bench/bench.ini
+BENCH_EVDEV_INI	:= bench/bench-evdev.ini
 # The module: the VM tests' own build for the kernel VM_KVER selects
 # (tests/vm/vm.mk), from a copy of kfilter/.
 BENCH_KO	= $(VM_KO)
@@ -60,7 +63,8 @@ bench-vm: $(BENCH_VM_PROG) $(BENCH_FLOOR) $(BUILD)/joystickd $(BUILD)/joystickct
 		-t $(BENCH_VM_PROG) -b $(BENCH_FLOOR) -b $(BUILD)/joystickd -b $(BUILD)/joystickctl \
 		-b $$(command -v interception) -b $$(command -v uinput) \
 		$$(command -v perf >/dev/null && echo -b $$(command -v perf)) \
-		-f $(BENCH_INI):/etc/jsd-bench/bench.ini
+		-f $(BENCH_INI):/etc/jsd-bench/bench.ini \
+		-f $(BENCH_EVDEV_INI):/etc/jsd-bench/bench-evdev.ini
 
 # Instructions of manager_take_batch() and everything it calls (engine,
 # output adapter, stick, its write()), per input frame, under the shipped

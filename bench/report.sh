@@ -5,7 +5,8 @@
 #
 #   OUT       the bench's work directory: vm/results.log (the guest's lines,
 #             bench/vm/bvm.h), ipe.txt and callgrind.out (make bench-ipe)
-#   RESULTS   where bench.md, bench.csv, latency-cdf.csv and latency.png go
+#   RESULTS   where bench.md, bench.csv, bench-evdev.csv, latency-cdf.csv
+#             and latency.png go
 #   KO        joystickd_kfilter.ko with debug info: struct sizes (gdb)
 #   README    a file whose block between the lines "<!-- bench:begin" and
 #             "<!-- bench:end -->" is rewritten with the headline figures
@@ -56,6 +57,7 @@ echo "X date $(date -u +%Y-%m-%dT%H:%MZ)" >>"$facts"
 
 # ---- the table: markdown on stdout and in bench.md, the same rows in bench.csv
 cat "$facts" "$log" | awk -v md="$results/bench.md" -v csv="$results/bench.csv" \
+	-v ecsv="$results/bench-evdev.csv" \
 	-v cdf="$results/latency-cdf.csv" -v blurb="$blurb" '
 function us(ns) { return sprintf("%.1f", ns / 1000) }
 function isnum(x) { return x ~ /^-?[0-9]+(\.[0-9]+)?$/ }
@@ -63,6 +65,11 @@ function ratio(a, b) { return (isnum(a) && isnum(b) && b > 0) ? sprintf("%.2f", 
 function out(name, unit, j, f, i, rf, ri, target, met) {
 	printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, unit, j, f, i, rf, ri, target, met > md
 	printf "\"%s\",%s,%s,%s,%s,\"%s\",\"%s\",\"%s\",\"%s\"\n", name, unit, j, f, i, rf, ri, target, met > csv
+}
+# A row of the evdev backend table: evdev, kernel filter, floor, the two ratios.
+function eout(name, unit, e, j, f, rj, rf) {
+	printf "| %s | %s | %s | %s | %s | %s | %s |\n", name, unit, e, j, f, rj, rf > md
+	printf "\"%s\",%s,%s,%s,%s,\"%s\",\"%s\"\n", name, unit, e, j, f, rj, rf > ecsv
 }
 # A row whose ratio columns are the ratio of the values shown.
 function row(name, unit, j, f, i, target, met) {
@@ -90,11 +97,13 @@ function asort_n(a, n,    i, j, v) {
 # The ratios joystickd / path P of figure v[] round by round at rate R:
 # "median (min-max)", with the median, min, max and count in s_med,
 # s_min, s_max, s_n; "-" when no round has both.
-function spread(v, P, R,    k, n, rr) {
+function spread(v, P, R) { return spread_of(v, J, P, R) }
+# The same for path A / path P.
+function spread_of(v, A, P, R,    k, n, rr) {
 	n = 0
 	for (k = 0; k < nround[R]; k++)
-		if (((J, R, k) in v) && ((P, R, k) in v) && v[P, R, k] > 0)
-			rr[++n] = v[J, R, k] / v[P, R, k]
+		if (((A, R, k) in v) && ((P, R, k) in v) && v[P, R, k] > 0)
+			rr[++n] = v[A, R, k] / v[P, R, k]
 	s_n = n
 	if (!n) return "-"
 	asort_n(rr, n)
@@ -113,14 +122,14 @@ function kalloc(n,    s) {
 $1 == "X" { fact[$2] = $3; for (k = 4; k <= NF; k++) fact[$2] = fact[$2] " " $k; next }
 $1 == "CAL" { cal[$2] = $3; cal10[$2] = $4; cal90[$2] = $5; next }
 $1 == "LAT" { n[$2, $3] = $4; p50[$2, $3] = $5; p90[$2, $3] = $6; p99[$2, $3] = $7; mx[$2, $3] = $8
-	merged[$2, $3] = $9; lost[$2, $3] = $10; damaged[$2, $3] = $11; next }
+	merged[$2, $3] = $9; lost[$2, $3] = $10; damaged[$2, $3] = $11; untimed[$2, $3] = $12 + 0; next }
 $1 == "CDF" { q[$4] = 1; c[$2, $3, $4] = $5; next }
 $1 == "CPU" { fr[$2, $3] = $4; cpu[$2, $3] = $5; usr[$2, $3] = $10; sys[$2, $3] = $11; vcs[$2, $3] = $12; ivcs[$2, $3] = $13; next }
 $1 == "ROUND" {
 	k = $4; rcpuf[$2, $3, k] = $6 / $5
 	if ($7 > 0) { r50[$2, $3, k] = $8; r90[$2, $3, k] = $9; r99[$2, $3, k] = $10; rmx[$2, $3, k] = $11 }
 	if (k + 1 > nround[$3]) nround[$3] = k + 1
-	measured[$2, $3] += $7 + $13
+	measured[$2, $3] += $7 + $13 + $14
 	next
 }
 $1 == "SYSC" { sysc[$2, $3] = ($5 == "-" ? "not measured" : sprintf("%.2f", $5 / $4)); next }
@@ -141,7 +150,7 @@ $1 == "FAIL" { fails = fails "\n- " substr($0, 6); next }
 $1 == "PERF" && $3 == "share" { pshare[$2, $NF] = $4 + 0; next }
 $1 == "PERF" && $3 == "self" { nself[$2]++; pself[$2, nself[$2]] = sprintf("%s %s %s", $4, $5, $NF); next }
 END {
-	J = "joystickd"; F = "floor"; I = "interception"
+	J = "joystickd"; F = "floor"; I = "interception"; E = "joystickd-evdev"
 	print "# joystickd benchmark\n" > md
 	printf "Report written %s; host load average (1, 5, 15 min) %s before the VM booted, %s at the end (the bench'\''s own VM adds about 2); guest: Debian 6.1 kernel under QEMU/TCG, 2 vCPUs.\n", fact["date"], ("load_before" in fact ? fact["load_before"] : "unknown"), fact["load"] > md
 	print "Microseconds are TCG microseconds: compare the columns, not the absolute values (bench/README.md).\n" > md
@@ -278,6 +287,47 @@ END {
 			print "" > md
 		}
 	}
+	# joystickd with its evdev backend, beside the kernel filter and the floor.
+	if ((E, 1000) in p50 || (E, 8000) in p50) {
+		print "\n## evdev backend beside the kernel filter\n" > md
+		print "A second joystickd, `capture_backend = evdev` (bench/bench-evdev.ini), on a mouse of its own with the same hold-model axes as joystickd'\''s mouse 0, ran in the same rounds as the paths above (round-robin, same stream). It reads its mouse through evdev and grabs it (EVIOCGRAB). The path columns are figures over all rounds together; the ratio columns are the **median of the per-round ratios (min-max over the rounds)**, over the rounds in which both paths timed frames.\n" > md
+		print "| figure | unit | joystickd, evdev backend | joystickd, kernel filter | floor | evdev / kernel filter | evdev / floor |" > md
+		print "|---|---|---|---|---|---|---|" > md
+		print "figure,unit,joystickd_evdev,joystickd_kfilter,floor,evdev_vs_kfilter,evdev_vs_floor" > ecsv
+		for (r = 1; r <= 2; r++) {
+			R = rates[r]; tag = (R == 1000 ? "1 kHz" : "8 kHz")
+			if (!((E, R) in p50)) continue
+			eout("added latency p50, " tag, "us", us(p50[E, R]), us(p50[J, R]), us(p50[F, R]), spread_of(r50, E, J, R), spread_of(r50, E, F, R))
+			eout("added latency p90, " tag, "us", us(p90[E, R]), us(p90[J, R]), us(p90[F, R]), spread_of(r90, E, J, R), spread_of(r90, E, F, R))
+			ej = spread_of(r99, E, J, R); ev_n[R] = s_n
+			eout("added latency p99, " tag, "us", us(p99[E, R]), us(p99[J, R]), us(p99[F, R]), ej, spread_of(r99, E, F, R))
+			eout("added latency max, " tag, "us", us(mx[E, R]), us(mx[J, R]), us(mx[F, R]), spread_of(rmx, E, J, R), spread_of(rmx, E, F, R))
+			eout("input frames measured, " tag, "frames", measured[E, R], measured[J, R], measured[F, R], "-", "-")
+			eout("... timed (each has a latency sample above), " tag, "frames", n[E, R], n[J, R], n[F, R], "-", "-")
+			eout("... of them merged into a later frame'\''s output frame, " tag, "frames", merged[E, R], merged[J, R], merged[F, R], "-", "-")
+			eout("... lost (no output frame carries them), " tag, "frames", lost[E, R], lost[J, R], lost[F, R], "-", "-")
+			eout("... untimed (the rest of a chunk that lost motion), " tag, "frames", untimed[E, R], untimed[J, R], untimed[F, R], "-", "-")
+			eout("output frames damaged (no input frame gives them), " tag, "frames", damaged[E, R], damaged[J, R], damaged[F, R], "-", "-")
+		}
+		for (r = 1; r <= 2; r++) {
+			R = rates[r]; tag = (R == 1000 ? "1 kHz" : "8 kHz")
+			if (!((E, R) in cpu) || !fr[E, R] || !fr[J, R] || !fr[F, R]) continue
+			eout("CPU per million events, " tag, "ms", sprintf("%.1f", cpu[E, R] / (3 * fr[E, R])),
+			     sprintf("%.1f", cpu[J, R] / (3 * fr[J, R])), sprintf("%.1f", cpu[F, R] / (3 * fr[F, R])),
+			     spread_of(rcpuf, E, J, R), spread_of(rcpuf, E, F, R))
+			if ((E, R) in sysc)
+				eout("system calls per frame, every one (perf stat), " tag, "calls", sysc[E, R], sysc[J, R], sysc[F, R],
+				     ratio(sysc[E, R], sysc[J, R]), ratio(sysc[E, R], sysc[F, R]))
+		}
+		if ("joystickd-evdev_vmhwm_kib" in mem)
+			eout("peak RSS (VmHWM)", "KiB", mem["joystickd-evdev_vmhwm_kib"], mem["joystickd_vmhwm_kib"], mem["floor_vmhwm_kib"],
+			     ratio(mem["joystickd-evdev_vmhwm_kib"], mem["joystickd_vmhwm_kib"]), ratio(mem["joystickd-evdev_vmhwm_kib"], mem["floor_vmhwm_kib"]))
+		print "\nNotes:\n" > md
+		print "- The evdev backend reads its mouse as any evdev client does: when evdev'\''s buffer overflows (SYN_DROPPED) the motion of the gap is lost and the hold axes stay off by the lost counts, so its output frames no longer name input frames. The bench counts the REL events the backend saw around each of its chunks (`joystickctl status`, \"kernel seen\"): a chunk that saw fewer than two a frame lost motion; its missing frames count as lost, the rest of its measured frames as untimed (no latency sample, no damage check), and the axes are put back on the stream before the next chunk. Lost motion is reported, never a failure; a damaged output frame in a chunk without loss fails the run." > md
+		print "- A chunk loses motion when the backend falls more than evdev'\''s buffer (about 21 frames) behind, that is in the rounds of the longest stalls: the evdev column'\''s latency figures over all rounds leave those chunks out (a bias in its favour), while the paired ratios leave those rounds out for both paths alike. Read the lost and untimed rows with them." > md
+		print "- The CPU is that of the evdev joystickd'\''s threads while it carries its own chunk; its reader thread also wakes for every other pointer it watches but does not capture (the floor'\''s and interception'\''s output devices, during their chunks), which no figure here counts." > md
+		print "- Peak RSS: the evdev joystickd'\''s is read after the latency phase, the kernel filter'\''s after the throughput phase as well (eight mice), so theirs is the larger workload." > md
+	}
 	if (fails != "") printf "\nFailures in the VM run:%s\n", fails > md
 	# The README block: headline figures, from the same numbers.
 	if (blurb != "") {
@@ -293,17 +343,29 @@ END {
 		}
 		if (ntput)
 			printf " eight mice carried %d frames/s with zero loss; the rise stopped at %s frames/s per mouse by %s", best, tend_rate, tput_why() > blurb
-		printf ".*\n<!-- bench:end -->\n" > blurb
+		printf ".*" > blurb
+		sep = ""
+		for (r = 1; r <= 2; r++) {
+			R = rates[r]; tag = (R == 1000 ? "1 kHz" : "8 kHz")
+			if (!((E, R) in p50)) continue
+			ej = spread_of(r99, E, J, R)
+			if (ej == "-") continue
+			if (sep == "") printf " *Without the module, the [evdev backend](bench/results/bench.md#evdev-backend-beside-the-kernel-filter)'\''s p99 added latency is" > blurb
+			printf "%s %.2fx%s at %s (median of %d paired rounds, %.2f to %.2f)", sep, s_med, (sep == "" ? " the kernel filter'\''s" : ""), tag, s_n, s_min, s_max > blurb
+			sep = " and"
+		}
+		if (sep != "") printf ".*" > blurb
+		printf "\n<!-- bench:end -->\n" > blurb
 	}
 	# Plot data: q, then latency in us per path and rate.
 	printf "q" > cdf
-	for (r = 1; r <= 2; r++) printf ",%s_%s,%s_%s,%s_%s", J, rates[r], F, rates[r], I, rates[r] > cdf
+	for (r = 1; r <= 2; r++) printf ",%s_%s,%s_%s,%s_%s,%s_%s", J, rates[r], F, rates[r], I, rates[r], E, rates[r] > cdf
 	printf "\n" > cdf
 	for (k = 0; k <= 1000; k++) {
 		qq = sprintf("%.3f", k / 1000)
 		if (!(qq in q)) continue
 		printf "%s", qq > cdf
-		for (r = 1; r <= 2; r++) printf ",%s,%s,%s", us(c[J, rates[r], qq]), us(c[F, rates[r], qq]), us(c[I, rates[r], qq]) > cdf
+		for (r = 1; r <= 2; r++) printf ",%s,%s,%s,%s", us(c[J, rates[r], qq]), us(c[F, rates[r], qq]), us(c[I, rates[r], qq]), ((E, rates[r], qq) in c ? us(c[E, rates[r], qq]) : "") > cdf
 		printf "\n" > cdf
 	}
 }'
@@ -322,7 +384,7 @@ if [ -n "$readme" ]; then
 	fi
 fi
 
-# ---- the plot: one panel per rate, the three paths' distributions
+# ---- the plot: one panel per rate, the four paths' distributions
 if command -v gnuplot >/dev/null && [ "$(wc -l <"$results/latency-cdf.csv")" -gt 2 ]; then
 	gnuplot <<EOF
 set terminal pngcairo size 1400,600 font "DejaVu Sans,11"
@@ -336,14 +398,16 @@ set yrange [0:100]
 set grid
 set key bottom right
 set title "1 kHz mouse"
-plot "$results/latency-cdf.csv" every ::1 using 2:(\$1*100) with lines lw 2 title "joystickd", \
+plot "$results/latency-cdf.csv" every ::1 using 2:(\$1*100) with lines lw 2 title "joystickd (kernel filter)", \
      "" every ::1 using 3:(\$1*100) with lines lw 2 title "floor (EVIOCGRAB + uinput)", \
-     "" every ::1 using 4:(\$1*100) with lines lw 2 title "interception | uinput"
+     "" every ::1 using 4:(\$1*100) with lines lw 2 title "interception | uinput", \
+     "" every ::1 using 5:(\$1*100) with lines lw 2 title "joystickd (evdev backend)"
 set title "8 kHz mouse"
-plot "$results/latency-cdf.csv" every ::1 using 5:(\$1*100) with lines lw 2 title "joystickd", \
-     "" every ::1 using 6:(\$1*100) with lines lw 2 title "floor (EVIOCGRAB + uinput)", \
-     "" every ::1 using 7:(\$1*100) with lines lw 2 title "interception | uinput"
+plot "$results/latency-cdf.csv" every ::1 using 6:(\$1*100) with lines lw 2 title "joystickd (kernel filter)", \
+     "" every ::1 using 7:(\$1*100) with lines lw 2 title "floor (EVIOCGRAB + uinput)", \
+     "" every ::1 using 8:(\$1*100) with lines lw 2 title "interception | uinput", \
+     "" every ::1 using 9:(\$1*100) with lines lw 2 title "joystickd (evdev backend)"
 unset multiplot
 EOF
-	echo "report.sh: wrote $results/bench.md, bench.csv, latency-cdf.csv, latency.png"
+	echo "report.sh: wrote $results/bench.md, bench.csv, bench-evdev.csv, latency-cdf.csv, latency.png"
 fi

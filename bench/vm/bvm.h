@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The VM half of `make bench`: virtual mice, the paths under test
- * (joystickd, the floor, interception-tools), and what the bench measures
- * of them.  Runs as a test program
+ * (joystickd with the kernel filter, joystickd with its evdev backend, the
+ * floor, interception-tools), and what the bench measures of them.  Runs as a test program
  * of the tests/vm harness; every result is one line on stdout (the
  * harness's result channel), parsed on the host by bench/report.sh.  It
  * uses the harness's helpers (tests/vm/lib/vmtest.h) for what the tests do
@@ -14,14 +14,18 @@
  *					frame is one the input can give); never speed
  *	INFO text			progress and context
  *	CAL rate p50 p10 p90 n		write-to-input-stamp offset, ns
- *	LAT path rate n p50 p90 p99 max merged lost damaged
+ *	LAT path rate n p50 p90 p99 max merged lost damaged untimed
  *					added latency over every measured input frame
  *					(merged ones included), ns; merged: carried by
- *					a later frame's output frame; lost: by none
+ *					a later frame's output frame; lost: by none;
+ *					untimed: see ROUND
  *	CDF path rate q ns		its distribution, q = 0.000 ... 1.000
- *	ROUND path rate round frames cpu_ns n p50 p90 p99 max merged lost
+ *	ROUND path rate round frames cpu_ns n p50 p90 p99 max merged lost untimed
  *					one round's chunk of that path: its frames
- *					(warm-up included), CPU and latency
+ *					(warm-up included), CPU and latency; untimed:
+ *					measured frames of a chunk in which the evdev
+ *					backend lost motion (its hold axes are off by
+ *					the lost counts, so no frame of it is timed)
  *	CPU path rate frames cpu_ns syscr syscw lost damaged user_ns sys_ns vcsw ivcsw
  *					the path's processes (vcsw, ivcsw: context switches)
  *	SYSC path rate frames calls|-	every system call of the path's processes
@@ -53,7 +57,9 @@
 #define BVM_MOUSE_NAME		"jsd-bench mouse %u"
 #define BVM_FLOOR_MOUSE		"jsd-bench floor mouse"
 #define BVM_ICPT_MOUSE		"jsd-bench icpt mouse"
+#define BVM_EVDEV_MOUSE		"jsd-bench evdev mouse"	/* bench-evdev.ini */
 #define BVM_STICK_NAME		"jsd-bench stick"	/* bench.ini */
+#define BVM_EVDEV_STICK		"jsd-bench evdev stick"	/* bench-evdev.ini */
 #define BVM_FLOOR_OUT		"jsd-bench floor out"	/* jsd-floor */
 
 #define BVM_JOYSTICKD		"/usr/bin/joystickd"
@@ -64,6 +70,8 @@
 #define BVM_PERF		"/usr/bin/perf"
 #define BVM_CONFIG		"/etc/jsd-bench/bench.ini"
 #define BVM_SOCKET		"/tmp/jsd-bench.sock"
+#define BVM_EVDEV_CONFIG	"/etc/jsd-bench/bench-evdev.ini"
+#define BVM_EVDEV_SOCKET	"/tmp/jsd-bench-evdev.sock"
 
 /* ---- results (main.c) */
 void bvm_pass(const char *name);
@@ -152,7 +160,7 @@ void bvm_collector_stop(struct bvm_collector *c);
 
 /* ---- processes (proc.c) */
 struct bvm_path {
-	const char *name;		/* "joystickd", "floor", "interception" */
+	const char *name;		/* "joystickd", "floor", "interception", "joystickd-evdev" */
 	pid_t pids[2];			/* its processes (interception is two) */
 	unsigned int n_pids;
 	struct bvm_mouse *mouse;	/* its mouse (joystickd: mouse 0 of 8) */
@@ -213,12 +221,19 @@ int64_t bvm_quantile(const int64_t *v, size_t n, double q);
 #define BVM_JSD		0	/* joystickd */
 #define BVM_FLOOR_PATH	1	/* jsd-floor */
 #define BVM_ICPT	2	/* interception | uinput */
-#define BVM_PATHS	3
+#define BVM_EVDEV	3	/* joystickd, capture_backend = evdev */
+#define BVM_PATHS	4
+
+/* joystickd's paths: hold axes, so an output frame is a position (match.c). */
+static inline bool bvm_integrates(unsigned int path)
+{
+	return path == BVM_JSD || path == BVM_EVDEV;
+}
 
 struct bvm_bench {
 	int kf;				/* /dev/joystickd_kfilter, for stats and lists */
 	struct bvm_mouse mice[BVM_MICE];
-	struct bvm_mouse floor_mouse, icpt_mouse;
+	struct bvm_mouse floor_mouse, icpt_mouse, evdev_mouse;
 	struct bvm_path paths[BVM_PATHS];
 	int64_t cal_offset[2];		/* per rate: median write-to-stamp, ns */
 };
@@ -232,7 +247,7 @@ extern const unsigned int bvm_rates[2];	/* latency runs: 1 kHz, 8 kHz */
 #define BVM_CHECKS_SETUP	2	/* calibrate, start-paths */
 #define BVM_CHECKS_LATENCY	(2 * BVM_PATHS)	/* latency-PATH-RATE */
 #define BVM_CHECKS_THROUGHPUT	1	/* throughput */
-#define BVM_CHECKS_DAEMON	1	/* joystickd: alive after the runs */
+#define BVM_CHECKS_DAEMON	2	/* joystickd, joystickd-evdev: alive after the runs */
 #define BVM_CHECKS_READERS	1	/* readers (readers.c) */
 
 int bvm_calibrate(struct bvm_bench *b);		/* calibrate.c, before the paths start */
@@ -243,6 +258,11 @@ void bvm_syscalls(struct bvm_bench *b);		/* syscalls.c: SYSC lines, after the la
 int bvm_throughput(struct bvm_bench *b);	/* throughput.c, joystickd alone */
 int bvm_readers(struct bvm_bench *b);		/* readers.c, without joystickd */
 void bvm_daemon_status(const char *tag);	/* paths.c: joystickctl status as STATUS */
+/*
+ * paths.c: the evdev instance's "kernel seen" (REL events its filter saw)
+ * and "kernel dropped" (records its queue dropped), from joystickctl status.
+ */
+int bvm_evdev_counts(uint64_t *ret_seen, uint64_t *ret_dropped);
 void bvm_profile(struct bvm_bench *b);		/* profile.c: perf, after the latency */
 /* perf record -a around a workload (-1 without perf), then PERF lines for @comms. */
 pid_t bvm_perf_start(const char *tag);

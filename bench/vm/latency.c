@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Added latency of the three paths on the same stream; see bvm.h and
+ * Added latency of the four paths on the same stream; see bvm.h and
  * bench/README.md ("Added latency") for the method.
  *
  * The input time of a frame is the input core's timestamp of the mouse
@@ -19,6 +19,17 @@
  * alike; each round's figures are a ROUND line, for the ratios of paired
  * rounds.  How slowly a path ran is a figure, never a failure: only an
  * output frame the input cannot give fails the check.
+ *
+ * joystickd's evdev backend reads the mouse as any evdev client does: when
+ * evdev's buffer overflows (SYN_DROPPED) the motion of the gap is lost, and
+ * its hold axes stay off by the lost counts, so its output frames no longer
+ * name input frames (or name the wrong ones).  The bench counts the REL
+ * events its filter saw ("kernel seen" of joystickctl status) around each
+ * of its chunks: a chunk with fewer than the stream's two a frame (or a
+ * record its queue dropped) lost motion.  Its missing frames count as lost,
+ * the rest of its measured frames as untimed, none as damaged; before the
+ * path's next chunk the bench puts the axes back where the stream says
+ * (bvm_reanchor).  Lost motion is a figure, never a failure.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../stream.h"
 #include "bvm.h"
 
 #define LAT_ROUNDS	100	/* per rate; the ratios are taken round by round */
@@ -51,21 +63,23 @@ struct bvm_acc {
 	uint64_t merged;	/* input frames carried by a later frame's output frame */
 	uint64_t lost;		/* input frames no output frame carries */
 	uint64_t damaged;	/* output frames that match no input frame */
+	uint64_t untimed;	/* measured frames of chunks that lost motion (evdev) */
+	bool reanchor;		/* the axes are off: reanchor before the next chunk */
 	uint64_t late99;	/* the generator's worst p99 lateness in a chunk, ns */
 };
 
 /* One round's samples @lat[0 .. n - 1] as a ROUND line (sorts a copy in @tmp). */
 static void bvm_round_line(const struct bvm_path *p, unsigned int rate, unsigned int round,
 			   uint64_t cpu, const int64_t *lat, size_t n, const struct bvm_match *m,
-			   int64_t *tmp)
+			   uint64_t untimed, int64_t *tmp)
 {
 	memcpy(tmp, lat, n * sizeof(*lat));
 	bvm_sort(tmp, n);
-	bvm_line("ROUND %s %u %u %u %llu %zu %lld %lld %lld %lld %llu %llu", p->name, rate, round,
+	bvm_line("ROUND %s %u %u %u %llu %zu %lld %lld %lld %lld %llu %llu %llu", p->name, rate, round,
 		 LAT_CHUNK, (unsigned long long)cpu, n, (long long)bvm_quantile(tmp, n, 0.5),
 		 (long long)bvm_quantile(tmp, n, 0.9), (long long)bvm_quantile(tmp, n, 0.99),
 		 (long long)bvm_quantile(tmp, n, 1.0), (unsigned long long)m->merged,
-		 (unsigned long long)m->lost);
+		 (unsigned long long)m->lost, (unsigned long long)untimed);
 }
 
 /* Waiting for a chunk's output: the input frame its last output frame must name. */
@@ -82,6 +96,40 @@ static bool bvm_chunk_done(const struct bvm_frame *last, void *userdata)
 }
 
 /*
+ * Puts a hold-model path's axes back on the stream after lost motion: one
+ * frame past the end of the axes (the engine clamps the position there),
+ * then one to the position of the mouse's last frame, so its next frame
+ * moves the axes where the stream says.  Outside any measured window.
+ */
+static int bvm_reanchor(struct bvm_collector *c, unsigned int path, struct bvm_mouse *mouse)
+{
+	const int32_t big = 3 * (int32_t)BENCH_SENSITIVITY, pos = bench_pos((int64_t)mouse->k - 1);
+	const int32_t dx[2] = { big, pos - (int32_t)BENCH_SENSITIVITY };
+	struct bvm_settle st = { .integrates = true, .k_last = mouse->k - 1 };
+	struct input_event ev[6] = { 0 };
+	const struct bvm_frame *f;
+	uint64_t got;
+
+	for (unsigned int i = 0; i < 2; i++) {
+		ev[3 * i] = (struct input_event){ .type = EV_REL, .code = REL_X, .value = dx[i] };
+		ev[3 * i + 1] = (struct input_event){ .type = EV_REL, .code = REL_Y, .value = -dx[i] };
+		ev[3 * i + 2] = (struct input_event){ .type = EV_SYN, .code = SYN_REPORT };
+	}
+	bvm_collector_reset(c, path);
+	for (unsigned int i = 0; i < 2; i++) {
+		if (write(mouse->fd, &ev[3 * i], 3 * sizeof(ev[0])) != 3 * sizeof(ev[0]))
+			return -errno;
+		sleep_ms(5);
+	}
+	bvm_collector_settle(c, path, bvm_chunk_done, &st, LAT_QUIET_MS);
+	got = bvm_collector_count(c, path);
+	f = bvm_collector_frames(c, path);
+	if (!got || !bvm_frame_is(true, &f[(got < LAT_CHUNK ? got : LAT_CHUNK) - 1], st.k_last))
+		return -EPROTO;
+	return 0;
+}
+
+/*
  * One chunk of the stream through one path, matched to its output frames
  * (match.c).  The chunk ends when the path's output names the chunk's last
  * frame (joystickd merges, so its frame count says nothing), else after
@@ -95,10 +143,22 @@ static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int 
 	struct bvm_mouse *mouse = p->mouse;
 	uint64_t k0 = mouse->k, cpu0, cpu, r0, w0, r1, w1, u0, s0, u1, s1, late99, got;
 	uint64_t v0, i0, v1, i1;
+	uint64_t seen0 = 0, drop0 = 0, seen1 = 0, drop1 = 0, untimed = 0;
+	bool counted = false;
 	size_t first = acc->n;
 	struct bvm_match m;
 	int r;
 
+	if (path == BVM_EVDEV) {
+		if (acc->reanchor) {
+			r = bvm_reanchor(c, path, mouse);
+			if (r < 0)
+				vmt_info("%s at %u Hz, round %u: putting the axes back: %s", p->name,
+					 bvm_rates[ri], round, strerror(-r));
+			acc->reanchor = r < 0;
+		}
+		counted = bvm_evdev_counts(&seen0, &drop0) == 0;
+	}
 	bvm_collector_reset(c, path);
 	cpu0 = bvm_path_cpu(p);
 	bvm_path_io(p, &r0, &w0);
@@ -107,7 +167,7 @@ static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int 
 	r = bvm_generate(&mouse, 1, LAT_CHUNK, bvm_rates[ri], tw, &late99);
 	if (r == 0) {
 		struct bvm_settle st = {
-			.integrates = path == BVM_JSD,
+			.integrates = bvm_integrates(path),
 			.k_last = k0 + LAT_CHUNK - 1,
 		};
 
@@ -131,30 +191,53 @@ static int bvm_chunk(struct bvm_bench *b, struct bvm_collector *c, unsigned int 
 		return r;
 	}
 
-	got = bvm_collector_count(c, path);
-	bvm_match(bvm_collector_frames(c, path), got < LAT_CHUNK ? got : LAT_CHUNK, k0, tw,
-		  LAT_CHUNK, LAT_WARMUP, b->cal_offset[ri], path == BVM_JSD, acc->lat, &acc->n, &m);
+	if (counted)
+		counted = bvm_evdev_counts(&seen1, &drop1) == 0;
+	if (path == BVM_EVDEV && !counted)
+		vmt_info("%s at %u Hz, round %u: joystickctl status failed: motion lost or not, unknown",
+			 p->name, bvm_rates[ri], round);
+	if (counted && (seen1 - seen0 < 2 * LAT_CHUNK || drop1 != drop0)) {
+		/* Lost motion (see the top): its frames lost, the rest untimed. */
+		uint64_t missing = seen1 - seen0 < 2 * LAT_CHUNK ?
+				   (2 * LAT_CHUNK - (seen1 - seen0) + 1) / 2 : 1;
+
+		memset(&m, 0, sizeof(m));
+		m.lost = missing < LAT_MEASURED ? missing : LAT_MEASURED;
+		untimed = LAT_MEASURED - m.lost;
+		acc->reanchor = true;
+		vmt_info("%s at %u Hz, round %u: the backend lost motion (%llu of %u REL events seen, %llu records dropped): %llu frames lost, %llu untimed",
+			 p->name, bvm_rates[ri], round, (unsigned long long)(seen1 - seen0),
+			 2 * LAT_CHUNK, (unsigned long long)(drop1 - drop0),
+			 (unsigned long long)m.lost, (unsigned long long)untimed);
+	} else {
+		got = bvm_collector_count(c, path);
+		bvm_match(bvm_collector_frames(c, path), got < LAT_CHUNK ? got : LAT_CHUNK, k0, tw,
+			  LAT_CHUNK, LAT_WARMUP, b->cal_offset[ri], bvm_integrates(path), acc->lat,
+			  &acc->n, &m);
+	}
 	if (m.damaged)
 		vmt_info("%s at %u Hz, round %u: %llu output frames match no input frame",
 			 p->name, bvm_rates[ri], round, (unsigned long long)m.damaged);
 	acc->merged += m.merged;
 	acc->lost += m.lost;
 	acc->damaged += m.damaged;
+	acc->untimed += untimed;
 	if (late99 > acc->late99)
 		acc->late99 = late99;
-	bvm_round_line(p, bvm_rates[ri], round, cpu, acc->lat + first, acc->n - first, &m, tmp);
+	bvm_round_line(p, bvm_rates[ri], round, cpu, acc->lat + first, acc->n - first, &m, untimed, tmp);
 	return 0;
 }
 
 static void bvm_report(const struct bvm_path *p, unsigned int rate, struct bvm_acc *acc)
 {
 	bvm_sort(acc->lat, acc->n);
-	bvm_line("LAT %s %u %zu %lld %lld %lld %lld %llu %llu %llu", p->name, rate, acc->n,
+	bvm_line("LAT %s %u %zu %lld %lld %lld %lld %llu %llu %llu %llu", p->name, rate, acc->n,
 		 (long long)bvm_quantile(acc->lat, acc->n, 0.5),
 		 (long long)bvm_quantile(acc->lat, acc->n, 0.9),
 		 (long long)bvm_quantile(acc->lat, acc->n, 0.99),
 		 (long long)bvm_quantile(acc->lat, acc->n, 1.0), (unsigned long long)acc->merged,
-		 (unsigned long long)acc->lost, (unsigned long long)acc->damaged);
+		 (unsigned long long)acc->lost, (unsigned long long)acc->damaged,
+		 (unsigned long long)acc->untimed);
 	for (unsigned int q = 0; q <= 1000; q++)
 		bvm_line("CDF %s %u %.3f %lld", p->name, rate, q / 1000.0,
 			 (long long)bvm_quantile(acc->lat, acc->n, q / 1000.0));
@@ -168,8 +251,9 @@ static void bvm_report(const struct bvm_path *p, unsigned int rate, struct bvm_a
 
 /*
  * The check of one path at one rate: correctness only (match.c), the rest
- * is INFO and figures.  A damaged output frame fails joystickd and the
- * floor (our code); interception-tools' are reported, as its figures are.
+ * is INFO and figures.  A damaged output frame fails joystickd (either
+ * backend) and the floor (our code); interception-tools' are reported, as
+ * its figures are.  Lost frames are a figure for every path.
  */
 static void bvm_check(const struct bvm_path *p, unsigned int path, unsigned int rate,
 		      const struct bvm_acc *acc)
@@ -182,9 +266,9 @@ static void bvm_check(const struct bvm_path *p, unsigned int path, unsigned int 
 			 (unsigned long long)acc->damaged);
 	else
 		bvm_pass(name);
-	vmt_info("%s at %u Hz: %zu input frames timed (%llu of them merged into a later frame's output), %llu lost, of %u measured",
+	vmt_info("%s at %u Hz: %zu input frames timed (%llu of them merged into a later frame's output), %llu lost, %llu untimed, of %u measured",
 		 p->name, rate, acc->n, (unsigned long long)acc->merged,
-		 (unsigned long long)acc->lost, LAT_SAMPLES);
+		 (unsigned long long)acc->lost, (unsigned long long)acc->untimed, LAT_SAMPLES);
 	if (acc->late99 > 1000000)
 		vmt_info("%s at %u Hz: the generator ran up to %.1f ms late at p99 of a chunk (host load)",
 			 p->name, rate, acc->late99 / 1e6);
@@ -219,8 +303,11 @@ int bvm_latency(struct bvm_bench *b)
 		for (unsigned int i = 0; i < BVM_PATHS; i++) {
 			int64_t *lat = acc[i].lat;
 
+			bool reanchor = acc[i].reanchor;
+
 			memset(&acc[i], 0, sizeof(acc[i]));
 			acc[i].lat = lat;
+			acc[i].reanchor = reanchor;
 		}
 		vmt_info("latency at %u Hz: %u rounds of %u measured frames per path",
 			 bvm_rates[ri], LAT_ROUNDS, LAT_MEASURED);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * jsd-bench-vm: the benchmark's guest program (bvm.h).  In one boot:
- * the write-to-timestamp calibration, the paths' latency at 1 and 8 kHz,
+ * the write-to-timestamp calibration, the paths' latency at 1 and 8 kHz
+ * (joystickd with the kernel filter and with its evdev backend, the floor,
+ * interception-tools),
  * their CPU, system calls and memory, a profile, eight mice through
  * joystickd, and the module's pended read against evdev's read().
  *
@@ -63,6 +65,8 @@ static int bvm_make_mice(struct bvm_bench *b)
 		r = bvm_mouse_new(&b->floor_mouse, BVM_FLOOR_MOUSE, 0xb0f0);
 	if (r == 0)
 		r = bvm_mouse_new(&b->icpt_mouse, BVM_ICPT_MOUSE, 0xb0f1);
+	if (r == 0)
+		r = bvm_mouse_new(&b->evdev_mouse, BVM_EVDEV_MOUSE, 0xb0f2);
 	/* Let the module attach and the nodes settle before anything reads them. */
 	sleep_ms(200);
 	return r;
@@ -117,11 +121,19 @@ int main(void)
 	if (r == 0) {
 		bvm_memory(&b, BVM_FLOOR_PATH);
 		bvm_memory(&b, BVM_ICPT);
+		bvm_memory(&b, BVM_EVDEV);
 		bvm_syscalls(&b);
 		bvm_profile(&b);
 	}
 	bvm_stop_path(&b, BVM_FLOOR_PATH);
 	bvm_stop_path(&b, BVM_ICPT);
+	if (!b.paths[BVM_EVDEV].n_pids)
+		bvm_fail("joystickd-evdev", "the daemon was not started");
+	else if (!bvm_alive(b.paths[BVM_EVDEV].pids[0]))
+		bvm_fail("joystickd-evdev", "the daemon died");
+	else
+		bvm_pass("joystickd-evdev");
+	bvm_stop_path(&b, BVM_EVDEV);
 
 	if (r == 0 && bvm_alive(b.paths[BVM_JSD].pids[0]))
 		r = bvm_throughput(&b);
@@ -142,6 +154,7 @@ int main(void)
 		bvm_mouse_free(&b.mice[i]);
 	bvm_mouse_free(&b.floor_mouse);
 	bvm_mouse_free(&b.icpt_mouse);
+	bvm_mouse_free(&b.evdev_mouse);
 	close(b.kf);
 	return bvm_failed || r < 0;
 }

@@ -3,7 +3,8 @@
  * The paths under test, each on its own mouse, all running at once (an
  * idle path sleeps in read()): joystickd on mouse 0 (and 1-7), jsd-floor
  * on the floor mouse, `interception -g | uinput -d` on the interception
- * mouse.  See bvm.h.
+ * mouse, a second joystickd with its evdev backend on the evdev mouse.
+ * See bvm.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #define LOG_FLOOR	"/tmp/floor.log"
 #define LOG_INTERCEPT	"/tmp/interception.log"
 #define LOG_UINPUT	"/tmp/uinput.log"
+#define LOG_EVDEV	"/tmp/joystickd-evdev.log"
 
 static int bvm_start_joystickd(struct bvm_bench *b, struct bvm_path *p)
 {
@@ -79,13 +81,75 @@ static int bvm_start_interception(struct bvm_bench *b, struct bvm_path *p)
 	return r;
 }
 
+/* One line of `joystickctl --socket @sock status` starting with @key, its number after. */
+static int bvm_status_value(const char *sock, const char *key, uint64_t *ret)
+{
+	char *argv[] = { BVM_JOYSTICKCTL, "--socket", (char *)sock, "status", NULL };
+	char out[4096], *line, *save = NULL;
+	size_t len = strlen(key);
+
+	if (bvm_run(argv, out, sizeof(out)) != 0)
+		return -EIO;
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long v;
+
+		if (!strncmp(line, key, len) && sscanf(line + len, "%llu", &v) == 1) {
+			*ret = v;
+			return 0;
+		}
+	}
+	return -ENODATA;
+}
+
+int bvm_evdev_counts(uint64_t *ret_seen, uint64_t *ret_dropped)
+{
+	int r = bvm_status_value(BVM_EVDEV_SOCKET, "kernel seen:", ret_seen);
+
+	if (r == 0)
+		r = bvm_status_value(BVM_EVDEV_SOCKET, "kernel dropped:", ret_dropped);
+	return r;
+}
+
+/*
+ * joystickd with capture_backend = evdev (bench-evdev.ini) on the evdev
+ * mouse: up when its stick exists and the mouse is grabbed (EVIOCGRAB:
+ * the module's device list shows any grab).  The kernel filter's
+ * joystickd must not capture that mouse, and this one nothing else.
+ */
+static int bvm_start_evdev(struct bvm_bench *b, struct bvm_path *p)
+{
+	char *argv[] = { BVM_JOYSTICKD, "-c", BVM_EVDEV_CONFIG, "--socket", BVM_EVDEV_SOCKET,
+			 NULL };
+	struct jskf_device dev;
+	uint64_t n = 0;
+	int r;
+
+	p->mouse = &b->evdev_mouse;
+	p->pids[p->n_pids++] = bvm_spawn(argv, -1, -1, LOG_EVDEV);
+	r = bvm_find_node(BVM_EVDEV_STICK, NULL, p->out_node, sizeof(p->out_node), 20000);
+	if (r == 0)
+		r = bvm_kf_wait_flags(b->kf, BVM_EVDEV_MOUSE, JSKF_DEVF_GRABBED, 10000);
+	if (r == 0 && kf_find(b->kf, BVM_EVDEV_MOUSE, &dev) == 0 &&
+	    (dev.flags & JSKF_DEVF_CAPTURED)) {
+		vmt_info("%s: captured by the kernel filter's joystickd too", BVM_EVDEV_MOUSE);
+		r = -EBUSY;
+	}
+	if (r == 0 && bvm_status_value(BVM_EVDEV_SOCKET, "mice captured:", &n) == 0 && n != 1) {
+		vmt_info("joystickd-evdev captures %llu mice, not its one", (unsigned long long)n);
+		r = -EBUSY;
+	}
+	if (r < 0)
+		bvm_dump_file(LOG_EVDEV);
+	return r;
+}
+
 int bvm_start_paths(struct bvm_bench *b)
 {
 	static const char *const names[BVM_PATHS] = {
-		"joystickd", "floor", "interception",
+		"joystickd", "floor", "interception", "joystickd-evdev",
 	};
 	int (*const start[BVM_PATHS])(struct bvm_bench *, struct bvm_path *) = {
-		bvm_start_joystickd, bvm_start_floor, bvm_start_interception,
+		bvm_start_joystickd, bvm_start_floor, bvm_start_interception, bvm_start_evdev,
 	};
 
 	for (unsigned int i = 0; i < BVM_PATHS; i++) {
