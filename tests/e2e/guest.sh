@@ -31,7 +31,7 @@ info() { echo "INFO $*" >&3; }
 # the reason it left in $why.
 why=""
 check() {
-	local what=$1
+	local what=$1 t0=$SECONDS
 	shift
 	why=""
 	echo "=== $what" >&4
@@ -41,6 +41,7 @@ check() {
 		fail "$what: ${why:-failed}"
 		journalctl -q -n 30 --no-pager >&4
 	fi
+	echo "--- $((SECONDS - t0)) s" >&4
 }
 
 # The e2e-input coprocess: ask CMD, the answer goes to $reply.
@@ -117,18 +118,51 @@ kernels_with_headers() {
 	done
 }
 
+# joystickd alone, as a user without joystickd-dkms installs it (dpkg -i
+# installs no Recommends): it installs cleanly, names joystickd-dkms as
+# Recommends: only, and brings no module.  Installed, not enabled: not
+# started.
+step_install_alone() {
+	local out rc
+	mkdir -p "/lib/modules/$OLD_KVER/build/include" "/lib/modules/$HEADLESS_KVER/kernel"
+	out=$(DEBIAN_FRONTEND=noninteractive dpkg -i "$JSD_OUT"/joystickd_*.deb 2>&1 |
+		tee /dev/fd/4; exit "${PIPESTATUS[0]}")
+	rc=$?
+	[ $rc = 0 ] || { why="dpkg -i joystickd: $(tail -n 5 <<<"$out" | tr '\n' ' ')"; return 1; }
+	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' joystickd 2>&1)" = "ii " ] ||
+		{ why="joystickd is $(dpkg-query -W -f='${db:Status-Abbrev}' joystickd 2>&1)"; return 1; }
+	! dpkg-query -W -f='${db:Status-Abbrev}' joystickd-dkms 2>/dev/null | grep -q '^i' ||
+		{ why="joystickd-dkms got installed too"; return 1; }
+	! dpkg-query -W -f='${Depends}' joystickd | grep -q joystickd-dkms ||
+		{ why="Depends: $(dpkg-query -W -f='${Depends}' joystickd)"; return 1; }
+	dpkg-query -W -f='${Recommends}' joystickd | grep -q '^joystickd-dkms ' ||
+		{ why="Recommends: $(dpkg-query -W -f='${Recommends}' joystickd)"; return 1; }
+	! modinfo -k "$KVER" joystickd_kfilter >/dev/null 2>&1 || { why="modinfo finds a module"; return 1; }
+	[ ! -e /dev/joystickd_kfilter ] || { why="/dev/joystickd_kfilter exists"; return 1; }
+	getent group joystickd >/dev/null || { why="no joystickd group"; return 1; }
+	# Its modules-load.d file names a module that is not there: at boot
+	# systemd-modules-load must pass over it, not fail.
+	out=$(/lib/systemd/systemd-modules-load /usr/lib/modules-load.d/joystickd.conf 2>&1) ||
+		{ why="systemd-modules-load fails without the module: $out"; return 1; }
+	[ "$(systemctl is-active joystickd.service)" = inactive ] ||
+		{ why="the install left the unit $(systemctl is-active joystickd.service)"; return 1; }
+}
+
+# Then joystickd-dkms: DKMS builds the module for every kernel with headers
+# in the supported range, skips the others saying why, and succeeds.
 step_install() {
 	local t0=$SECONDS out k built=""
-	mkdir -p "/lib/modules/$OLD_KVER/build/include" "/lib/modules/$HEADLESS_KVER/kernel"
+	# (Stopped by 0c; a failure there must not leave the evdev daemon running.)
+	systemctl stop joystickd.service 2>/dev/null
 	# Shown as it comes (guest.log): DKMS takes minutes under TCG.
-	out=$(DEBIAN_FRONTEND=noninteractive dpkg -i "$JSD_OUT"/joystickd-dkms_*.deb "$JSD_OUT"/joystickd_*.deb 2>&1 |
+	out=$(DEBIAN_FRONTEND=noninteractive dpkg -i "$JSD_OUT"/joystickd-dkms_*.deb 2>&1 |
 		tee /dev/fd/4; exit "${PIPESTATUS[0]}")
 	local rc=$?
 	if [ $rc != 0 ]; then
 		why="dpkg -i: $(tail -n 5 <<<"$out" | tr '\n' ' ')"
 		return 1
 	fi
-	info "dpkg -i with the DKMS builds took $((SECONDS - t0)) s"
+	info "dpkg -i joystickd-dkms with the DKMS builds took $((SECONDS - t0)) s"
 	for k in $(kernels_with_headers); do
 		if ! dkms status joystickd -k "$k" | grep -q 'installed'; then
 			why="not built for $k; dkms status: $(dkms status joystickd | tr '\n' ' ')"
@@ -151,27 +185,38 @@ step_install() {
 		! dkms status joystickd -k "$k" | grep -Eq 'built|installed' ||
 			{ why="dkms status for $k: $(dkms status joystickd -k "$k")"; return 1; }
 	done
-	getent group joystickd >/dev/null || { why="no joystickd group"; return 1; }
 	modinfo -k "$KVER" joystickd_kfilter >/dev/null 2>&1 || { why="modinfo finds no module"; return 1; }
 }
 
-# Without the module the unit still starts: capture_backend = auto runs the
-# evdev backend, says why in the journal, and `joystickctl status` shows it.
-step_no_module() {
-	! grep -q '^joystickd_kfilter ' /proc/modules || { why="the module is loaded already"; return 1; }
-	systemctl mask -q --runtime modprobe@joystickd_kfilter.service
-	systemctl start joystickd.service 2>/dev/null
-	local rc=$? log status
+# The backend-choice line of the daemon's latest start (journalctl -o cat).
+backend_line() { journal | grep '^capture backend: ' | tail -n 1; }
+# backend_is NAME LINE: the latest start logged LINE, and joystickctl status
+# shows "backend: NAME".
+backend_line_is() { [ "$(backend_line)" = "$1" ]; }
+backend_is() {
+	local status
+	wait_for 5 backend_line_is "$2" ||
+		{ why="backend line in the journal: '$(backend_line)', expected '$2'"; return 1; }
 	status=$(joystickctl status 2>&1)
-	systemctl stop joystickd.service
-	systemctl unmask -q --runtime modprobe@joystickd_kfilter.service
-	systemctl reset-failed joystickd.service 2>/dev/null
-	log=$(journal)
-	[ $rc = 0 ] || { why="systemctl start failed without the module: $(tail -n 3 <<<"$log" | tr '\n' ' ')"; return 1; }
-	grep -qF 'capture backend: evdev (auto: /dev/joystickd_kfilter: No such file or directory, the joystickd_kfilter module is not loaded)' <<<"$log" ||
-		{ why="no backend-choice line in the journal: $(tail -n 3 <<<"$log" | tr '\n' ' ')"; return 1; }
-	grep -qx 'backend: evdev' <<<"$status" || { why="joystickctl status: $(head -n 3 <<<"$status" | tr '\n' ' ')"; return 1; }
-	! grep -q '^joystickd_kfilter ' /proc/modules || { why="the module was loaded"; return 1; }
+	grep -qx "backend: $1" <<<"$status" ||
+		{ why="joystickctl status: $(grep '^backend' <<<"$status" || head -n 3 <<<"$status" | tr '\n' ' '), expected 'backend: $1'"; return 1; }
+}
+
+# ---------------------------------------------------------------- 0. evdev
+
+# Without the module (joystickd alone) the unit starts all the same: the
+# daemon's capture_backend = auto runs the evdev backend and says why.
+EVDEV_LINE='capture backend: evdev (auto: /dev/joystickd_kfilter: No such file or directory, the joystickd_kfilter module is not loaded)'
+step_evdev_start() {
+	systemctl start joystickd.service ||
+		{ why="systemctl start failed without the module: $(journal | tail -n 3 | tr '\n' ' ')"; return 1; }
+	is_active || { why="not active"; return 1; }
+	backend_is evdev "$EVDEV_LINE" || return 1
+	info "journal: $(backend_line)"
+	info "joystickctl status: $(joystickctl status 2>&1 | grep '^backend: ')"
+	! grep -q '^joystickd_kfilter ' /proc/modules || { why="a joystickd_kfilter module is loaded"; return 1; }
+	find_stick || return 1
+	info "stick: $stick $js"
 }
 
 # ---------------------------------------------------------------- 1. start
@@ -182,6 +227,7 @@ step_start() {
 	grep -q '^joystickd_kfilter ' /proc/modules || { why="modprobe@ did not load the module"; return 1; }
 	journal | grep -q '^running: stick /dev/input/event' ||
 		{ why="no start line in the journal: $(journal | tail -n 3 | tr '\n' ' ')"; return 1; }
+	backend_is kfilter 'capture backend: kfilter (auto: /dev/joystickd_kfilter opened)' || return 1
 	find_stick || return 1
 	udevadm settle
 	local props
@@ -343,7 +389,9 @@ step_control() {
 
 # ---------------------------------------------------------------- 6. stop
 
-step_stop() {
+# stop_frees_mouse: with capture on, systemctl stop removes the stick and
+# the desktop gets the mouse's events again.
+stop_frees_mouse() {
 	local node
 	capture_on || return 1
 	node=$stick
@@ -351,6 +399,10 @@ step_stop() {
 	ask_ok gone "$node" 5000 || { why="$node is still there"; return 1; }
 	ask_ok drain && ask_ok move 3 3 && ask_ok seen 1000 || return 1
 	[ "$reply" -ge 2 ] || { why="the desktop got $reply events after the stop"; return 1; }
+}
+
+step_stop() {
+	stop_frees_mouse || return 1
 	grep -q '^joystickd_kfilter ' /proc/modules || { why="the module was unloaded"; return 1; }
 	[ "$(cat /sys/module/joystickd_kfilter/refcnt)" = 0 ] || { why="the module is still in use"; return 1; }
 }
@@ -408,9 +460,12 @@ coproc IN { "$INPUT"; }
 ask_ok nodes || { fail "e2e-input: $why"; echo DONE >&3; exit 0; }
 info "test mouse and keyboard: $reply"
 
-check "install: dpkg -i joystickd-dkms and joystickd succeeds; DKMS built the module for each of the $JSD_N_HEADERS kernels with headers, skipped $OLD_KVER (out of range) and $HEADLESS_KVER (no headers)" step_install
-check "missing module: the unit starts, chooses the evdev backend and the journal says why" step_no_module
-check "1. systemctl start joystickd: active, start line logged, stick has ID_INPUT_JOYSTICK=1 and uaccess" step_start
+check "install: dpkg -i joystickd alone succeeds (joystickd-dkms only Recommends:, not installed), no module, unit not started" step_install_alone
+check "0a. without the module: systemctl start joystickd: active, journal says evdev and why, joystickctl status 'backend: evdev'" step_evdev_start
+check "0b. evdev backend: mouse moves fly the stick as the shipped ini predicts (evdev and jstest), the desktop sees nothing" step_fly
+check "0c. evdev backend: systemctl stop while capturing: stick gone, mouse free" stop_frees_mouse
+check "install: dpkg -i joystickd-dkms succeeds; DKMS built the module for each of the $JSD_N_HEADERS kernels with headers, skipped $OLD_KVER (out of range) and $HEADLESS_KVER (no headers)" step_install
+check "1. systemctl start joystickd: active, modprobe@ loaded the module, kfilter backend (journal, status), start line logged, stick has ID_INPUT_JOYSTICK=1 and uaccess" step_start
 check "2. mouse moves fly the stick as the shipped ini predicts (evdev and jstest), the desktop sees nothing" step_fly
 check "3a. ini edited (throttle curve power:2) + reload: new curve applies, same event node" step_reload
 check "3b. broken ini + reload: systemctl reload fails, old mapping kept, journal names $INI:line" step_reload_broken
