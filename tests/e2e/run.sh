@@ -44,6 +44,16 @@ kdir=$kernels/$kver
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 kdir=$(cd "$kdir" && pwd)
+# The guest sees the host's files at their own paths, but with a fresh /tmp
+# and /var/tmp (tests/e2e/init): nothing under them reaches it.
+for dir in "$repo" "$out" "$kdir"; do
+	case $dir/ in
+	/tmp/* | /var/tmp/*)
+		echo "systemd-test: $dir is under /tmp or /var/tmp, which the guest replaces with an empty tmpfs; use a clone elsewhere" >&2
+		exit 1
+		;;
+	esac
+done
 if ! $demo; then
 	debs=$(cd "$debs" && pwd)
 	for p in joystickd joystickd-dkms; do
