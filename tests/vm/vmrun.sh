@@ -82,11 +82,15 @@ console=$out/console.log
 results=$out/results.log
 start=$(date +%s)
 
-# The first kernel report in console log $1 as "LINE:TEXT", for a failure
-# message that names what happened.
-first_report() {
+# The kernel's report lines in console log $1, as "LINE:TEXT".
+kernel_reports() {
 	grep -anE '^\[ *[0-9]+\.[0-9]+\]' "$1" | grep -aE "$reports" |
-		grep -avE "$benign" | head -n 1 | tr -d '\r' | cut -c1-160
+		grep -avE "$benign" | tr -d '\r' || true
+}
+
+# The first of them, for a failure message that names what happened.
+first_report() {
+	kernel_reports "$1" | head -n 1 | cut -c1-160
 }
 
 # ttyS0 (console) and ttyS1 (results) both go to files; nothing on stdio.
@@ -155,8 +159,7 @@ if [ -n "$shortfall" ]; then
 	failed=$((failed + $(echo "$shortfall" | wc -l)))
 fi
 
-bad=$(grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$console" | grep -aE "$reports" |
-	grep -avE "$benign" | tr -d '\r' | sort -u || true)
+bad=$(kernel_reports "$console" | cut -d: -f2- | sort -u)
 if [ -n "$bad" ]; then
 	fail "kernel-log: $(echo "$bad" | wc -l) suspicious lines in $console:"
 	echo "$bad" | sed 's/^/    /'
