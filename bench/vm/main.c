@@ -92,6 +92,19 @@ static void bvm_memory(struct bvm_bench *b, unsigned int path)
 	}
 }
 
+/* One check: the daemon of @path is still running after its phases. */
+static void bvm_check_alive(struct bvm_bench *b, unsigned int path, const char *name)
+{
+	const struct bvm_path *p = &b->paths[path];
+
+	if (!p->n_pids)
+		bvm_fail(name, "the daemon was not started");
+	else if (!bvm_alive(p->pids[0]))
+		bvm_fail(name, "the daemon died");
+	else
+		bvm_pass(name);
+}
+
 int main(void)
 {
 	static struct bvm_bench b;
@@ -127,24 +140,14 @@ int main(void)
 	}
 	bvm_stop_path(&b, BVM_FLOOR_PATH);
 	bvm_stop_path(&b, BVM_ICPT);
-	if (!b.paths[BVM_EVDEV].n_pids)
-		bvm_fail("joystickd-evdev", "the daemon was not started");
-	else if (!bvm_alive(b.paths[BVM_EVDEV].pids[0]))
-		bvm_fail("joystickd-evdev", "the daemon died");
-	else
-		bvm_pass("joystickd-evdev");
+	bvm_check_alive(&b, BVM_EVDEV, "joystickd-evdev");
 	bvm_stop_path(&b, BVM_EVDEV);
 
 	if (r == 0 && bvm_alive(b.paths[BVM_JSD].pids[0]))
 		r = bvm_throughput(&b);
 	if (r == 0)
 		bvm_memory(&b, BVM_JSD);
-	if (!b.paths[BVM_JSD].n_pids)
-		bvm_fail("joystickd", "the daemon was not started");
-	else if (!bvm_alive(b.paths[BVM_JSD].pids[0]))
-		bvm_fail("joystickd", "the daemon died");
-	else
-		bvm_pass("joystickd");
+	bvm_check_alive(&b, BVM_JSD, "joystickd");
 	bvm_stop_path(&b, BVM_JSD);
 
 	if (r == 0)
