@@ -589,6 +589,8 @@ static void test_reload_swaps_stick(void **state)
 static void test_failed_reloads(void **state)
 {
 	struct manager *m = *state;
+	const struct jsd_config *running = manager_config(m);
+	struct stick *stick = m->stick;
 	char out[512];
 
 	write_config("joystickd short-lived stick");
@@ -597,6 +599,10 @@ static void test_failed_reloads(void **state)
 	kf_capture_error = 0;
 	assert_int_equal(count_calls("stick_new", "short-lived", NULL), 1);
 	assert_int_equal(count_calls("stick_free", "short-lived", NULL), 1);
+	/* All or nothing: the running configuration and stick, together. */
+	assert_ptr_equal(manager_config(m), running);
+	assert_ptr_equal(m->stick, stick);
+	assert_string_equal(stick_cfg(m->stick)->name, "joystickd virtual flight stick");
 
 	write_config("bad\nname");	/* "bad" alone is no key = value line */
 	assert_true(command(m, "reload", out, sizeof(out)) < 0);

@@ -402,6 +402,10 @@ static void *notify_main(void *userdata)
 		char buf[1024], *line, *save = NULL;
 		ssize_t n;
 
+		if (d->notify_paused) {
+			dt_sleep_ms(10);
+			continue;
+		}
 		if (wait_readable(d->notify_fd, dt_now_ms() + 50) <= 0)
 			continue;
 		n = recv(d->notify_fd, buf, sizeof(buf) - 1, 0);

@@ -88,6 +88,7 @@ struct daemon {
 	pthread_t notify_thread;
 	bool notify_running;
 	volatile bool notify_stop;
+	volatile bool notify_paused;	/* set: the socket is not read, its queue fills */
 	pthread_mutex_t lock;	/* protects lines, n_lines, seen, status */
 	pthread_cond_t cond;
 	char **lines;		/* every notify line received */

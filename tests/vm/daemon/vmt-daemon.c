@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "dtest.h"
+#include "joystickd_kfilter.h"
 #include "kmodule.h"
 
 #define JOYSTICKD	"/usr/bin/joystickd"
@@ -59,6 +60,7 @@
 #define MOUSE_NAME	"jsd-test mouse"
 #define KBD_NAME	"jsd-test keyboard"
 #define OTHER_NAME	"jsd-other mouse"	/* matches no [mouse] section */
+#define OTHER_STICK	"jsd-othr stick"	/* as long as STICK_NAME */
 /* A mouse whose name would forge a journal line and colour a terminal. */
 #define EVIL_NAME	"evil\n<0>FORGED line \033[31mred"
 #define EVIL_ESCAPED	"evil\\n<0>FORGED line \\e[31mred"
@@ -536,22 +538,27 @@ static bool start_daemon(const char *exe, char *const env[], bool journal)
 	return true;
 }
 
-static void test_ready(void)
+/* false when the daemon did not start: the steps after it need one */
+static bool test_ready(void)
 {
 	char *env[] = { "WATCHDOG_USEC=400000", NULL };
 	struct stat st;
 
-	if (!start_daemon(JOYSTICKD, env, false))
-		return dt_fail("daemon-ready", "no READY=1 (log on the console)");
+	if (!start_daemon(JOYSTICKD, env, false)) {
+		dt_fail("daemon-ready", "no READY=1 (log on the console)");
+		return false;
+	}
 	pthread_mutex_lock(&jsd.lock);
 	if (!strstr(jsd.status, "Active") || !strstr(jsd.status, "1 mice captured")) {
 		pthread_mutex_unlock(&jsd.lock);
-		return dt_fail("daemon-ready", "STATUS=%s", jsd.status);
+		dt_fail("daemon-ready", "STATUS=%s", jsd.status);
+		return false;
 	}
 	pthread_mutex_unlock(&jsd.lock);
-	if (stat(SOCKET, &st) < 0 || !S_ISSOCK(st.st_mode) || (st.st_mode & 0777) != 0600)
-		return dt_fail("daemon-ready", "%s: want a socket of mode 0600 (no joystickd group)",
-			       SOCKET);
+	if (stat(SOCKET, &st) < 0 || !S_ISSOCK(st.st_mode) || (st.st_mode & 0777) != 0600) {
+		dt_fail("daemon-ready", "%s: want a socket of mode 0600 (no joystickd group)", SOCKET);
+		return false;
+	}
 	dt_pass("daemon-ready");
 
 	/* sd-event pings at half the period: several within 2 s. */
@@ -560,6 +567,7 @@ static void test_ready(void)
 		dt_fail("daemon-watchdog", "no WATCHDOG=1 with WATCHDOG_USEC=400000");
 	else
 		dt_pass("daemon-watchdog");
+	return true;
 }
 
 /* With the module loaded, auto runs the kernel filter and says so. */
@@ -850,19 +858,25 @@ static void test_curve(void)
 /* A typo must not truncate the SVG file; a negative size is refused. */
 static void test_curve_args(void)
 {
-	char keep[64] = "";
+	char keep[64] = "", why[1024] = "";
+	size_t n;
 	int st;
 
+	/* Both checks run; one FAIL line gives every reason. */
 	dt_write("/tmp/keep.svg", "keep me\n");
 	st = ctl(-1, "curve", "typo", "--svg", "/tmp/keep.svg");
 	if (st != 1 || dt_read("/tmp/keep.svg", keep, sizeof(keep)) < 0 ||
 	    strcmp(keep, "keep me\n") != 0)
-		return dt_fail("ctl-curve-args", "curve typo --svg: exit %d, file now '%s': %s",
-			       st, keep, out);
+		snprintf(why, sizeof(why), "curve typo --svg: exit %d, file now '%s': %.300s; ", st, keep,
+			 out);
 	st = ctl(-1, "curve", "roll", "--size", "-5x-5");
+	n = strlen(why);
 	if (st != 2 || !strstr(out, "--size wants COLSxROWS"))
-		return dt_fail("ctl-curve-args", "--size -5x-5: exit %d: %s", st, out);
-	dt_pass("ctl-curve-args");
+		snprintf(why + n, sizeof(why) - n, "--size -5x-5: exit %d: %.300s", st, out);
+	if (why[0])
+		dt_fail("ctl-curve-args", "%s", why);
+	else
+		dt_pass("ctl-curve-args");
 }
 
 /* The kernel hotkey flips capture; held joystick buttons are let go. */
@@ -944,6 +958,19 @@ static int write_config(const char *from_curve, const char *to_curve)
 		memmove(p + tl, p + fl, strlen(p + fl) + 1);
 		memcpy(p, to_curve, tl);
 	}
+	return dt_write(RUN_INI, text);
+}
+
+/* test.ini with the roll curve power:2 and another [stick] name, OTHER_STICK */
+static int write_other_stick_config(void)
+{
+	static char text[16384];
+	char *name;
+
+	if (write_config("curve = expo:0.3", "curve = power:2") < 0 ||
+	    dt_read(RUN_INI, text, sizeof(text)) < 0 || !(name = strstr(text, "name = " STICK_NAME)))
+		return -EINVAL;
+	memcpy(name, "name = " OTHER_STICK, strlen("name = " OTHER_STICK));
 	return dt_write(RUN_INI, text);
 }
 
@@ -1184,17 +1211,7 @@ static void test_reload_verdict(void)
 		goto out;
 	}
 	/* Another stick, but no /dev/uinput to make it with: nothing changes. */
-	write_config("curve = expo:0.3", "curve = power:2");
-	{
-		static char text[16384];
-		char *name;
-
-		dt_read(RUN_INI, text, sizeof(text));
-		name = strstr(text, "name = jsd-test stick");
-		if (name)
-			memcpy(name, "name = jsd-othr stick", 21);
-		dt_write(RUN_INI, text);
-	}
+	write_other_stick_config();
 	rename("/dev/uinput", "/dev/uinput.away");
 	st = dt_run(argv, -1, out, sizeof(out), WAIT_MS);
 	rename("/dev/uinput.away", "/dev/uinput");
@@ -1204,7 +1221,7 @@ static void test_reload_verdict(void)
 	}
 	evdev_drain(fd);
 	vdev_rel(&mouse, REL_X, 100);
-	if (dt_count_input(STICK_NAME) != 1 || dt_count_input("jsd-othr stick") != 0 ||
+	if (dt_count_input(STICK_NAME) != 1 || dt_count_input(OTHER_STICK) != 0 ||
 	    stick_next(fd, ABS_X, &v) < 0 || v != want) {
 		dt_fail("reload-rollback", "the old stick and mapping did not stay (ABS_X %d, want %d)",
 			v, want);
@@ -1220,6 +1237,170 @@ static void test_reload_verdict(void)
 		dt_pass("reload-verdict");
 out:
 	close(fd);
+}
+
+/*
+ * -v logs a debug line per control request, naming its sender and
+ * command.  Without -v there is none: @quiet_log_line is what the log of
+ * the run that just ended, which answered many requests, had of it.
+ */
+static void test_verbose(const char *quiet_log_line)
+{
+	char *argv[] = { JOYSTICKD, "-v", "-c", RUN_INI, NULL };
+	const char *line = "control request from uid 0: status (0 arguments)";
+	struct daemon d;
+
+	if (quiet_log_line)
+		return dt_fail("daemon-verbose", "without -v the log has '%s'", quiet_log_line);
+	if (daemon_spawn(&d, argv, NULL, false) < 0 ||
+	    daemon_wait_notify(&d, "READY=1", 4 * WAIT_MS) < 0) {
+		daemon_dump_log(&d);
+		daemon_close(&d);
+		return dt_fail("daemon-verbose", "joystickd -v: no READY=1 (log on the console)");
+	}
+	if (ctl(-1, "status", NULL, NULL, NULL) != 0)
+		dt_fail("daemon-verbose", "joystickctl status: %s", out);
+	else if (daemon_stop(&d, SIGTERM, WAIT_MS) < 0 || !daemon_log_has(&d, line))
+		dt_fail("daemon-verbose", "joystickd -v logged no '%s'", line);
+	else
+		dt_pass("daemon-verbose");
+	daemon_close(&d);
+}
+
+/*
+ * A service manager that stops reading the notify socket stalls the main
+ * loop (sd_notify() blocks once the socket's queue is full), never the
+ * reader thread: nothing slow runs under manager.lock, so motion still
+ * reaches the stick.  Hotkey toggles, 100 ms apart, each make a STATUS=
+ * until the queue is full; `joystickctl status`, which the main loop
+ * answers, then gets no answer: the stall is real.
+ */
+static void test_notify_stall(void)
+{
+	int32_t v = 0, want = expo(100, ROLL_SENS, ROLL_EXPO);
+	char *status[] = { JOYSTICKCTL, "status", NULL };
+	int fd, i, st, r;
+	char node[64];
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail("notify-stall-flies", "no stick");
+	jsd.notify_paused = true;
+	for (i = 0; i < 32; i++) {	/* an even count: capture ends on */
+		vdev_key(&kbd, KEY_SCROLLLOCK, 1);
+		vdev_key(&kbd, KEY_SCROLLLOCK, 0);
+		dt_sleep_ms(100);
+	}
+	st = dt_run(status, -1, out, sizeof(out), 2000);
+	evdev_drain(fd);
+	vdev_rel(&mouse, REL_X, 100);
+	r = stick_next(fd, ABS_X, &v);
+	jsd.notify_paused = false;
+	if (st != -1)
+		dt_fail("notify-stall-flies", "the main loop did not stall: status exit %d: %s", st,
+			out);
+	else if (r < 0 || v != want)
+		dt_fail("notify-stall-flies", "REL_X 100 with the main loop stalled: ABS_X %d, want %d",
+			v, want);
+	else
+		dt_pass("notify-stall-flies");
+	stick_settles(fd, ABS_X, 0);
+	close(fd);
+}
+
+#define FAULT_LIB	"/usr/lib/jsd-fault-ioctl.so"	/* fault-ioctl.c */
+#define FAULT_FILE	"/tmp/jsd-fault"
+
+/* Fails the @nth call of the module's ioctl number @nr with @err (fault-ioctl.c). */
+static int arm_fault(unsigned int nr, unsigned int nth, int err)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "%u %u %d\n", nr, nth, err);
+	if (dt_write(FAULT_FILE ".new", text) < 0)
+		return -errno;
+	return rename(FAULT_FILE ".new", FAULT_FILE) < 0 ? -errno : 0;
+}
+
+/*
+ * After a reload, exactly one stick exists and REL_X 100 moves it as the
+ * file that named it says (expo:0.3 for STICK_NAME, power:2 for
+ * OTHER_STICK): a new device never runs on the old mapping.  @name gets
+ * the stick found; false with a reason in @why.
+ */
+static bool reload_consistent(const char **name, char *why, size_t size)
+{
+	int n_old = dt_count_input(STICK_NAME), n_new = dt_count_input(OTHER_STICK);
+	char node[64];
+	int32_t v = 0, want;
+	bool ok;
+	int fd;
+
+	if (n_old + n_new != 1) {
+		snprintf(why, size, "%d '%s' and %d '%s' devices, want one stick", n_old,
+			 STICK_NAME, n_new, OTHER_STICK);
+		return false;
+	}
+	*name = n_new ? OTHER_STICK : STICK_NAME;
+	want = n_new ? power(100, ROLL_SENS, ROLL_POWER) : expo(100, ROLL_SENS, ROLL_EXPO);
+	if (dt_find_event(*name, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0) {
+		snprintf(why, size, "cannot open '%s'", *name);
+		return false;
+	}
+	evdev_drain(fd);
+	vdev_rel(&mouse, REL_X, 100);
+	ok = stick_next(fd, ABS_X, &v) == 0 && v == want;
+	if (!ok)
+		snprintf(why, size, "'%s' moved to ABS_X %d for REL_X 100, want %d (%s)", *name, v,
+			 want, n_new ? "power:2, its file" : "expo:0.3, its file");
+	stick_settles(fd, ABS_X, 0);
+	close(fd);
+	return ok;
+}
+
+/*
+ * A reload is all or nothing when the kernel filter refuses a step, in
+ * the real daemon (run with FAULT_LIB preloaded) on the real module.  The
+ * file asks for another stick and another roll curve.
+ * - reload-capture-fails: the capture fails after the new stick was made.
+ *   The old stick and mapping stay, and the log says the reload failed.
+ * - reload-exclude-fails: un-excluding the old stick's id, the last step,
+ *   fails.  The stick that exists runs the mapping of its own file.
+ */
+static void test_reload_faults(void)
+{
+	const char *name = "";
+	char why[256];
+
+	if (write_other_stick_config() < 0 ||
+	    arm_fault(_IOC_NR(JSKF_IOC_CAPTURE), 1, EIO) < 0 || !reload())
+		return dt_fail("reload-capture-fails", "no RELOADING=1 / READY=1");
+	if (access(FAULT_FILE, F_OK) == 0)
+		dt_fail("reload-capture-fails", "the reload made no JSKF_IOC_CAPTURE call");
+	else if (!reload_consistent(&name, why, sizeof(why)))
+		dt_fail("reload-capture-fails", "%s", why);
+	else if (strcmp(name, STICK_NAME) != 0)
+		dt_fail("reload-capture-fails", "the new stick '%s' stayed after the capture failed",
+			name);
+	else if (!daemon_log_has(&jsd, "reload failed: capturing with the new configuration: "
+				 "Input/output error; keeping the running configuration"))
+		dt_fail("reload-capture-fails", "the log does not say the reload failed");
+	else
+		dt_pass("reload-capture-fails");
+
+	/* From the first stick again, whatever the first case left. */
+	unlink(FAULT_FILE);
+	if (write_config("curve = expo:0.3", NULL) < 0 || !reload() ||
+	    dt_count_input(STICK_NAME) != 1 || write_other_stick_config() < 0)
+		return dt_fail("reload-exclude-fails", "no way back to '%s'", STICK_NAME);
+	if (arm_fault(_IOC_NR(JSKF_IOC_EXCLUDE), 2, EIO) < 0 || !reload())
+		return dt_fail("reload-exclude-fails", "no RELOADING=1 / READY=1");
+	if (access(FAULT_FILE, F_OK) == 0)
+		dt_fail("reload-exclude-fails", "the reload made fewer than 2 JSKF_IOC_EXCLUDE calls");
+	else if (!reload_consistent(&name, why, sizeof(why)))
+		dt_fail("reload-exclude-fails", "%s", why);
+	else
+		dt_pass("reload-exclude-fails");
+	unlink(FAULT_FILE);
 }
 
 /*
@@ -1583,6 +1764,10 @@ static void test_connection_limits(void)
 	if (pipe(ready) < 0 || pipe(go) < 0)
 		return dt_fail("ctl-limits", "pipe: %s", strerror(errno));
 	pid = fork();
+	if (pid < 0) {
+		dt_fail("ctl-limits", "fork: %s", strerror(errno));
+		goto out;
+	}
 	if (pid == 0) {
 		int open_n = 0;
 
@@ -1607,22 +1792,18 @@ static void test_connection_limits(void)
 	}
 	read(ready[0], &c, 1);
 	r = dt_run(status, -1, out, sizeof(out), WAIT_MS);
-	if (r != 0 || !strstr(out, "active: yes")) {
+	if (r != 0 || !strstr(out, "active: yes"))
 		dt_fail("ctl-limits", "root was locked out by 64 connections of uid 1000: exit %d: %s",
 			r, out);
-		goto out;
-	}
-	r = dt_run_as(status, 1000, 1000, GROUP_GID, out, sizeof(out), WAIT_MS);
-	if (r != 1 || !strstr(out, "joystickctl: too many connections: uid 1000 has 8 open")) {
+	else if ((r = dt_run_as(status, 1000, 1000, GROUP_GID, out, sizeof(out), WAIT_MS)) != 1 ||
+		 !strstr(out, "joystickctl: too many connections: uid 1000 has 8 open"))
 		dt_fail("ctl-limits", "the member's 65th connection: exit %d: %s", r, out);
-		goto out;
-	}
-	dt_pass("ctl-limits");
+	else
+		dt_pass("ctl-limits");
 
 	dt_sleep_ms(13000);	/* the idle timeout is 10 s */
 	write(go[1], "g", 1);
 	waitpid(pid, &st, 0);
-	pid = -1;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		dt_fail("ctl-idle-timeout", "%d idle connections still open after 13 s (status %d)",
 			WIFEXITED(st) ? WEXITSTATUS(st) : -1, st);
@@ -1636,10 +1817,6 @@ static void test_connection_limits(void)
 	else
 		dt_pass("reload-root-only");
 out:
-	if (pid > 0) {
-		write(go[1], "g", 1);
-		waitpid(pid, &st, 0);
-	}
 	close(ready[0]);
 	close(ready[1]);
 	close(go[0]);
@@ -1904,11 +2081,12 @@ static const char *const checks[] = {
 	"ctl-devices", "ctl-permission", "ctl-profile", "ctl-errors", "ctl-monitor",
 	"ctl-curve", "ctl-curve-args", "toggle-off-releases", "toggle-off-recenter",
 	"hotkey-toggle", "reload-keeps-position", "reload-curve", "reload-bad-keeps",
-	"reload-rollback", "reload-verdict", "mouse-replug", "ctl-recenter",
+	"reload-rollback", "reload-verdict", "reload-capture-fails", "reload-exclude-fails",
+	"daemon-verbose", "mouse-replug", "ctl-recenter",
 	"burst-sum", "ctl-half-closed", "log-flood-ratelimit", "deadman-warning",
 	"fault-second-instance", "fault-capture-busy", "fault-mouse-yanked",
 	"fault-rmmod-busy", "daemon-sigterm", "log-escaped-names",
-	"daemon-journal-log", "kill9-pointer-back", "shipped-stick-is-joystick",
+	"daemon-journal-log", "notify-stall-flies", "kill9-pointer-back", "shipped-stick-is-joystick",
 	"shipped-config", "mouse-sections", "mouse-sections-replug", "ctl-limits",
 	"ctl-idle-timeout", "reload-root-only", "ctl-group", "config-points-too-close",
 	"config-control-in-name", "stick-int32-range", "daemon-asan",
@@ -2046,8 +2224,7 @@ static const char *const evdev_checks[] = {
  */
 static int main_evdev(void)
 {
-	test_ready();
-	if (dt_failed) {
+	if (!test_ready()) {
 		printf("INFO daemon tests stop here: the daemon did not start\n");
 		return dt_done();
 	}
@@ -2076,7 +2253,8 @@ static int main_evdev(void)
 
 int main(void)
 {
-	const char *backend = getenv("VMT_BACKEND");
+	char *fault_env[] = { "LD_PRELOAD=" FAULT_LIB, "JSD_FAULT_FILE=" FAULT_FILE, NULL };
+	const char *backend = getenv("VMT_BACKEND"), *quiet;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	evdev_mode = backend && strcmp(backend, "evdev") == 0;
@@ -2098,8 +2276,7 @@ int main(void)
 	test_startup_faults();
 	test_check_config();
 
-	test_ready();
-	if (dt_failed) {
+	if (!test_ready()) {
 		printf("INFO daemon tests stop here: the daemon did not start\n");
 		return dt_done();
 	}
@@ -2123,12 +2300,22 @@ int main(void)
 	test_yank();
 	test_rmmod_busy();
 	test_sigterm();
+	quiet = daemon_log_has(&jsd, "control request from") ? "control request from" : NULL;
+	daemon_close(&jsd);
+	write_config("curve = expo:0.3", NULL);
+	test_verbose(quiet);
+	if (start_daemon(JOYSTICKD, fault_env, false))
+		test_reload_faults();
+	else
+		dt_fail("reload-capture-fails", "daemon with %s did not start", FAULT_LIB);
+	daemon_stop(&jsd, SIGTERM, WAIT_MS);
 	daemon_close(&jsd);
 
 	write_config("curve = expo:0.3", NULL);
 	if (start_daemon(JOYSTICKD, NULL, true)) {
 		test_evil_name();
 		test_journal();
+		test_notify_stall();
 		test_kill9();
 	} else {
 		dt_fail("kill9-pointer-back", "daemon did not start again");
