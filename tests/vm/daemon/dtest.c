@@ -68,16 +68,24 @@ void dt_pass(const char *name)
 		dt_fail(name, "reported, but not in the plan (vmt-daemon.c, checks[])");
 }
 
+/* One line each: a reason quoting a program's output has its newlines folded. */
 void dt_fail(const char *name, const char *fmt, ...)
 {
+	static char why[8192];
+	size_t n;
 	va_list ap;
+	char *p;
 
 	plan_mark(name);
-	printf("FAIL %s: ", name);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	printf("\n");
+	n = strlen(why);
+	while (n > 0 && why[n - 1] == '\n')
+		why[--n] = '\0';
+	for (p = why; (p = strchr(p, '\n')); )
+		*p = '|';
+	printf("FAIL %s: %s\n", name, why);
 	fflush(stdout);
 	dt_failed++;
 }
