@@ -68,13 +68,16 @@ void dt_pass(const char *name)
 		dt_fail(name, "reported, but not in the plan (vmt-daemon.c, checks[])");
 }
 
-/* One line each: a reason quoting a program's output has its newlines folded. */
+/*
+ * One line each, and no control character on the console: a reason that
+ * quotes a program's output has its newlines folded to '|' and any other
+ * control byte shown as \xNN.
+ */
 void dt_fail(const char *name, const char *fmt, ...)
 {
 	static char why[8192];
 	size_t n;
 	va_list ap;
-	char *p;
 
 	plan_mark(name);
 	va_start(ap, fmt);
@@ -83,9 +86,16 @@ void dt_fail(const char *name, const char *fmt, ...)
 	n = strlen(why);
 	while (n > 0 && why[n - 1] == '\n')
 		why[--n] = '\0';
-	for (p = why; (p = strchr(p, '\n')); )
-		*p = '|';
-	printf("FAIL %s: %s\n", name, why);
+	printf("FAIL %s: ", name);
+	for (const unsigned char *p = (const unsigned char *)why; *p; p++) {
+		if (*p == '\n')
+			putchar('|');
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+	printf("\n");
 	fflush(stdout);
 	dt_failed++;
 }
