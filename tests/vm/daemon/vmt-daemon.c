@@ -1241,8 +1241,9 @@ out:
 
 /*
  * -v logs a debug line per control request, naming its sender and
- * command.  Without -v there is none: @quiet_log_line is what the log of
- * the run that just ended, which answered many requests, had of it.
+ * command.  Without -v there is none: @quiet_log_line is NULL, or a
+ * line of that kind from the log of the run that just ended (started without
+ * -v, it answered many requests).
  */
 static void test_verbose(const char *quiet_log_line)
 {
