@@ -146,7 +146,6 @@ static bool jskf_capturing(const struct jskf_dev *jd,
 	return q && READ_ONCE(jd->captured) && READ_ONCE(q->active);
 }
 
-
 /*
  * A key the capture takes from its pointers: a pointer button, or a code
  * the owner named (JSKF_IOC_CAPTURE_KEYS).  Any other key of a pointer (a
