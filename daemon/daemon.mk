@@ -1,4 +1,4 @@
-# joystickd (daemon/*.c) and joystickctl (ctl/*.c; the engine in
+# joystickd (daemon/*.c, daemon/capture/, daemon/control/) and joystickctl (ctl/*.c; the engine in
 # daemon/engine/ has its own fragment).  Outputs: $(BUILD)/joystickd,
 # $(BUILD)/joystickctl, and for the VM tests a sanitizer build
 # $(BUILD)/joystickd-asan.  ctl/control-proto.h, the control socket's
@@ -12,18 +12,18 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/manager-batch.c \
 		   daemon/manager-state.c \
 		   daemon/reader.c \
-		   daemon/commands.c \
-		   daemon/devmap.c \
-		   daemon/discovery.c \
-		   daemon/control.c \
+		   daemon/control/commands.c \
+		   daemon/capture/devmap.c \
+		   daemon/capture/discovery.c \
+		   daemon/control/control.c \
 		   daemon/stick.c \
-		   daemon/kfilter.c \
-		   daemon/backend-kfilter.c \
-		   daemon/backend-choice.c \
-		   daemon/backend-evdev.c \
-		   daemon/evdev-device.c \
-		   daemon/evdev-filter.c \
-		   daemon/evdev-passthrough.c \
+		   daemon/capture/kfilter.c \
+		   daemon/capture/backend-kfilter.c \
+		   daemon/capture/backend-choice.c \
+		   daemon/capture/backend-evdev.c \
+		   daemon/capture/evdev-device.c \
+		   daemon/capture/evdev-filter.c \
+		   daemon/capture/evdev-passthrough.c \
 		   daemon/log.c \
 		   daemon/ratelimit.c
 CTL_SRCS	:= ctl/joystickctl.c \

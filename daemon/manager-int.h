@@ -15,11 +15,11 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
-#include "backend.h"
-#include "devmap.h"
+#include "capture/backend.h"
+#include "capture/devmap.h"
 #include "engine/engine.h"
 #include "joystickd_kfilter.h"
-#include "kfilter.h"
+#include "capture/kfilter.h"
 #include "manager.h"
 #include "ratelimit.h"
 #include "reader.h"

@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend-choice.h"
-#include "backend.h"
-#include "commands.h"
-#include "control.h"
-#include "discovery.h"
+#include "capture/backend-choice.h"
+#include "capture/backend.h"
+#include "control/commands.h"
+#include "control/control.h"
+#include "capture/discovery.h"
 #include "log.h"
 #include "manager-int.h"
 #include "stick.h"

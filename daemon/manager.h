@@ -40,7 +40,7 @@
 #include <stdint.h>
 #include <sysexits.h>
 
-#include "devmap.h"
+#include "capture/devmap.h"
 #include "engine/engine.h"
 #include "joystickd_kfilter.h"
 

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend.h"
+#include "capture/backend.h"
 #include "log.h"
 #include "manager.h"
 #include "reader.h"

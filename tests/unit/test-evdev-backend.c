@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The evdev backend's pure parts: which backend runs (daemon/backend-choice.c)
- * and what an evdev event becomes (daemon/evdev-filter.c): the records the
+ * The evdev backend's pure parts: which backend runs (daemon/capture/backend-choice.c)
+ * and what an evdev event becomes (daemon/capture/evdev-filter.c): the records the
  * kernel filter would queue for the same events, and what the passthrough
  * pointer carries to the desktop while the mouse is grabbed.
  */
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "backend-choice.h"
-#include "evdev-filter.h"
+#include "capture/backend-choice.h"
+#include "capture/evdev-filter.h"
 
 /* ---- backend choice */
 

@@ -39,10 +39,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "commands.h"
-#include "control.h"
-#include "discovery.h"
-#include "kfilter.h"
+#include "control/commands.h"
+#include "control/control.h"
+#include "capture/discovery.h"
+#include "capture/kfilter.h"
 #include "log.h"
 #include "manager-int.h"
 #include "stick.h"

@@ -29,11 +29,11 @@ $(BUILD)/tests/unit/test-ratelimit: tests/unit/test-ratelimit.c daemon/ratelimit
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/ratelimit.c $(UNIT_LIBS)
 
 # The evdev backend's pure parts: which backend runs, and what an evdev event becomes.
-$(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c daemon/evdev-filter.c \
-		daemon/evdev-filter.h daemon/backend-choice.c daemon/backend-choice.h | unit-deps
+$(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c daemon/capture/evdev-filter.c \
+		daemon/capture/evdev-filter.h daemon/capture/backend-choice.c daemon/capture/backend-choice.h | unit-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/evdev-filter.c \
-		daemon/backend-choice.c $(UNIT_LIBS)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/capture/evdev-filter.c \
+		daemon/capture/backend-choice.c $(UNIT_LIBS)
 
 # stick.c against a fake libevdev and write(2), with UBSan on integer overflow.
 $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/stick.h \
@@ -48,9 +48,9 @@ $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/st
 # sd_notify() wrapped), which fail a test that makes one under manager.lock.
 TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-capture.c \
 		   daemon/manager-reload.c daemon/manager-batch.c daemon/manager-state.c \
-		   daemon/reader.c daemon/commands.c daemon/devmap.c daemon/ratelimit.c \
-		   daemon/backend-kfilter.c daemon/backend-choice.c
-$(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h) \
+		   daemon/reader.c daemon/control/commands.c daemon/capture/devmap.c daemon/ratelimit.c \
+		   daemon/capture/backend-kfilter.c daemon/capture/backend-choice.c
+$(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h daemon/*/*.h) \
 		$(ENGINE_LIB) | unit-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) $(UNIT_CFLAGS) -DSRCDIR='"$(CURDIR)"' \

@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "discovery.h"
-#include "backend.h"
+#include "capture/discovery.h"
+#include "capture/backend.h"
 #include "log.h"
 #include "engine/codes.h"
 #include "engine/escape.h"
