@@ -264,6 +264,8 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	m->rl_dropped = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
 	m->rl_seq_gap = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
 	m->rl_stick = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
+	m->rl_overflow = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
+	m->rl_mice = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, MANAGER_MICE_BURST);
 	pthread_mutex_init(&m->lock, NULL);
 
 	r = load_config(m);
