@@ -61,7 +61,9 @@ enum evdev_grab_result {
  * still down: its release must reach the desktop from this device, which a
  * grab would take.  Race-free: a witness file, opened before the grab,
  * gets every event the desktop gets until the grab, so a press that lands
- * between the key-state read and the grab is seen, and the grab undone.
+ * between the key-state read and the grab is seen, and the grab undone
+ * (only its release within the microseconds the grab then lasted would
+ * still come to us alone: a click no hand makes that fast).
  * EVDEV_GRABBED, or EVDEV_KEYS_DOWN with one such key in *ret_code (0: not
  * known), or -errno (-EBUSY: another program holds the grab).
  */
