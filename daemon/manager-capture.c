@@ -264,6 +264,7 @@ int manager_refresh_devices(struct manager *m, bool force)
 	struct capture_plan pl;
 	struct jskf_info info;
 	int r, tries = 0;
+	uint64_t gen;
 
 	/* udev and the reader both report a hotplug: the list is read once per change. */
 	if (!force && m->refreshed && backend_info(m->backend, &info) == 0 &&
@@ -273,6 +274,7 @@ int manager_refresh_devices(struct manager *m, bool force)
 		r = capture_plan_build(m, m->cfg, &pl);
 		if (r < 0)
 			return r;
+		gen = pl.dm.gen;	/* the list moves to m->devmap */
 		manager_lock(m);
 		r = capture_apply_locked(m, &pl, force);
 		manager_unlock(m);
@@ -280,7 +282,7 @@ int manager_refresh_devices(struct manager *m, bool force)
 			  pl.req.all_pointers ? "all pointers" : "by id", r < 0 ? strerror(-r) : "ok");
 		if (r == 0) {
 			m->refreshed = true;
-			m->refreshed_gen = pl.dm.gen;
+			m->refreshed_gen = gen;
 			capture_log(m, &pl);
 		}
 		capture_plan_done(&pl);
