@@ -64,6 +64,9 @@ $(UNIT_LOCALE_DIR)/de_DE.UTF-8: | unit-deps
 	@mkdir -p $(@D)
 	localedef -i de_DE -f UTF-8 $@ || test -e $@/LC_NUMERIC
 
+# Shipped files checked by scripts that print TAP: the FlightGear binding.
+UNIT_SCRIPTS	:= tests/unit/flightgear.sh
+
 unit: $(UNIT_BINS) $(UNIT_DAEMON_BINS) $(UNIT_LOCALE_DIR)/de_DE.UTF-8
 	@VALGRIND=$(BUILD)/tests/unit/test-scenario tests/unit/run.sh \
-		-e "$(UNIT_SOURCES)" $(UNIT_BINS) $(UNIT_DAEMON_BINS)
+		-e "$(UNIT_SOURCES)" $(UNIT_BINS) $(UNIT_DAEMON_BINS) $(UNIT_SCRIPTS)
