@@ -220,7 +220,7 @@ void doctor_check_daemon(struct doctor *d)
 		doctor_add(d, d->service_down ? DOCTOR_NOTE : DOCTOR_FAIL, "daemon",
 			   d->service_down ? NULL : "sudo systemctl restart joystickd",
 			   "joystickd does not answer at %s: %s", d->socket_path,
-			   r == -ETIMEDOUT || r == -EAGAIN ? "no answer within 2 s" : strerror(-r));
+			   r == -ETIMEDOUT || r == -EAGAIN ? "no answer within 5 s" : strerror(-r));
 		return;
 	}
 	doctor_add(d, DOCTOR_OK, "daemon", NULL, "joystickd answers: backend %s, stick %s",
