@@ -387,6 +387,10 @@ step_control() {
 	grep -q 'permission denied' <<<"$out" || { why="another user got: $out"; return 1; }
 }
 
+# ---------------------------------------------------------------- 9. doctor
+
+. "$JSD_REPO/tests/e2e/doctor-steps.sh"
+
 # ---------------------------------------------------------------- 6. stop
 
 # stop_frees_mouse: with capture on, systemctl stop removes the stick and
@@ -472,6 +476,12 @@ check "3b. broken ini + reload: systemctl reload fails, old mapping kept, journa
 check "4a. kill -9: the mouse is released at once, systemd restarts joystickd, the stick is back" step_kill9
 check "4b. kill -STOP: the watchdog restarts joystickd" step_stop_signal
 check "5. joystickctl status: root and group joystickd yes, another user refused" step_control
+check "9a. joystickctl doctor: all is well (exit 0, --json valid), $SEAT_USER at seat0 reads the stick; a variable hiding it from SDL warns" step_doctor_ok
+check "9b. doctor, service stopped: fails, the fix is 'sudo systemctl start joystickd'" step_doctor_service_stopped
+check "9c. doctor, module gone for this kernel: the evdev backend flies, doctor warns and names DKMS" step_doctor_module_absent
+check "9d. doctor, 60-input-id.rules overridden: no ID_INPUT_JOYSTICK, the fix names the file" step_doctor_udev_rule
+check "9e. doctor, 73-seat-late.rules overridden: no uaccess ACL, the seat user cannot read the stick, the fix names the file" step_doctor_no_uaccess
+check "9f. doctor, a mouse another program grabs: fails naming the program, passes once it lets go" step_doctor_grab
 check "6. systemctl stop: stick gone, mouse free, module loaded and unused" step_stop
 check "7. systemd-analyze security: exposure 2.0 or lower" step_security
 check "8. dpkg -r and -P remove everything, DKMS module included" step_remove
