@@ -22,8 +22,10 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/capture/backend-choice.c \
 		   daemon/capture/backend-evdev.c \
 		   daemon/capture/evdev-device.c \
+		   daemon/capture/evdev-drain.c \
 		   daemon/capture/evdev-filter.c \
 		   daemon/capture/evdev-passthrough.c \
+		   daemon/capture/evdev-queue.c \
 		   daemon/log.c \
 		   daemon/ratelimit.c
 CTL_SRCS	:= ctl/joystickctl.c \

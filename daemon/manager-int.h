@@ -32,6 +32,8 @@ struct stick;
 struct manager_mouse {
 	uint32_t id;
 	bool captured;
+	enum backend_grab grab;		/* the evdev backend's grab of it, and its detail */
+	uint32_t grab_detail;
 	char name[JSKF_NAME_LEN];
 };
 
@@ -49,6 +51,9 @@ struct manager {
 	gid_t group;			/* of the control socket; (gid_t)-1: root only */
 	struct manager_mouse *mice;	/* pointers as last logged */
 	size_t n_mice;
+	struct ratelimit rl_mice;	/* lines about mice: captured, removed, grabs */
+	bool refreshed;			/* manager_refresh_devices() listed the devices at: */
+	uint64_t refreshed_gen;		/* this devlist_gen */
 	char backend_choice[300];	/* the line saying which backend runs and why */
 	bool keys_unsupported_logged;	/* the module has no JSKF_IOC_CAPTURE_KEYS; said once */
 
@@ -84,6 +89,7 @@ struct manager {
 	struct ratelimit rl_dropped;	/* "kernel filter dropped" warnings */
 	struct ratelimit rl_seq_gap;	/* "record sequence gap" warnings */
 	struct ratelimit rl_stick;	/* "writing the virtual stick failed" warnings */
+	struct ratelimit rl_overflow;	/* "events of ... were lost" warnings (evdev's SYN_DROPPED) */
 	bool wake_timer;		/* the reader wants an earlier tick */
 	bool wake_devlist;		/* the kernel's device list changed */
 	bool wake_status;		/* STATUS= is stale */

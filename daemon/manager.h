@@ -64,6 +64,7 @@ struct manager_counters {
 	uint64_t coalesced;	/* sum of the batches' coalesced counts */
 	uint64_t dropped;	/* sum of the batches' dropped counts */
 	uint64_t stick_errors;	/* failed writes to the uinput stick */
+	uint64_t overflows;	/* evdev backend: buffers that overflowed (SYN_DROPPED) */
 	uint64_t reloads, reload_failures;
 };
 
@@ -83,6 +84,8 @@ struct manager_counters {
 
 /* Per-batch warnings of the reader: at most one line of each kind per interval. */
 #define MANAGER_WARN_INTERVAL_NS	(5 * 1000000000ull)
+/* Lines about mice (captured, removed, grabs) per interval: a hotplug storm is summed up. */
+#define MANAGER_MICE_BURST		10
 
 /* ---- life cycle (main.c) */
 
@@ -137,8 +140,14 @@ struct batch_notes {
 	uint64_t gap_expected, gap_got;
 	bool stick_failed;	/* stick writes failed to log */
 	uint64_t n_stick_errors;
-	uint64_t held_dropped, held_gap, held_stick;	/* lines held back before these */
-	uint64_t total_dropped, total_gaps, total_stick_errors;
+	bool overflow;		/* evdev backend: a device's buffer overflowed; log it */
+	uint32_t overflow_dev;
+	char overflow_name[JSKF_NAME_LEN];
+	bool unopened;		/* evdev backend: devices could not be opened (or all are again) */
+	int32_t n_unopened;
+	int unopened_error;
+	uint64_t held_dropped, held_gap, held_stick, held_overflow;	/* lines held back before these */
+	uint64_t total_dropped, total_gaps, total_stick_errors, total_overflows;
 	bool active_changed, active;
 	bool deadman;		/* the kernel's dead-man switch turned capture off */
 	uint32_t deadman_ms;	/* after this many milliseconds */

@@ -29,12 +29,15 @@ $(BUILD)/tests/unit/test-ratelimit: tests/unit/test-ratelimit.c daemon/ratelimit
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/ratelimit.c $(UNIT_LIBS)
 
-# The evdev backend's pure parts: which backend runs, and what an evdev event becomes.
-$(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c daemon/capture/evdev-filter.c \
-		daemon/capture/evdev-filter.h daemon/capture/backend-choice.c daemon/capture/backend-choice.h | unit-deps
+# The evdev backend's pure parts: which backend runs, what an evdev event
+# becomes, the record queue, budgeted reads (against a fake libevdev_next_event()).
+TEST_EVDEV_SRCS	:= daemon/capture/evdev-filter.c daemon/capture/evdev-queue.c \
+		   daemon/capture/evdev-drain.c daemon/capture/backend-choice.c
+$(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c $(TEST_EVDEV_SRCS) \
+		$(TEST_EVDEV_SRCS:.c=.h) | unit-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/capture/evdev-filter.c \
-		daemon/capture/backend-choice.c $(UNIT_LIBS)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) $(shell pkg-config --cflags libevdev) -o $@ $< \
+		$(TEST_EVDEV_SRCS) $(UNIT_LIBS)
 
 # joystickctl doctor's pure parts: access from mode and ACL, environment variables, the report.
 TEST_DOCTOR_SRCS := ctl/doctor-access.c ctl/doctor-env.c ctl/doctor-report.c

@@ -40,6 +40,7 @@
 #include "dtest.h"
 #include "joystickd_kfilter.h"
 #include "kmodule.h"
+#include "vmt-evdev.h"
 #include "vmt-shape.h"
 
 #define JOYSTICKD	"/usr/bin/joystickd"
@@ -2132,20 +2133,6 @@ static void pointer_back(const char *test)
 	close(fd);
 }
 
-/* Waits until another file holds EVIOCGRAB on the device of @fd (ours gets EBUSY). */
-static bool grabbed_by_another(int fd)
-{
-	uint64_t deadline = dt_now_ms() + WAIT_MS;
-
-	while (dt_now_ms() < deadline) {
-		if (ioctl(fd, EVIOCGRAB, (void *)1) < 0)
-			return errno == EBUSY;
-		ioctl(fd, EVIOCGRAB, (void *)0);
-		dt_sleep_ms(10);
-	}
-	return false;
-}
-
 /*
  * A button held on the mouse when capture turns on: the desktop saw its
  * press, so it gets the release from the mouse too (the grab waits), and
@@ -2189,7 +2176,7 @@ static void test_evdev_held_on(void)
 		dt_fail(test, "the desktop never got the release of the press it saw");
 		goto out;
 	}
-	if (!grabbed_by_another(mfd)) {
+	if (!dt_grabbed_by_another(mfd, WAIT_MS)) {
 		dt_fail(test, "the mouse was not grabbed once its button was up");
 		goto out;
 	}
@@ -2224,7 +2211,8 @@ static const char *const evdev_checks[] = {
 
 /*
  * The module-absent run (daemon.mk: vm-run-daemon-evdev): the device and
- * mapping checks of the kernel-backend run, against the evdev backend.
+ * mapping checks of the kernel-backend run, against the evdev backend,
+ * then the evdev backend's own (vmt-evdev.c).
  */
 static int main_evdev(void)
 {
@@ -2253,7 +2241,23 @@ static int main_evdev(void)
 		dt_fail("kill9-pointer-back", "daemon did not start again");
 	daemon_close(&jsd);
 	test_mouse_sections();
+	vmt_evdev_tests(&mouse, &kbd);
 	return dt_done();
+}
+
+/* The plan of the evdev run: the shared checks, then the evdev backend's own. */
+static void plan_evdev(void)
+{
+	size_t n = sizeof(evdev_checks) / sizeof(evdev_checks[0]);
+	const char **all = calloc(n + vmt_evdev_n_checks, sizeof(*all));
+
+	if (!all) {
+		dt_plan(evdev_checks, n);
+		return;
+	}
+	memcpy(all, evdev_checks, n * sizeof(*all));
+	memcpy(all + n, vmt_evdev_checks, vmt_evdev_n_checks * sizeof(*all));
+	dt_plan(all, n + vmt_evdev_n_checks);
 }
 
 int main(void)
@@ -2267,7 +2271,7 @@ int main(void)
 	/* The initramfs root comes from mktemp -d (0700): let uid 1000 in. */
 	chmod("/", 0755);
 	if (evdev_mode)
-		dt_plan(evdev_checks, sizeof(evdev_checks) / sizeof(evdev_checks[0]));
+		plan_evdev();
 	else
 		dt_plan(checks, sizeof(checks) / sizeof(checks[0]));
 	if (vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0 || vdev_keyboard(&kbd, KBD_NAME) < 0 ||
