@@ -65,6 +65,7 @@ enum jsd_action_kind {
 	JSD_ACTION_TOGGLE_CAPTURE,	/* request to the daemon */
 	JSD_ACTION_PROFILE_NEXT,	/* request to the daemon */
 	JSD_ACTION_PROFILE,		/* request to the daemon: profile arg */
+	JSD_ACTION_LOOK,		/* while held: axes frozen, the pointer given back */
 };
 
 struct jsd_action {
@@ -214,8 +215,8 @@ int jsd_profile_find_axis(const struct jsd_profile *profile, const char *name);
 /*
  * Parses an action as written after "action =" ("recenter", "recenter:roll",
  * "trim", "reset-trim:roll", "toggle-capture", "profile-next",
- * "profile:NAME"); axis names are looked up in profile @profile.  Returns 0,
- * or -EINVAL with *ret_why pointing at a static sentence.
+ * "profile:NAME", "look"); axis names are looked up in profile @profile.
+ * Returns 0, or -EINVAL with *ret_why pointing at a static sentence.
  */
 int jsd_action_parse(const struct jsd_config *cfg, unsigned int profile,
 		     const char *text, struct jsd_action *ret, const char **ret_why);
