@@ -76,6 +76,8 @@ struct manager {
 	bool captured;			/* a capture was sent */
 	bool active;			/* the kernel's active flag, last state record */
 	bool want_active;		/* what we last asked the kernel for */
+	bool looking;			/* a look button is held: the capture swallows nothing */
+	int look_error;			/* sending a look's capture failed with this, to log */
 	int pending_profile;		/* profile request of a button, or -1 */
 	int switched_profile;		/* profile switched to, not yet logged, or -1 */
 	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
@@ -148,6 +150,15 @@ int capture_apply_locked(struct manager *m, struct capture_plan *pl, bool force)
  * released, keys the module does not take) and takes its list of mice.
  */
 void capture_log(struct manager *m, struct capture_plan *pl);
+
+/*
+ * Under lock, in whichever thread fed the engine (a look button's
+ * request).  Hold-to-look: sends the running capture again swallowing
+ * nothing (@look) or the configured classes, the rest unchanged; every
+ * capture sent while @look holds swallows nothing.  0 or -errno (the
+ * capture in force is then the one before).
+ */
+int capture_look_locked(struct manager *m, bool look);
 
 /*
  * Main thread, without the lock (it takes it for the capture only).

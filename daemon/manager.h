@@ -168,6 +168,7 @@ struct discovery *manager_discovery(struct manager *m);	/* NULL without udev */
 
 /* Under lock: the state `status`, `state` and `curve` show. */
 bool manager_active_locked(struct manager *m);
+bool manager_looking_locked(struct manager *m);	/* a look button is held */
 unsigned int manager_profile_locked(struct manager *m);	/* index in the config's profiles */
 const struct manager_counters *manager_counters_locked(struct manager *m);
 const struct stick *manager_stick_locked(struct manager *m);

@@ -61,6 +61,7 @@ static int cmd_status_locked(struct manager *m, FILE *out)
 	int r;
 
 	fprintf(out, "active: %s\n", manager_active_locked(m) ? "yes" : "no");
+	fprintf(out, "look: %s\n", manager_looking_locked(m) ? "held" : "no");
 	fprintf(out, "backend: %s\n", backend_name(manager_backend(m)));
 	fprintf(out, "profile: %s\n", cfg->profiles[manager_profile_locked(m)].name);
 	fprintf(out, "profiles:");
