@@ -20,6 +20,8 @@
 #include "engine/engine.h"
 #include "joystickd_kfilter.h"
 #include "capture/kfilter.h"
+#include "games/session.h"
+#include "games/watch.h"
 #include "manager.h"
 #include "ratelimit.h"
 #include "reader.h"
@@ -50,6 +52,7 @@ struct manager {
 	struct manager_mouse *mice;	/* pointers as last logged */
 	size_t n_mice;
 	char backend_choice[300];	/* the line saying which backend runs and why */
+	struct games_watch *games;	/* NULL when no profile has games */
 	bool keys_unsupported_logged;	/* the module has no JSKF_IOC_CAPTURE_KEYS; said once */
 
 	/* Set up before the reader starts, then read-only. */
@@ -90,6 +93,7 @@ struct manager {
 	bool wake_devlist;		/* the kernel's device list changed */
 	bool wake_status;		/* STATUS= is stale */
 	int reader_error;		/* the reader died with this -errno */
+	struct game_session session;	/* the games running, and the profile before them */
 };
 
 /* Every *_locked() function starts with this. */
@@ -185,6 +189,16 @@ void status_format_locked(struct manager *m, struct manager_status *st);
 void status_send(const struct manager_status *st);
 /* udev saw an input device come or go (discovery.h callback). */
 void loop_on_udev_change(void *userdata);
+
+/* ---- manager-games.c: profiles that follow the game */
+
+/* Main thread, no lock.  Watches for games if a profile has some; 0 or -errno. */
+int manager_games_start(struct manager *m);
+/* Main thread, no lock, after a reload's commit: games of the new configuration. */
+void manager_games_reload(struct manager *m);
+void manager_games_stop(struct manager *m);
+/* Under lock: the user switched profiles by hand. */
+void manager_games_manual_locked(struct manager *m);
 
 /* ---- manager-batch.c */
 

@@ -136,6 +136,7 @@ void manager_apply_requests_locked(struct manager *m)
 	if (engine_set_profile(m->engine, p, manager_now_ns()) == 0) {
 		m->switched_profile = p;
 		m->wake_status = true;
+		manager_games_manual_locked(m);
 	}
 }
 
@@ -275,6 +276,7 @@ int manager_set_profile_locked(struct manager *m, unsigned int profile)
 	r = engine_set_profile(m->engine, profile, manager_now_ns());
 	if (r < 0)
 		return r;
+	manager_games_manual_locked(m);
 	m->wake_status = true;
 	manager_wake_locked(m);
 	return 0;

@@ -112,6 +112,9 @@ struct jsd_button_cfg {
 struct jsd_profile {
 	char name[JSD_NAME_MAX];
 	unsigned int line;		/* 0 for the implicit "default" */
+	char **games;			/* `games` patterns (games.h), malloc'ed */
+	unsigned int n_games;
+	unsigned int games_line;	/* of the `games` key, 0 without one */
 	struct jsd_axis_cfg *axes;
 	unsigned int n_axes;
 	struct jsd_button_cfg *buttons;
@@ -205,6 +208,9 @@ int jsd_config_match_mouse(const struct jsd_config *cfg, const char *name,
 
 /* Whether a device that matched mouse index @mouse (-1: none) is captured. */
 bool jsd_config_captures(const struct jsd_config *cfg, int mouse);
+
+/* Whether any profile has `games`: then the daemon watches processes. */
+bool jsd_config_has_games(const struct jsd_config *cfg);
 
 /* Index of the profile called @name, or -ENOENT. */
 int jsd_config_find_profile(const struct jsd_config *cfg, const char *name);

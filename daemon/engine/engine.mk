@@ -25,6 +25,7 @@ ENGINE_SRCS	:= daemon/engine/codes.c \
 		   daemon/engine/config-check.c \
 		   daemon/engine/axis.c \
 		   daemon/engine/engine.c \
+		   daemon/engine/games.c \
 		   daemon/engine/plot.c
 ENGINE_OBJS	:= $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
 ENGINE_LIB	:= $(BUILD)/libjsdengine.a
