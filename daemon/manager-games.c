@@ -34,8 +34,7 @@ static bool switch_to_locked(struct manager *m, const char *name)
 }
 
 /* What the log says after a start or an exit of game @name, @pid. */
-static void log_game(struct manager *m, const char *name, pid_t pid, const char *what, bool manual,
-		     const char *profile)
+static void log_game(const char *name, pid_t pid, const char *what, bool manual, const char *profile)
 {
 	char shown[ESCAPE_SIZE(GAME_NAME_MAX)];
 
@@ -64,7 +63,7 @@ static void on_game_started(void *userdata, pid_t pid, const char *name, unsigne
 	snprintf(current, sizeof(current), "%s", m->cfg->profiles[engine_profile(m->engine)].name);
 	manager_unlock(m);
 	status_send(&st);
-	log_game(m, name, pid, "started", manual, current);
+	log_game(name, pid, "started", manual, current);
 }
 
 static void on_game_exited(void *userdata, pid_t pid)
@@ -90,7 +89,7 @@ static void on_game_exited(void *userdata, pid_t pid)
 	manager_unlock(m);
 	status_send(&st);
 	if (name[0])
-		log_game(m, name, pid, "exited", manual, current);
+		log_game(name, pid, "exited", manual, current);
 }
 
 static const struct games_watch_events games_events = {

@@ -125,12 +125,9 @@ static void look_at_new(struct games_watch *w, struct watch_trigger *t, pid_t pi
 		add_young(t, pid, w->text.comm);
 }
 
-/* Every process a whole listing @pids lists that @t did not know is new; then it knows them. */
-static int take_whole(struct games_watch *w, struct watch_trigger *t, const pid_t *pids, size_t n)
+/* @t knows the processes of a whole listing @pids, and no other. */
+static int know_whole(struct watch_trigger *t, const pid_t *pids, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!known(t, pids[i]))
-			look_at_new(w, t, pids[i]);
 	if (!grow((void **)&t->known, &t->cap_known, n, sizeof(*t->known)))
 		return -ENOMEM;
 	memcpy(t->known, pids, n * sizeof(*pids));
@@ -140,10 +137,15 @@ static int take_whole(struct games_watch *w, struct watch_trigger *t, const pid_
 	return 0;
 }
 
+/* Lists all of /proc: the processes @t did not know are new. */
 static void scan_whole(struct games_watch *w, struct watch_trigger *t)
 {
-	if (proc_list(&w->proc, 0, &w->pids, &w->cap_pids, &w->n_pids) < 0 ||
-	    take_whole(w, t, w->pids, w->n_pids) < 0)
+	if (proc_list(&w->proc, 0, &w->pids, &w->cap_pids, &w->n_pids) < 0)
+		return;
+	for (size_t i = 0; i < w->n_pids; i++)
+		if (!known(t, w->pids[i]))
+			look_at_new(w, t, w->pids[i]);
+	if (know_whole(t, w->pids, w->n_pids) < 0)
 		t->n_known = 0;		/* every process is new next time */
 	watch_exits_unlisted(w, w->pids, w->n_pids);
 }
@@ -192,8 +194,7 @@ void watch_trigger_restart(struct games_watch *w)
 	struct watch_trigger *t = w->trigger;
 
 	t->n_young = 0;
-	t->n_known = 0;
-	if (take_whole(w, t, w->pids, w->n_pids) < 0)
+	if (know_whole(t, w->pids, w->n_pids) < 0)
 		t->n_known = 0;
 	proc_count(&w->proc, &t->count);
 }

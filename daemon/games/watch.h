@@ -5,12 +5,13 @@
  * event loop (sd-event, main thread) and never logs.
  *
  * How (bench/games/ measured the choice; bench/results/games-watch.md):
- * every GAMES_SCAN_MS it lists /proc and reads the comm and command line
- * of the processes it did not list last time; a process that matched
- * nothing is looked at again while it is young (its comm changes when it
- * execs, or when Wine renames it), for GAMES_YOUNG_MS.  A matching
- * process is held by a pidfd, whose readiness tells its exit at once.
- * At start, and with a new configuration, every process is looked at.
+ * every GAMES_SCAN_MS it lists /proc from the highest pid it knows on and
+ * reads the comm and command line of the processes started since
+ * (watch-scan.c); a process that matched nothing is looked at again while
+ * it is young (its comm changes when it execs, or when Wine renames it),
+ * for GAMES_YOUNG_MS.  A matching process is held by a pidfd, whose
+ * readiness tells its exit at once.  At start, and with a new
+ * configuration, every process is looked at.
  *
  * What it needs: /proc with the other users' processes visible and their
  * comm and cmdline readable, so not ProtectProc=invisible, noaccess or
@@ -27,10 +28,10 @@
 #include "engine/config.h"
 
 #ifndef GAMES_SCAN_MS
-#define GAMES_SCAN_MS	250	/* period of the /proc scan */
+#define GAMES_SCAN_MS	500	/* period of the /proc scan: a game is seen within it */
 #endif
 #ifndef GAMES_FULL_MS
-#define GAMES_FULL_MS	10000	/* period of a whole listing of /proc (pids wrap around) */
+#define GAMES_FULL_MS	60000	/* period of a whole listing of /proc (pids wrap around) */
 #endif
 #define GAMES_YOUNG_MS	5000	/* a new process that matched nothing is looked at again meanwhile */
 
