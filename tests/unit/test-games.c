@@ -15,10 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "engine/config.h"
 #include "engine/games.h"
+#include "games/proc.h"
 #include "games/session.h"
 
 static const char ini[] =
@@ -300,6 +304,63 @@ static void test_session_full(void **state)
 	assert_string_equal(game_session_exit(&s, 1000 + i), "plane");
 }
 
+/* ---- /proc as the watcher reads it (this machine's) */
+
+static bool has_pid(const pid_t *pids, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * A whole listing ascends and learns where /proc lists each pid; a listing
+ * from a pid on has exactly the pids above it, so a process started after
+ * a listing is in the listing from its highest pid (pids count up).
+ */
+static void test_proc_list(void **state)
+{
+	pid_t *all = NULL, *above = NULL, child;
+	size_t cap_all = 0, cap_above = 0, n_all, n_above, i;
+	struct proc_text text;
+	struct proc_dir d;
+
+	assert_int_equal(proc_open(&d), 0);
+	assert_int_equal(proc_list(&d, 1, &above, &cap_above, &n_above), -EAGAIN);
+	assert_int_equal(proc_list(&d, 0, &all, &cap_all, &n_all), 0);
+	assert_true(n_all >= 2);
+	assert_true(d.base > 0);
+	assert_true(has_pid(all, n_all, getpid()));
+	for (i = 1; i < n_all; i++)
+		assert_true(all[i - 1] < all[i]);
+
+	assert_int_equal(proc_list(&d, all[n_all / 2], &above, &cap_above, &n_above), 0);
+	for (i = 0; i < n_above; i++)
+		assert_true(above[i] > all[n_all / 2]);
+	for (i = n_all / 2 + 1; i < n_all; i++)
+		assert_true(has_pid(above, n_above, all[i]) || kill(all[i], 0) < 0);
+
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(child > 0);
+	assert_int_equal(proc_list(&d, all[n_all - 1], &above, &cap_above, &n_above), 0);
+	/* unless pids wrapped around meanwhile: the listing from the highest misses it then */
+	assert_true(has_pid(above, n_above, child) || child < all[n_all - 1]);
+	assert_int_equal(proc_read(d.fd, getpid(), &text), 0);
+	assert_string_equal(text.comm, "test-games");
+	assert_true(strstr(text.cmdline, "test-games") != NULL);
+	assert_int_equal(proc_read(d.fd, 2147483647, &text), -ENOENT);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	proc_close(&d);
+	free(all);
+	free(above);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_session_manual),
 		cmocka_unit_test(test_session_two_games),
 		cmocka_unit_test(test_session_full),
+		cmocka_unit_test(test_proc_list),
 	};
 
 	return cmocka_run_group_tests_name("games", tests, NULL, NULL);

@@ -36,12 +36,13 @@ $(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c daemon/c
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/capture/evdev-filter.c \
 		daemon/capture/backend-choice.c $(UNIT_LIBS)
 
-# Profiles that follow the game: the matcher (in the engine) and the game session.
+# Profiles that follow the game: the matcher (in the engine), the game session,
+# and the listing of this machine's /proc.
 $(BUILD)/tests/unit/test-games: tests/unit/test-games.c daemon/games/session.c \
-		daemon/games/session.h $(ENGINE_LIB) | unit-deps
+		daemon/games/session.h daemon/games/proc.c daemon/games/proc.h $(ENGINE_LIB) | unit-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/games/session.c \
-		$(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
+		daemon/games/proc.c $(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
 
 # stick.c against a fake libevdev and write(2), with UBSan on integer overflow.
 $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/stick.h \
