@@ -35,6 +35,11 @@ CTL_SRCS	:= ctl/joystickctl.c \
 		   ctl/ctl-client.c \
 		   ctl/ctl-monitor.c \
 		   ctl/ctl-curve.c
+# joystickctl doctor asks systemd and logind (libsystemd) and udev (libudev).
+DOCTOR_SRCS	:= ctl/doctor.c ctl/doctor-report.c ctl/doctor-daemon.c ctl/doctor-module.c \
+		   ctl/doctor-stick.c ctl/doctor-seat.c ctl/doctor-access.c ctl/doctor-env.c
+CTL_SRCS	+= $(DOCTOR_SRCS)
+CTL_LIBS	= $(shell pkg-config --libs libudev libsystemd 2>/dev/null)
 DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/%.o)
 # joystickd --reload is a client of the control socket, as joystickctl is.
@@ -61,9 +66,9 @@ $(DAEMON_OBJS) $(CTL_OBJS): $(BUILD)/%.o: %.c | engine-deps
 $(BUILD)/joystickd: $(DAEMON_LINK_OBJS) $(ENGINE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_LINK_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS)
 
-# joystickctl needs only the engine (curves, config checks), not the daemon's libraries.
+# joystickctl needs the engine (curves, config checks) and, for doctor, libsystemd and libudev.
 $(BUILD)/joystickctl: $(CTL_OBJS) $(ENGINE_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS) $(CTL_LIBS)
 
 # The daemon and the engine under AddressSanitizer and UBSan, for the VM test
 # that checks for memory errors and leaks.

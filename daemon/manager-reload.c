@@ -62,6 +62,12 @@ static int reload_prepare(struct manager *m, struct reload *rl, char *why, size_
 		rl->rejected = true;
 		return r;
 	}
+	for (unsigned int i = 0; i < rl->cfg->n_warnings; i++) {
+		char line[600];
+
+		log_raw(LOG_WARNING, "%s",
+			jsd_warning_format(rl->cfg, &rl->cfg->warnings[i], line, sizeof(line)));
+	}
 	rl->new_stick = !jsd_stick_equal(&rl->cfg->stick, &m->cfg->stick);
 	if (rl->new_stick) {
 		/* Both ids stay excluded until the old stick is gone. */

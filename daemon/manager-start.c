@@ -162,7 +162,12 @@ static int load_config(struct manager *m)
 		log_raw(LOG_ERR, "%s", jsd_error_format(&err, line, sizeof(line)));
 		return EX_CONFIG;
 	}
-	return r < 0 ? startup_fail(STEP_CONFIG, m->opt.config_path, r) : 0;
+	if (r < 0)
+		return startup_fail(STEP_CONFIG, m->opt.config_path, r);
+	for (unsigned int i = 0; i < m->cfg->n_warnings; i++)
+		log_raw(LOG_WARNING, "%s",
+			jsd_warning_format(m->cfg, &m->cfg->warnings[i], line, sizeof(line)));
+	return 0;
 }
 
 static int open_control(struct manager *m)

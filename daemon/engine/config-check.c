@@ -378,4 +378,6 @@ void check_file_end(struct parser *p)
 		return;
 	derive_stick(p->cfg);
 	check_stick_class(p);
+	if (!p->failed)
+		check_stick_shape(p);
 }

@@ -46,6 +46,17 @@ struct jsd_error {
 	char message[256];
 };
 
+/*
+ * A warning: the file loads, but part of it works badly in some games
+ * (shape.h).  Printed as "file:line: warning: message" ("file: warning:
+ * message" if line is 0) by check-config, and logged by the daemon at
+ * start and reload.
+ */
+struct jsd_warning {
+	unsigned int line;
+	char message[256];
+};
+
 enum jsd_model {
 	JSD_MODEL_SPRING,	/* deltas accumulate; returns to trim at `rate` */
 	JSD_MODEL_HOLD,		/* deltas accumulate; stays */
@@ -178,6 +189,8 @@ struct jsd_config {
 	unsigned int n_mice;
 	struct jsd_profile *profiles;	/* at least one; the first is active at start */
 	unsigned int n_profiles;
+	struct jsd_warning *warnings;	/* what loaded but some games misread */
+	unsigned int n_warnings;
 };
 
 /*
@@ -197,6 +210,10 @@ struct jsd_config *jsd_config_free(struct jsd_config *cfg);
 
 /* Writes "file:line: message" (or "file: message") into buf; returns buf. */
 char *jsd_error_format(const struct jsd_error *err, char *buf, size_t size);
+
+/* Writes "file:line: warning: message" (or "file: warning: message"); returns buf. */
+char *jsd_warning_format(const struct jsd_config *cfg, const struct jsd_warning *w,
+			 char *buf, size_t size);
 
 /*
  * The [mouse] section a device belongs to: the first in file order whose

@@ -416,6 +416,10 @@ games_follow() {
 	wait_for 5 profile_is default || { why="profile default did not return after the game's exit"; return 1; }
 }
 
+# ---------------------------------------------------------------- 9. doctor
+
+. "$JSD_REPO/tests/e2e/doctor-steps.sh"
+
 # ---------------------------------------------------------------- 6. stop
 
 # stop_frees_mouse: with capture on, systemctl stop removes the stick and
@@ -502,6 +506,12 @@ check "4a. kill -9: the mouse is released at once, systemd restarts joystickd, t
 check "4b. kill -STOP: the watchdog restarts joystickd" step_stop_signal
 check "5. joystickctl status: root and group joystickd yes, another user refused" step_control
 check "5b. games = dcs.exe: another user's DCS.exe makes its profile current under the unit's hardening, its exit brings default back" step_games
+check "9a. joystickctl doctor: all is well (exit 0, --json valid), $SEAT_USER at seat0 reads the stick; a variable hiding it from SDL warns" step_doctor_ok
+check "9b. doctor, service stopped: fails, the fix is 'sudo systemctl start joystickd'" step_doctor_service_stopped
+check "9c. doctor, module gone for this kernel: the evdev backend flies, doctor warns and names DKMS" step_doctor_module_absent
+check "9d. doctor, 60-input-id.rules overridden: no ID_INPUT_JOYSTICK, the fix names the file" step_doctor_udev_rule
+check "9e. doctor, 73-seat-late.rules overridden: no uaccess ACL, the seat user cannot read the stick, the fix names the file" step_doctor_no_uaccess
+check "9f. doctor, a mouse another program grabs: fails naming the program, passes once it lets go" step_doctor_grab
 check "6. systemctl stop: stick gone, mouse free, module loaded and unused" step_stop
 check "7. systemd-analyze security: exposure 2.0 or lower" step_security
 check "8. dpkg -r and -P remove everything, DKMS module included" step_remove

@@ -2,12 +2,12 @@
 # binaries, no VM, no root.  `make unit` prints one line per test and ends
 # with "N passed, N failed"; the scenario runner also runs under valgrind.
 
-UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape
+UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape test-shape
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 # Tests of the daemon's parts, each with the daemon files it tests.
 UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
 		    $(BUILD)/tests/unit/test-lock $(BUILD)/tests/unit/test-evdev-backend \
-		    $(BUILD)/tests/unit/test-games
+		    $(BUILD)/tests/unit/test-doctor $(BUILD)/tests/unit/test-games
 # Every test-*.c here must be one of the binaries above (run.sh -e).
 UNIT_SOURCES	:= $(notdir $(basename $(wildcard tests/unit/test-*.c)))
 UNIT_CFLAGS	= $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -35,6 +35,14 @@ $(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c daemon/c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/capture/evdev-filter.c \
 		daemon/capture/backend-choice.c $(UNIT_LIBS)
+
+# joystickctl doctor's pure parts: access from mode and ACL, environment variables, the report.
+TEST_DOCTOR_SRCS := ctl/doctor-access.c ctl/doctor-env.c ctl/doctor-report.c
+$(BUILD)/tests/unit/test-doctor: tests/unit/test-doctor.c $(TEST_DOCTOR_SRCS) ctl/doctor.h \
+		$(ENGINE_LIB) | unit-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -Ictl -o $@ $< $(TEST_DOCTOR_SRCS) \
+		$(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
 
 # Profiles that follow the game: the matcher (in the engine), the game session,
 # and the listing of this machine's /proc.
@@ -75,6 +83,9 @@ $(UNIT_LOCALE_DIR)/de_DE.UTF-8: | unit-deps
 	@mkdir -p $(@D)
 	localedef -i de_DE -f UTF-8 $@ || test -e $@/LC_NUMERIC
 
+# Shipped files checked by scripts that print TAP: the FlightGear binding.
+UNIT_SCRIPTS	:= tests/unit/flightgear.sh
+
 unit: $(UNIT_BINS) $(UNIT_DAEMON_BINS) $(UNIT_LOCALE_DIR)/de_DE.UTF-8
 	@VALGRIND=$(BUILD)/tests/unit/test-scenario tests/unit/run.sh \
-		-e "$(UNIT_SOURCES)" $(UNIT_BINS) $(UNIT_DAEMON_BINS)
+		-e "$(UNIT_SOURCES)" $(UNIT_BINS) $(UNIT_DAEMON_BINS) $(UNIT_SCRIPTS)

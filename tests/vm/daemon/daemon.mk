@@ -6,7 +6,7 @@
 VMD_DIR		:= $(VM_DIR)/daemon
 VMD_OUT		?= $(VM_OUT)/$(VM_KVER)/daemon
 VMD_PROG	:= $(VM_OUT)/bin/vmt-daemon
-VMD_SRCS	:= $(VMD_DIR)/vmt-daemon.c $(VMD_DIR)/dtest.c
+VMD_SRCS	:= $(VMD_DIR)/vmt-daemon.c $(VMD_DIR)/dtest.c $(VMD_DIR)/vmt-shape.c
 # Issue 19's hold-to-look and game-following checks, a program of their own
 VMC_PROG	:= $(VM_OUT)/bin/vmt-cockpit
 # The programs a run boots with (VMD_PROGS=... runs some alone)
@@ -29,7 +29,7 @@ vmtest-daemon:
 	@$(DEPS) build vm pkg:$(VM_HEADERS)
 	@$(MAKE) --no-print-directory vm-run-daemon
 
-$(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h $(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
+$(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h $(VMD_DIR)/vmt-shape.h $(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ikfilter -I$(VM_DIR)/lib -pthread -static -o $@ $(VMD_SRCS) -lm
 

@@ -40,6 +40,7 @@
 #include "dtest.h"
 #include "joystickd_kfilter.h"
 #include "kmodule.h"
+#include "vmt-shape.h"
 
 #define JOYSTICKD	"/usr/bin/joystickd"
 #define JOYSTICKD_ASAN	"/usr/bin/joystickd-asan"
@@ -2091,6 +2092,8 @@ static const char *const checks[] = {
 	"shipped-config", "mouse-sections", "mouse-sections-replug", "ctl-limits",
 	"ctl-idle-timeout", "reload-root-only", "ctl-group", "config-points-too-close",
 	"config-control-in-name", "stick-int32-range", "daemon-asan",
+	"stick-flat-fuzz-zero", "shape-check-config", "shape-start-refused", "shape-start-warns",
+	"stick-flat-fuzz-nine-axes", "shape-reload-refused", "shape-reload-warns",
 };
 
 /* ---- the evdev backend (the module absent) */
@@ -2216,7 +2219,7 @@ static const char *const evdev_checks[] = {
 	"hotkey-toggle", "evdev-held-at-capture-on", "reload-keeps-position", "reload-curve",
 	"reload-bad-keeps", "mouse-replug", "ctl-recenter", "daemon-sigterm",
 	"evdev-stop-pointer-back", "kill9-pointer-back", "mouse-sections",
-	"mouse-sections-replug",
+	"mouse-sections-replug", "stick-flat-fuzz-zero",
 };
 
 /*
@@ -2231,6 +2234,7 @@ static int main_evdev(void)
 	}
 	test_evdev_chosen();
 	test_joystick_class("stick-is-joystick", STICK_NAME);
+	vmt_flat_fuzz_zero("stick-flat-fuzz-zero", STICK_NAME, 3);
 	test_motion();
 	test_swallow();
 	test_ctl();
@@ -2283,6 +2287,7 @@ int main(void)
 	}
 	test_kfilter_chosen();
 	test_joystick_class("stick-is-joystick", STICK_NAME);
+	vmt_flat_fuzz_zero("stick-flat-fuzz-zero", STICK_NAME, 3);
 	test_motion();
 	test_batch_merge();
 	test_swallow();
@@ -2327,6 +2332,7 @@ int main(void)
 	test_control_group();
 	test_check_config_refusals();
 	test_full_range_stick();
+	vmt_shape();
 	test_asan();
 
 	return dt_done();
