@@ -11,6 +11,11 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/manager-reload.c \
 		   daemon/manager-batch.c \
 		   daemon/manager-state.c \
+		   daemon/manager-games.c \
+		   daemon/games/proc.c \
+		   daemon/games/session.c \
+		   daemon/games/watch.c \
+		   daemon/games/watch-scan.c \
 		   daemon/reader.c \
 		   daemon/control/commands.c \
 		   daemon/capture/devmap.c \

@@ -91,31 +91,68 @@ int capture_plan_build(struct manager *m, const struct jsd_config *cfg, struct c
 	return 0;
 }
 
+/*
+ * Under lock: sends @req, then @keys (a new capture takes the pointer
+ * buttons only until it is told the keys; a failure leaves it at that,
+ * and is left in *ret_keys_error), and keeps @req as the capture in force.
+ */
+static int capture_send_locked(struct manager *m, const struct kf_capture_req *req,
+			       const uint64_t keys[JSKF_KEY_WORDS], int *ret_keys_error)
+{
+	int r;
+
+	manager_assert_locked(m);
+	r = backend_capture(m->backend, req);
+	if (r < 0)
+		return r;
+	if (req->ids != m->capture_ids)
+		memcpy(m->capture_ids, req->ids, req->n_ids * sizeof(req->ids[0]));
+	m->capture = *req;
+	m->capture.ids = m->capture_ids;
+	m->captured = true;
+	m->wake_status = true;
+	*ret_keys_error = backend_capture_keys(m->backend, keys);
+	return 0;
+}
+
 int capture_apply_locked(struct manager *m, struct capture_plan *pl, bool force)
 {
 	int r;
 
 	manager_assert_locked(m);
 	pl->req.active = m->want_active;
+	if (m->looking)
+		pl->req.swallow = 0;	/* the look's, until its release */
 	if (force || !m->captured || !capture_equal(&pl->req, &m->capture)) {
-		r = backend_capture(m->backend, &pl->req);
+		r = capture_send_locked(m, &pl->req, pl->keys, &pl->keys_error);
 		if (r < 0)
 			return r;
-		memcpy(m->capture_ids, pl->ids, pl->req.n_ids * sizeof(pl->ids[0]));
-		m->capture = pl->req;
-		m->capture.ids = m->capture_ids;
-		m->captured = true;
-		m->wake_status = true;
-		/*
-		 * A new capture takes the pointer buttons only until it is told
-		 * the keys.  A failure leaves it at that; capture_log() says so.
-		 */
-		pl->keys_error = backend_capture_keys(m->backend, pl->keys);
 	}
 	devmap_done(&m->devmap);
 	m->devmap = pl->dm;
 	pl->dm = (struct devmap){ 0 };
 	return 0;
+}
+
+/*
+ * A look changes only the classes swallowed.  Each backend keeps across a
+ * capture sent again by its owner what matters to a look (backend.h).
+ */
+int capture_look_locked(struct manager *m, bool look)
+{
+	struct kf_capture_req req;
+	uint64_t keys[JSKF_KEY_WORDS];
+	int keys_error;
+
+	manager_assert_locked(m);
+	m->looking = look;
+	if (!m->captured)
+		return 0;
+	req = m->capture;
+	req.swallow = look ? 0 : m->cfg->capture.swallow;
+	req.active = m->want_active;
+	jsd_config_capture_keys(m->cfg, keys);
+	return capture_send_locked(m, &req, keys, &keys_error);
 }
 
 /* The keys the capture was told, or why not. */

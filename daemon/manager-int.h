@@ -20,6 +20,8 @@
 #include "engine/engine.h"
 #include "joystickd_kfilter.h"
 #include "capture/kfilter.h"
+#include "games/session.h"
+#include "games/watch.h"
 #include "manager.h"
 #include "ratelimit.h"
 #include "reader.h"
@@ -55,6 +57,7 @@ struct manager {
 	bool refreshed;			/* manager_refresh_devices() listed the devices at: */
 	uint64_t refreshed_gen;		/* this devlist_gen */
 	char backend_choice[300];	/* the line saying which backend runs and why */
+	struct games_watch *games;	/* NULL when no profile has games */
 	bool keys_unsupported_logged;	/* the module has no JSKF_IOC_CAPTURE_KEYS; said once */
 
 	/* Set up before the reader starts, then read-only. */
@@ -81,6 +84,8 @@ struct manager {
 	bool captured;			/* a capture was sent */
 	bool active;			/* the kernel's active flag, last state record */
 	bool want_active;		/* what we last asked the kernel for */
+	bool looking;			/* a look button is held: the capture swallows nothing */
+	int look_error;			/* sending a look's capture failed with this, to log */
 	int pending_profile;		/* profile request of a button, or -1 */
 	int switched_profile;		/* profile switched to, not yet logged, or -1 */
 	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
@@ -94,6 +99,7 @@ struct manager {
 	bool wake_devlist;		/* the kernel's device list changed */
 	bool wake_status;		/* STATUS= is stale */
 	int reader_error;		/* the reader died with this -errno */
+	struct game_session session;	/* the games running, and the profile before them */
 };
 
 /* Every *_locked() function starts with this. */
@@ -156,6 +162,15 @@ int capture_apply_locked(struct manager *m, struct capture_plan *pl, bool force)
 void capture_log(struct manager *m, struct capture_plan *pl);
 
 /*
+ * Under lock, in whichever thread fed the engine (a look button's
+ * request).  Hold-to-look: sends the running capture again swallowing
+ * nothing (@look) or the configured classes, the rest unchanged; every
+ * capture sent while @look holds swallows nothing.  0 or -errno (the
+ * capture in force is then the one before).
+ */
+int capture_look_locked(struct manager *m, bool look);
+
+/*
  * Main thread, without the lock (it takes it for the capture only).
  * Re-reads the kernel's device list, re-matches it to the configuration
  * and sends JSKF_IOC_CAPTURE when the selection, classes, hotkey or @force
@@ -180,6 +195,16 @@ void status_format_locked(struct manager *m, struct manager_status *st);
 void status_send(const struct manager_status *st);
 /* udev saw an input device come or go (discovery.h callback). */
 void loop_on_udev_change(void *userdata);
+
+/* ---- manager-games.c: profiles that follow the game */
+
+/* Main thread, no lock.  Watches for games if a profile has some; 0 or -errno. */
+int manager_games_start(struct manager *m);
+/* Main thread, no lock, after a reload's commit: games of the new configuration. */
+void manager_games_reload(struct manager *m);
+void manager_games_stop(struct manager *m);
+/* Under lock: the user switched profiles by hand. */
+void manager_games_manual_locked(struct manager *m);
 
 /* ---- manager-batch.c */
 

@@ -147,6 +147,7 @@ static int reload_commit_locked(struct manager *m, struct reload *rl,
 static void reload_finish(struct manager *m, struct reload *rl, const struct manager_status *st)
 {
 	status_send(st);
+	manager_games_reload(m);
 	capture_log(m, &rl->plan);
 	capture_plan_done(&rl->plan);
 	engine_free(rl->engine);

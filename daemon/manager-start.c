@@ -295,6 +295,10 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	if (r < 0)
 		log_warning("udev monitor unavailable (%s), relying on the kernel's device list",
 			    strerror(-r));
+	r = manager_games_start(m);
+	if (r < 0)
+		log_warning("watching processes for games failed: %s; profiles do not follow the game",
+			    strerror(-r));
 	r = reader_start(&m->reader, m, m->backend, m->info.max_batch);
 	if (r < 0) {
 		log_error("starting the reader thread failed: %s", strerror(-r));
@@ -309,6 +313,7 @@ void manager_free(struct manager *m)
 	if (!m)
 		return;
 	reader_stop(&m->reader);
+	manager_games_stop(m);
 	m->control = control_free(m->control);
 	m->discovery = discovery_free(m->discovery);
 	if (m->backend && m->captured)

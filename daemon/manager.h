@@ -177,6 +177,7 @@ struct discovery *manager_discovery(struct manager *m);	/* NULL without udev */
 
 /* Under lock: the state `status`, `state` and `curve` show. */
 bool manager_active_locked(struct manager *m);
+bool manager_looking_locked(struct manager *m);	/* a look button is held */
 unsigned int manager_profile_locked(struct manager *m);	/* index in the config's profiles */
 const struct manager_counters *manager_counters_locked(struct manager *m);
 const struct stick *manager_stick_locked(struct manager *m);
@@ -190,7 +191,14 @@ int manager_toggle_locked(struct manager *m, bool *ret_active);
 /* Under lock: runs an engine action ("recenter:roll"); -errno with *ret_why. */
 int manager_run_action_locked(struct manager *m, const char *action, const char **ret_why);
 
-/* Under lock: switches to profile index @profile.  0 or -errno. */
+/*
+ * Under lock: the game that chose the profile ("DCS.exe (pid 1234)"), or
+ * "-"; @buf of MANAGER_GAME_STATUS_SIZE holds it whole.
+ */
+#define MANAGER_GAME_STATUS_SIZE	320
+void manager_game_status_locked(struct manager *m, char *buf, size_t size);
+
+/* Under lock: switches to profile index @profile (a switch by hand).  0 or -errno. */
 int manager_set_profile_locked(struct manager *m, unsigned int profile);
 
 #endif

@@ -16,9 +16,24 @@
  *                                copy of each grabbed mouse, for machines
  *                                where the module cannot load.
  *
- * Every operation returns 0 or -errno and never logs.  All but read() and
- * cancel() run on the main thread; read() runs on the reader thread, and
- * cancel() from any thread wakes it.
+ * Every operation returns 0 or -errno and never logs.  read() runs on the
+ * reader thread, and cancel() from any thread wakes it.  The others run
+ * under the manager's lock, so never two at once: on the main thread, or
+ * on the reader thread between two reads when a record asks for them
+ * (a toggle-capture button's set_active(), a look button's capture() and
+ * capture_keys(), a hotplugged device's list()).
+ *
+ * A capture sent again by its owner changes the selection, the classes
+ * swallowed, the hotkey, the dead-man bound and the active flag, and
+ * keeps the rest: hold-to-look (manager-capture.c) sends it with no class
+ * and then with the configured ones, and relies on both backends to keep
+ * over it what the owner was given (the release of every press it got;
+ * no STATE record unless the active flag changed; the keys of
+ * capture_keys()), to decide the classes per frame at the frame's first
+ * event, and to stop hiding anything from the desktop at once when no
+ * class is swallowed (kernel filter: nothing is swallowed, releases never
+ * are; evdev: the mice are let go, EVIOCGRAB off, and grabbed again once
+ * their buttons are up).
  */
 #ifndef JSD_BACKEND_H
 #define JSD_BACKEND_H

@@ -56,13 +56,17 @@ static int cmd_status_locked(struct manager *m, FILE *out)
 	const struct jsd_config *cfg = manager_config(m);
 	const struct devmap *dm = manager_devmap_locked(m);
 	const struct stick *stick = manager_stick_locked(m);
+	char game[MANAGER_GAME_STATUS_SIZE];
 	struct jskf_stats st;
 	size_t i, n = 0;
 	int r;
 
 	fprintf(out, "active: %s\n", manager_active_locked(m) ? "yes" : "no");
+	fprintf(out, "look: %s\n", manager_looking_locked(m) ? "held" : "no");
 	fprintf(out, "backend: %s\n", backend_name(manager_backend(m)));
 	fprintf(out, "profile: %s\n", cfg->profiles[manager_profile_locked(m)].name);
+	manager_game_status_locked(m, game, sizeof(game));
+	fprintf(out, "game: %s\n", game);
 	fprintf(out, "profiles:");
 	for (i = 0; i < cfg->n_profiles; i++)
 		fprintf(out, " %s", cfg->profiles[i].name);

@@ -572,6 +572,9 @@ struct jsd_config *jsd_config_free(struct jsd_config *cfg)
 	for (unsigned int i = 0; i < cfg->n_profiles; i++) {
 		free(cfg->profiles[i].axes);
 		free(cfg->profiles[i].buttons);
+		for (unsigned int j = 0; j < cfg->profiles[i].n_games; j++)
+			free(cfg->profiles[i].games[j]);
+		free(cfg->profiles[i].games);
 	}
 	free(cfg->profiles);
 	free(cfg->warnings);
@@ -614,6 +617,14 @@ int jsd_config_match_mouse(const struct jsd_config *cfg, const char *name,
 		return (int)i;
 	}
 	return -1;
+}
+
+bool jsd_config_has_games(const struct jsd_config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->n_profiles; i++)
+		if (cfg->profiles[i].n_games)
+			return true;
+	return false;
 }
 
 bool jsd_config_captures(const struct jsd_config *cfg, int mouse)

@@ -76,6 +76,7 @@ enum jsd_action_kind {
 	JSD_ACTION_TOGGLE_CAPTURE,	/* request to the daemon */
 	JSD_ACTION_PROFILE_NEXT,	/* request to the daemon */
 	JSD_ACTION_PROFILE,		/* request to the daemon: profile arg */
+	JSD_ACTION_LOOK,		/* while held: axes frozen, the pointer given back */
 };
 
 struct jsd_action {
@@ -122,6 +123,9 @@ struct jsd_button_cfg {
 struct jsd_profile {
 	char name[JSD_NAME_MAX];
 	unsigned int line;		/* 0 for the implicit "default" */
+	char **games;			/* `games` patterns (games.h), malloc'ed */
+	unsigned int n_games;
+	unsigned int games_line;	/* of the `games` key, 0 without one */
 	struct jsd_axis_cfg *axes;
 	unsigned int n_axes;
 	struct jsd_button_cfg *buttons;
@@ -222,6 +226,9 @@ int jsd_config_match_mouse(const struct jsd_config *cfg, const char *name,
 /* Whether a device that matched mouse index @mouse (-1: none) is captured. */
 bool jsd_config_captures(const struct jsd_config *cfg, int mouse);
 
+/* Whether any profile has `games`: then the daemon watches processes. */
+bool jsd_config_has_games(const struct jsd_config *cfg);
+
 /* Index of the profile called @name, or -ENOENT. */
 int jsd_config_find_profile(const struct jsd_config *cfg, const char *name);
 
@@ -231,8 +238,8 @@ int jsd_profile_find_axis(const struct jsd_profile *profile, const char *name);
 /*
  * Parses an action as written after "action =" ("recenter", "recenter:roll",
  * "trim", "reset-trim:roll", "toggle-capture", "profile-next",
- * "profile:NAME"); axis names are looked up in profile @profile.  Returns 0,
- * or -EINVAL with *ret_why pointing at a static sentence.
+ * "profile:NAME", "look"); axis names are looked up in profile @profile.
+ * Returns 0, or -EINVAL with *ret_why pointing at a static sentence.
  */
 int jsd_action_parse(const struct jsd_config *cfg, unsigned int profile,
 		     const char *text, struct jsd_action *ret, const char **ret_why);

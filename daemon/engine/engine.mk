@@ -27,6 +27,7 @@ ENGINE_SRCS	:= daemon/engine/codes.c \
 		   daemon/engine/shape.c \
 		   daemon/engine/axis.c \
 		   daemon/engine/engine.c \
+		   daemon/engine/games.c \
 		   daemon/engine/plot.c
 ENGINE_OBJS	:= $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
 ENGINE_LIB	:= $(BUILD)/libjsdengine.a

@@ -7,7 +7,7 @@ UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 # Tests of the daemon's parts, each with the daemon files it tests.
 UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
 		    $(BUILD)/tests/unit/test-lock $(BUILD)/tests/unit/test-evdev-backend \
-		    $(BUILD)/tests/unit/test-doctor
+		    $(BUILD)/tests/unit/test-doctor $(BUILD)/tests/unit/test-games
 # Every test-*.c here must be one of the binaries above (run.sh -e).
 UNIT_SOURCES	:= $(notdir $(basename $(wildcard tests/unit/test-*.c)))
 UNIT_CFLAGS	= $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -47,6 +47,14 @@ $(BUILD)/tests/unit/test-doctor: tests/unit/test-doctor.c $(TEST_DOCTOR_SRCS) ct
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -Ictl -o $@ $< $(TEST_DOCTOR_SRCS) \
 		$(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
 
+# Profiles that follow the game: the matcher (in the engine), the game session,
+# and the listing of this machine's /proc.
+$(BUILD)/tests/unit/test-games: tests/unit/test-games.c daemon/games/session.c \
+		daemon/games/session.h daemon/games/proc.c daemon/games/proc.h $(ENGINE_LIB) | unit-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/games/session.c \
+		daemon/games/proc.c $(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
+
 # stick.c against a fake libevdev and write(2), with UBSan on integer overflow.
 $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/stick.h \
 		$(ENGINE_LIB) | unit-deps
@@ -60,6 +68,8 @@ $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/st
 # sd_notify() wrapped), which fail a test that makes one under manager.lock.
 TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-capture.c \
 		   daemon/manager-reload.c daemon/manager-batch.c daemon/manager-state.c \
+		   daemon/manager-games.c daemon/games/proc.c daemon/games/session.c daemon/games/watch.c \
+		   daemon/games/watch-scan.c \
 		   daemon/reader.c daemon/control/commands.c daemon/capture/devmap.c daemon/ratelimit.c \
 		   daemon/capture/backend-kfilter.c daemon/capture/backend-choice.c
 $(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h daemon/*/*.h) \
