@@ -724,14 +724,15 @@ static void test_look_unplug(void)
 }
 
 /*
- * A daemon stopped during a look: the desktop gets the motion after the
- * look's release.  With the kernel filter it has the mouse meanwhile
- * (nothing is swallowed until the daemon has seen the release), and the
- * dead-man switch still works after a look: stopped with capture on, the
- * kernel turns it off.  The evdev backend keeps the mouse grabbed while
- * the daemon is stopped, as outside a look (the watchdog ends a hang): the
- * desktop gets the motion through the passthrough once the daemon runs
- * again.
+ * A daemon stopped during a look: the look's release and the motion after
+ * it go to the desktop alone, never to the stick as well, which moves on
+ * from where it stood once the daemon runs again.  With the kernel filter
+ * the desktop has the mouse meanwhile (nothing is swallowed until the
+ * daemon has seen the release), and the dead-man switch still works after
+ * a look: stopped with capture on, the kernel turns it off.  The evdev
+ * backend keeps the mouse grabbed while the daemon is stopped, as outside
+ * a look (the watchdog ends a hang): the desktop gets the motion through
+ * the passthrough once the daemon runs again.
  */
 static void test_look_daemon_stopped(void)
 {
@@ -749,21 +750,22 @@ static void test_look_daemon_stopped(void)
 	vdev_key(&mouse, BTN_SIDE, 0);
 	reader_pump(&desk, 0);
 	reader_clear(&desk);
-	vdev_rel(&mouse, REL_X, 17);
+	vdev_rel(&mouse, REL_Y, 17);
 	if (evdev_mode && !dt_grabbed_by_another(desk.src.fd, 100)) {
 		kill(jsd.pid, SIGCONT);
 		return dt_fail(test, "daemon stopped during the look: the mouse is not grabbed");
 	}
-	if (!evdev_mode && !reader_wait_rel(&desk, REL_X, 17)) {
+	if (!evdev_mode && !reader_wait_rel(&desk, REL_Y, 17)) {
 		kill(jsd.pid, SIGCONT);
-		return dt_fail(test, "daemon stopped, look released: the desktop did not get REL_X 17");
+		return dt_fail(test, "daemon stopped, look released: the desktop did not get REL_Y 17");
 	}
 	kill(jsd.pid, SIGCONT);
-	if (evdev_mode && !reader_wait_rel(&desk, REL_X, 17))
-		return dt_fail(test, "the daemon runs again: the desktop did not get REL_X 17 (%lld)",
-			       (long long)desk.rel[REL_X]);
+	if (evdev_mode && !reader_wait_rel(&desk, REL_Y, 17))
+		return dt_fail(test, "the daemon runs again: the desktop did not get REL_Y 17 (%lld)",
+			       (long long)desk.rel[REL_Y]);
 	if (!status_has("look: no\n"))
 		return dt_fail(test, "the daemon runs again, the look does not end: %s", out);
+	/* REL_Y 17 was the desktop's: the pitch goes on from 40 */
 	if (!captured_again(test, &mouse, &desk, 40))
 		return;
 	dt_pass(test);
