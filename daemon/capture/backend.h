@@ -32,8 +32,9 @@
  * capture_keys()), to decide the classes per frame at the frame's first
  * event, and to stop hiding anything from the desktop at once when no
  * class is swallowed (kernel filter: nothing is swallowed, releases never
- * are; evdev: the mice are let go, EVIOCGRAB off, and grabbed again once
- * their buttons are up).
+ * are; evdev: the grab stays, and each mouse's passthrough carries all of
+ * it from the next frame on, so that the configured classes come back
+ * with no new grab and a release still goes where its press went).
  */
 #ifndef JSD_BACKEND_H
 #define JSD_BACKEND_H

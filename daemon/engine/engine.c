@@ -489,15 +489,40 @@ static void capture_changed(struct engine *e, bool active)
 	e->capture_active = active;
 }
 
+/*
+ * Whether @rec reached the desktop although the configuration swallows its
+ * class: the motion, wheel and presses of a look, and those the capture
+ * let through before it heard of the look's end (a frame begun before, or
+ * all a stopped daemon missed).  They are the desktop's, not the stick's
+ * as well.  A sum of a full queue or a resync carries no verdict, and
+ * counts; so do releases, which go wherever their press went.
+ */
+static bool desktops(const struct engine *e, const struct jskf_record *rec)
+{
+	uint32_t class;
+
+	if (rec->flags & (JSKF_RECF_SWALLOWED | JSKF_RECF_COALESCED | JSKF_RECF_RESYNC))
+		return false;
+	if (rec->type == EV_REL)
+		class = jskf_rel_class(rec->code);
+	else if (rec->type == EV_KEY && rec->value == 1)
+		class = JSKF_CLASS_BUTTONS;
+	else
+		return false;
+	return e->cfg->capture.swallow & class;
+}
+
 void engine_feed(struct engine *e, int mouse, const struct jskf_record *rec)
 {
 	advance(e, rec->time_ns);
 	switch (rec->type) {
 	case EV_REL:
-		feed_rel(e, mouse, rec->code, rec->value);
+		if (!desktops(e, rec))
+			feed_rel(e, mouse, rec->code, rec->value);
 		break;
 	case EV_KEY:
-		feed_key(e, mouse, rec);
+		if (!desktops(e, rec))
+			feed_key(e, mouse, rec);
 		break;
 	case EV_SYN:
 		if (rec->code == SYN_REPORT)

@@ -19,7 +19,9 @@
  * held: their releases do nothing either); the releases of inputs held
  * before still come up.  The engine asks the daemon to stop and resume
  * swallowing (ENGINE_REQ_LOOK_START, _END); a look ends at its release,
- * when capture goes off or when its device goes away.
+ * when capture goes off or when its device goes away.  What the capture
+ * lets through until it hears of the end is the desktop's, not the stick's
+ * as well (engine_feed()).
  *
  * Typical use in the daemon:
  *
@@ -122,7 +124,10 @@ void engine_emit_state(struct engine *e, bool all);
  * Handles EV_REL, EV_KEY (1 press, 0 release, 2 repeat ignored), EV_SYN
  * SYN_REPORT (ends a frame: changes are emitted), JSKF_REC_STATE (capture
  * on/off, emitted at once) and JSKF_REC_DEV_REMOVED (the device's held
- * buttons are released, emitted at once).  Other records are ignored.
+ * buttons are released, emitted at once).  Other records are ignored, and
+ * so are motion and presses that reached the desktop (not
+ * JSKF_RECF_SWALLOWED) in a class cfg->capture.swallow names: a look's, and
+ * those the capture let through before it heard of the look's end.
  */
 void engine_feed(struct engine *e, int mouse, const struct jskf_record *rec);
 

@@ -8,7 +8,10 @@
  *	# comment
  *	config models.ini		(relative to the .t file)
  *	0ms emit			engine_emit_state(all)
- *	10ms main REL_X 50		a record of mouse "main" ("-": no [mouse])
+ *	10ms main REL_X 50		a record of mouse "main" ("-": no [mouse]),
+ *					swallowed (JSKF_RECF_SWALLOWED)
+ *	10ms main REL_X 50 desktop	one the desktop got too (no flag); also
+ *					"coalesced", "resync": that flag alone
  *	10ms main SYN			its SYN_REPORT
  *	10ms main removed		JSKF_REC_DEV_REMOVED of that device
  *	20ms capture off		JSKF_REC_STATE (on: ACTIVE)
@@ -118,7 +121,8 @@ static int mouse_index(struct run *r, const char *name)
 	return -1;
 }
 
-static void feed(struct run *r, uint64_t t, int mouse, uint16_t type, uint16_t code, int32_t value)
+static void feed(struct run *r, uint64_t t, int mouse, uint16_t type, uint16_t code, int32_t value,
+		 uint32_t flags)
 {
 	struct jskf_record rec = {
 		.time_ns = t,
@@ -126,9 +130,25 @@ static void feed(struct run *r, uint64_t t, int mouse, uint16_t type, uint16_t c
 		.type = type,
 		.code = code,
 		.value = value,
+		.flags = flags,
 	};
 
 	engine_feed(r->engine, mouse, &rec);
+}
+
+/* The flags of an input record: swallowed, unless its line says otherwise. */
+static uint32_t record_flags(struct run *r, char **w, int n)
+{
+	if (n == 3)
+		return JSKF_RECF_SWALLOWED;
+	if (strcmp(w[3], "desktop") == 0)
+		return 0;
+	if (strcmp(w[3], "coalesced") == 0)
+		return JSKF_RECF_COALESCED;
+	if (strcmp(w[3], "resync") == 0)
+		return JSKF_RECF_RESYNC;
+	run_fail(r, "unknown record flag %s", w[3]);
+	return 0;
 }
 
 /* One input line: the words after the time. */
@@ -146,7 +166,7 @@ static void input(struct run *r, uint64_t t, char **w, int n)
 		engine_emit_state(r->engine, n == 2 && strcmp(w[1], "all") == 0);
 	} else if (n == 2 && strcmp(w[0], "capture") == 0) {
 		feed(r, t, -1, JSKF_REC_STATE, JSKF_STATE_BY_HOTKEY, JSKF_STATE_OWNER |
-		     (strcmp(w[1], "on") == 0 ? JSKF_STATE_ACTIVE : 0));
+		     (strcmp(w[1], "on") == 0 ? JSKF_STATE_ACTIVE : 0), 0);
 	} else if (n == 2 && strcmp(w[0], "action") == 0) {
 		if (engine_run_action(r->engine, w[1], t, &why) < 0)
 			run_fail(r, "action %s: %s", w[1], why);
@@ -155,14 +175,14 @@ static void input(struct run *r, uint64_t t, char **w, int n)
 		if (profile < 0 || engine_set_profile(r->engine, (unsigned int)profile, t) < 0)
 			run_fail(r, "cannot switch to profile %s", w[1]);
 	} else if (n == 2 && strcmp(w[1], "SYN") == 0) {
-		feed(r, t, mouse_index(r, w[0]), EV_SYN, SYN_REPORT, 0);
+		feed(r, t, mouse_index(r, w[0]), EV_SYN, SYN_REPORT, 0, 0);
 	} else if (n == 2 && strcmp(w[1], "removed") == 0) {
-		feed(r, t, mouse_index(r, w[0]), JSKF_REC_DEV_REMOVED, 0, 0);
-	} else if (n == 3) {
+		feed(r, t, mouse_index(r, w[0]), JSKF_REC_DEV_REMOVED, 0, 0, 0);
+	} else if (n == 3 || n == 4) {
 		mouse = mouse_index(r, w[0]);
 		if (codes_from_name(w[1], &type, &code) < 0 || type == EV_ABS)
 			run_fail(r, "unknown input code %s", w[1]);
-		feed(r, t, mouse, type, code, (int32_t)strtol(w[2], NULL, 10));
+		feed(r, t, mouse, type, code, (int32_t)strtol(w[2], NULL, 10), record_flags(r, w, n));
 	} else {
 		run_fail(r, "cannot read this input line");
 	}

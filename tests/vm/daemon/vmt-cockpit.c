@@ -4,13 +4,16 @@
  * same boot (daemon.mk), with the kernel filter and (VMT_BACKEND=evdev,
  * the module absent) with the evdev backend:
  *
- * - hold-to-look (look.ini): while the side button is held the desktop (an
- *   evdev reader of the mouse) gets motion, wheel and buttons, and no axis
- *   of the stick moves for 2 s, the slow spring included; released, the
- *   next motion moves the stick from where it stood; no button is left
- *   down on the stick nor on the desktop; and the same with the toggle
- *   key, a reload, a profile switch, an unplug and a stopped daemon (the
- *   kernel's dead-man switch) while the button is held;
+ * - hold-to-look (look.ini): while the side button is held the desktop gets
+ *   motion, wheel and buttons, and no axis of the stick moves for 2 s, the
+ *   slow spring included; released, the next motion moves the stick from
+ *   where it stood; no button is left down on the stick nor on the
+ *   desktop; and the same with the toggle key, a reload, a profile switch,
+ *   an unplug, a stopped daemon (the kernel's dead-man switch) and SIGTERM
+ *   while the button is held.  The desktop is an evdev reader of the
+ *   mouse's node and, under the evdev backend, of its passthrough, which
+ *   the backend keeps (and the grab with it) from a look's start to after
+ *   its end;
  * - profiles that follow the game (games.ini, kernel filter run only): a
  *   process whose executable is named DCS.exe, and one with a Wine command
  *   line naming C:\Games\DCS World\bin\DCS.exe, make profile "dcs" current
@@ -133,34 +136,69 @@ static bool wait_stopped(pid_t pid)
 
 /* ---- what a reader of a device saw: sums of motion, key state */
 
+/* The evdev backend's copy of a grabbed mouse on the desktop: "<mouse's name>" PT. */
+#define PT		" (joystickd passthrough)"
+
+/* One event node a reader reads. */
+struct node {
+	int fd;				/* -1: not open */
+	unsigned int events;		/* events but EV_SYN since the last reader_clear() */
+	bool down[KEY_CNT];		/* as its events told, since the open */
+};
+
+/*
+ * What a reader saw: sums of motion, key state.  A desktop reader reads
+ * what a desktop would: the mouse's node and, under the evdev backend,
+ * its passthrough while that exists (it comes at the grab and goes at the
+ * ungrab), taken up as it appears.  A node that goes away leaves no key
+ * down: a desktop releases the keys of a device it loses (libinput does).
+ */
 struct reader {
-	int fd;
-	int64_t rel[REL_CNT];		/* sums since the last reader_clear() */
+	struct node src;		/* the device's own node */
+	struct node pt;			/* its passthrough (a desktop reader, evdev) */
+	char pt_name[128];		/* its name; "": none is looked for */
+	unsigned int pt_opened;		/* passthroughs taken up since the open */
+	unsigned int pt_gone;		/* and lost (ENODEV): an ungrab */
+	int64_t rel[REL_CNT];		/* sums since the last reader_clear(), both nodes */
 	unsigned int abs_events;	/* EV_ABS events since then */
 	int32_t abs[ABS_CNT];		/* last value of each */
 	bool abs_seen[ABS_CNT];
-	unsigned int key_events;	/* EV_KEY events since then */
-	bool down[KEY_CNT];		/* as the events told, since the open */
-	unsigned int stray_releases;	/* releases of keys the reader never saw pressed */
 };
+
+static void node_close(struct node *n)
+{
+	if (n->fd >= 0)
+		close(n->fd);
+	memset(n, 0, sizeof(*n));
+	n->fd = -1;
+}
 
 static bool reader_open(struct reader *r, const char *name)
 {
 	char node[64];
 
 	memset(r, 0, sizeof(*r));
-	r->fd = -1;
+	r->src.fd = r->pt.fd = -1;
 	if (dt_find_event(name, node, sizeof(node)) < 0)
 		return false;
-	r->fd = evdev_open(node);
-	return r->fd >= 0;
+	r->src.fd = evdev_open(node);
+	return r->src.fd >= 0;
+}
+
+/* The desktop's view of mouse @name: its node, and its passthrough under the evdev backend. */
+static bool desk_open(struct reader *r, const char *name)
+{
+	if (!reader_open(r, name))
+		return false;
+	if (evdev_mode)
+		snprintf(r->pt_name, sizeof(r->pt_name), "%s" PT, name);
+	return true;
 }
 
 static void reader_close(struct reader *r)
 {
-	if (r->fd >= 0)
-		close(r->fd);
-	r->fd = -1;
+	node_close(&r->src);
+	node_close(&r->pt);
 }
 
 static void reader_clear(struct reader *r)
@@ -168,38 +206,110 @@ static void reader_clear(struct reader *r)
 	memset(r->rel, 0, sizeof(r->rel));
 	r->abs_events = 0;
 	memset(r->abs_seen, 0, sizeof(r->abs_seen));
-	r->key_events = 0;
+	r->src.events = r->pt.events = 0;
 }
 
-/* Takes every event that arrives within @ms. */
-static void reader_pump(struct reader *r, int ms)
+/* Takes up the passthrough if it exists now (its name checked on the open file). */
+static void pt_attach(struct reader *r)
 {
-	uint64_t deadline = dt_now_ms() + (uint64_t)ms;
+	char node[64], name[128] = "";
+	int fd;
+
+	if (dt_find_event(r->pt_name, node, sizeof(node)) < 0)
+		return;
+	fd = evdev_open(node);
+	if (fd < 0)
+		return;
+	if (ioctl(fd, EVIOCGNAME(sizeof(name) - 1), name) < 0 || strcmp(name, r->pt_name) != 0) {
+		close(fd);	/* gone between the listing and the open */
+		return;
+	}
+	r->pt.fd = fd;
+	r->pt_opened++;
+}
+
+/* Takes every event @n holds: 1 some, 0 none, -ENODEV its device is gone. */
+static int node_take(struct reader *r, struct node *n)
+{
 	struct input_event ev;
+	int got = 0;
 
 	for (;;) {
-		ssize_t n = read(r->fd, &ev, sizeof(ev));
+		ssize_t len = read(n->fd, &ev, sizeof(ev));
 
-		if (n != sizeof(ev)) {
-			if (dt_now_ms() >= deadline)
-				return;
-			dt_sleep_ms(5);
-			continue;
-		}
+		if (len != sizeof(ev))
+			return len < 0 && errno == ENODEV ? -ENODEV : got;
+		got = 1;
+		if (ev.type != EV_SYN)
+			n->events++;
 		if (ev.type == EV_REL && ev.code < REL_CNT) {
 			r->rel[ev.code] += ev.value;
 		} else if (ev.type == EV_ABS && ev.code < ABS_CNT) {
 			r->abs_events++;
 			r->abs[ev.code] = ev.value;
 			r->abs_seen[ev.code] = true;
-		} else if (ev.type == EV_KEY && ev.code < KEY_CNT) {
-			r->key_events++;
-			if (ev.value == 0 && !r->down[ev.code])
-				r->stray_releases++;
-			if (ev.value != 2)
-				r->down[ev.code] = ev.value;
+		} else if (ev.type == EV_KEY && ev.code < KEY_CNT && ev.value != 2) {
+			n->down[ev.code] = ev.value;
 		}
 	}
+}
+
+/* Takes every event that arrives within @ms. */
+static void reader_pump(struct reader *r, int ms)
+{
+	uint64_t deadline = dt_now_ms() + (uint64_t)ms;
+
+	for (;;) {
+		int got = 0, n;
+
+		if (r->pt_name[0] && r->pt.fd < 0)
+			pt_attach(r);
+		if (r->src.fd >= 0 && node_take(r, &r->src) > 0)
+			got = 1;
+		if (r->pt.fd >= 0) {
+			n = node_take(r, &r->pt);
+			if (n == -ENODEV) {
+				node_close(&r->pt);
+				r->pt_gone++;
+			}
+			got |= n != 0;	/* gone: its successor may be there */
+		}
+		if (!got) {
+			if (dt_now_ms() >= deadline)
+				return;
+			dt_sleep_ms(5);
+		}
+	}
+}
+
+/*
+ * Under the evdev backend a captured mouse has its passthrough: waits until
+ * the reader holds it (true at once with the kernel filter).
+ */
+static bool desk_attached(struct reader *r)
+{
+	uint64_t deadline = dt_now_ms() + WAIT_MS;
+
+	while (r->pt_name[0] && r->pt.fd < 0 && dt_now_ms() < deadline)
+		reader_pump(r, 10);
+	return !r->pt_name[0] || r->pt.fd >= 0;
+}
+
+/*
+ * The passthroughs @r lost so far, once it has caught up (a reader not
+ * pumped lags) and holds the passthrough there is now.
+ */
+static unsigned int pt_losses(struct reader *r)
+{
+	reader_pump(r, 0);
+	desk_attached(r);
+	return r->pt_gone;
+}
+
+/* Whether key @code is down on either node, as the events told. */
+static bool reader_down(const struct reader *r, uint16_t code)
+{
+	return r->src.down[code] || r->pt.down[code];
 }
 
 /* Pumps until the motion of @code sums to @want (true), or WAIT_MS passed. */
@@ -217,9 +327,9 @@ static bool reader_wait_key(struct reader *r, uint16_t code, bool down)
 {
 	uint64_t deadline = dt_now_ms() + WAIT_MS;
 
-	while (r->down[code] != down && dt_now_ms() < deadline)
+	while (reader_down(r, code) != down && dt_now_ms() < deadline)
 		reader_pump(r, 10);
-	return r->down[code] == down;
+	return reader_down(r, code) == down;
 }
 
 /* Pumps until axis @code reports @want. */
@@ -232,11 +342,11 @@ static bool reader_wait_abs(struct reader *r, uint16_t code, int32_t want)
 	return r->abs_seen[code] && r->abs[code] == want;
 }
 
-/* The first key the events left down, or -1. */
+/* The first key the events left down on either node, or -1. */
 static int reader_key_down(const struct reader *r)
 {
 	for (int k = 0; k < KEY_CNT; k++)
-		if (r->down[k])
+		if (reader_down(r, k))
 			return k;
 	return -1;
 }
@@ -245,7 +355,7 @@ static int32_t abs_now(const struct reader *r, uint16_t code)
 {
 	struct input_absinfo ai;
 
-	return ioctl(r->fd, EVIOCGABS(code), &ai) < 0 ? INT32_MIN : ai.value;
+	return ioctl(r->src.fd, EVIOCGABS(code), &ai) < 0 ? INT32_MIN : ai.value;
 }
 
 /* The first button of the stick the kernel holds down (EVIOCGKEY), or -1. */
@@ -253,7 +363,7 @@ static int stick_key_down(const struct reader *r)
 {
 	unsigned char bits[KEY_CNT / 8 + 1] = { 0 };
 
-	if (ioctl(r->fd, EVIOCGKEY(sizeof(bits)), bits) < 0)
+	if (ioctl(r->src.fd, EVIOCGKEY(sizeof(bits)), bits) < 0)
 		return -2;
 	for (int k = 0; k < KEY_CNT; k++)
 		if (bits[k / 8] & (1 << (k % 8)))
@@ -263,7 +373,7 @@ static int stick_key_down(const struct reader *r)
 
 /* ---- hold-to-look */
 
-/* The stick, the desktop's reader of each mouse. */
+/* The stick, the desktop's view of each mouse. */
 static struct reader stick, desk, desk2;
 
 static bool look_press(void)
@@ -278,7 +388,10 @@ static bool look_release(void)
 	return status_has("look: no\n");
 }
 
-/* Nothing left down: on the stick (the kernel's state) and on the desktop (its events). */
+/*
+ * Nothing left down: on the stick (the kernel's state) and on the desktop
+ * (its events, on the mouse's node and on its passthrough).
+ */
 static bool nothing_down(const char *test)
 {
 	int k;
@@ -297,6 +410,35 @@ static bool nothing_down(const char *test)
 }
 
 /*
+ * The evdev backend keeps a mouse's grab and passthrough across a look:
+ * the passthrough the reader held when it had lost @gone never went
+ * (destroyed and made again is an ungrab), the mouse's own node carried
+ * nothing since the last reader_clear(), and another program cannot grab
+ * the mouse.  True at once with the kernel filter.
+ */
+static bool grab_kept(const char *test, struct reader *d, unsigned int gone, const char *when)
+{
+	if (!evdev_mode)
+		return true;
+	reader_pump(d, 0);
+	if (d->pt_gone != gone || d->pt.fd < 0) {
+		dt_fail(test, "%s: the passthrough went (%u gone, %s): the mouse was let go", when,
+			d->pt_gone - gone, d->pt.fd < 0 ? "none now" : "another one now");
+		return false;
+	}
+	if (d->src.events) {
+		dt_fail(test, "%s: the mouse's own node carried %u events: it was let go", when,
+			d->src.events);
+		return false;
+	}
+	if (!dt_grabbed_by_another(d->src.fd, 100)) {
+		dt_fail(test, "%s: the mouse is not grabbed", when);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Swallowing goes on (the desktop gets nothing of @m's motion) and the
  * hold axis pitch follows it from @pitch_counts.
  */
@@ -304,6 +446,10 @@ static bool captured_again(const char *test, struct vdev *m, struct reader *d, i
 {
 	int32_t want = scale((pitch_counts + 40) / SENS);
 
+	if (!desk_attached(d)) {
+		dt_fail(test, "after the look the mouse has no passthrough (%s)", d->pt_name);
+		return false;
+	}
 	reader_pump(d, 50);
 	reader_clear(d);
 	reader_pump(&stick, 0);
@@ -355,12 +501,17 @@ static bool pitch_at(const char *test, int counts)
  * next motion moves the stick from there, the spring goes on from where it
  * stood; a button held before the look comes up on the stick when it is
  * released during it, one pressed during the look and released after it
- * never reaches the stick and comes up on the desktop.
+ * never reaches the stick and comes up on the desktop, where its press
+ * went.  The evdev backend keeps the grab and the passthrough from the
+ * look's start to after its end, and the desktop gets it all through the
+ * passthrough.
  */
 static void test_look_held(void)
 {
+	unsigned int gone = pt_losses(&desk);
 	int32_t x0, y0, t0, first_x;
 	uint64_t frozen_until;
+	bool kept;
 
 	if (!pitch_at("look-pointer-back", 100))
 		return;
@@ -394,6 +545,7 @@ static void test_look_held(void)
 		dt_fail("look-pointer-back", "the desktop did not get the BTN_RIGHT press");
 	else
 		dt_pass("look-pointer-back");
+	kept = grab_kept("look-keeps-grab", &desk, gone, "during the look");
 
 	/* The trigger's release is the stick's; nothing else is. */
 	if (!reader_wait_key(&stick, BTN_TRIGGER, false))
@@ -422,14 +574,11 @@ static void test_look_held(void)
 	first_x = stick.abs[ABS_X];
 	if (!status_has("look: no\n"))
 		return dt_fail("look-release-resumes", "status never says 'look: no': %s", out);
-	/*
-	 * The button pressed during the look comes up after it, on the
-	 * desktop (the evdev backend grabs the mouse only then).
-	 */
+	/* The button pressed during the look comes up after it, on the desktop alone. */
 	vdev_key(&mouse, BTN_RIGHT, 0);
 	if (!reader_wait_key(&desk, BTN_RIGHT, false))
 		dt_fail("look-no-stray-button", "the desktop never got BTN_RIGHT's release");
-	else if (reader_pump(&stick, 300), stick.down[BTN_THUMB])
+	else if (reader_pump(&stick, 300), reader_down(&stick, BTN_THUMB))
 		dt_fail("look-no-stray-button", "BTN_RIGHT pressed during the look reached the stick");
 	else if (nothing_down("look-no-stray-button"))
 		dt_pass("look-no-stray-button");
@@ -439,16 +588,21 @@ static void test_look_held(void)
 			x0, first_x, stick.abs_seen[ABS_X]);
 	else if (captured_again("look-release-resumes", &mouse, &desk, 100))
 		dt_pass("look-release-resumes");
+	/* BTN_RIGHT's release came on the passthrough, which never went: no ungrab */
+	if (evdev_mode && kept && grab_kept("look-keeps-grab", &desk, gone, "after the look"))
+		dt_pass("look-keeps-grab");
 }
 
 /*
- * The toggle key works during a look: capture goes off (the look with it);
- * the button's release and toggling on again leave capture as it should
- * be, swallowing, with the stick where it was.
+ * The toggle key works during a look: capture goes off (the look with it;
+ * the evdev backend lets the mouse go, its passthrough goes); the button's
+ * release and toggling on again leave capture as it should be, swallowing,
+ * with the stick where it was.
  */
 static void test_look_toggle(void)
 {
 	const char *test = "look-toggle";
+	unsigned int gone = pt_losses(&desk);
 
 	if (!pitch_at(test, 60))
 		return;
@@ -463,6 +617,9 @@ static void test_look_toggle(void)
 	vdev_rel(&mouse, REL_X, 7);
 	if (!reader_wait_rel(&desk, REL_X, 7))
 		return dt_fail(test, "capture off: the desktop did not get REL_X 7");
+	if (evdev_mode && (desk.pt_gone == gone || desk.pt.fd >= 0 || !desk.src.events))
+		return dt_fail(test, "capture off: the mouse was not let go (its passthrough %s)",
+			       desk.pt_gone == gone ? "stayed" : "came back");
 	vdev_key(&mouse, BTN_SIDE, 0);
 	vdev_key(&kbd, KEY_SCROLLLOCK, 1);
 	vdev_key(&kbd, KEY_SCROLLLOCK, 0);
@@ -472,10 +629,14 @@ static void test_look_toggle(void)
 		dt_pass(test);
 }
 
-/* A reload during a look keeps it; its release ends it under the new file. */
+/*
+ * A reload during a look keeps it (and, evdev backend, the grab and the
+ * passthrough); its release ends it under the new file.
+ */
 static void test_look_reload(void)
 {
 	const char *test = "look-reload";
+	unsigned int gone = pt_losses(&desk);
 
 	if (!pitch_at(test, 80))
 		return;
@@ -490,16 +651,23 @@ static void test_look_reload(void)
 	vdev_rel(&mouse, REL_Y, 11);
 	if (!reader_wait_rel(&desk, REL_Y, 11))
 		return dt_fail(test, "reloaded during the look: the desktop did not get REL_Y 11");
+	if (!grab_kept(test, &desk, gone, "reloaded during the look"))
+		return;
 	if (!look_release())
 		return dt_fail(test, "no end of the look: %s", out);
-	if (captured_again(test, &mouse, &desk, 80) && nothing_down(test))
+	if (captured_again(test, &mouse, &desk, 80) && nothing_down(test) &&
+	    grab_kept(test, &desk, gone, "after the look"))
 		dt_pass(test);
 }
 
-/* A profile switch during a look keeps it; released, the new profile's axes follow. */
+/*
+ * A profile switch during a look keeps it (and, evdev backend, the grab
+ * and the passthrough); released, the new profile's axes follow.
+ */
 static void test_look_profile(void)
 {
 	const char *test = "look-profile";
+	unsigned int gone = pt_losses(&desk);
 
 	if (!pitch_at(test, 120))
 		return;
@@ -518,20 +686,25 @@ static void test_look_profile(void)
 	reader_pump(&stick, 300);
 	if (stick.abs_events)
 		return dt_fail(test, "the stick moved during the look (%u events)", stick.abs_events);
+	if (!grab_kept(test, &desk, gone, "switched during the look"))
+		return;
 	if (!look_release())
 		return dt_fail(test, "no end of the look: %s", out);
-	if (captured_again(test, &mouse, &desk, 120) && nothing_down(test))
+	if (captured_again(test, &mouse, &desk, 120) && nothing_down(test) &&
+	    grab_kept(test, &desk, gone, "after the look"))
 		dt_pass(test);
 	ctl("profile", "fly");
 }
 
 /*
  * The mouse holding the look button is unplugged: the look ends, the other
- * mouse is swallowed again and drives the stick.  The mouse comes back.
+ * mouse (which the evdev backend never let go) is swallowed again and
+ * drives the stick.  The mouse comes back.
  */
 static void test_look_unplug(void)
 {
 	const char *test = "look-unplug";
+	unsigned int gone2 = pt_losses(&desk2);
 
 	if (!pitch_at(test, 20))
 		return;
@@ -539,20 +712,27 @@ static void test_look_unplug(void)
 		return dt_fail(test, "no look: %s", out);
 	reader_close(&desk);
 	vdev_destroy(&mouse);
-	if (!status_has("look: no\n") || !strstr(out, "mice captured: 1\n"))
+	/* the look ends with the device's records, the count with the next listing */
+	if (!status_has("look: no\n") || !status_has("mice captured: 1\n"))
 		dt_fail(test, "after the unplug: %s", out);
-	else if (captured_again(test, &mouse2, &desk2, 20))
+	else if (captured_again(test, &mouse2, &desk2, 20) &&
+		 grab_kept(test, &desk2, gone2, "the other mouse, after the unplug"))
 		dt_pass(test);
 	if (vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0 || !status_has("mice captured: 2\n") ||
-	    !reader_open(&desk, MOUSE_NAME))
+	    !desk_open(&desk, MOUSE_NAME))
 		dt_fail(test, "the mouse did not come back: %s", out);
 }
 
 /*
- * A daemon that hangs during a look never keeps the pointer: its release
- * cannot be seen, and the desktop goes on getting the mouse until the
- * daemon runs again.  With the kernel filter the dead-man switch still
- * works after a look: stopped with capture on, the kernel turns it off.
+ * A daemon stopped during a look: the look's release and the motion after
+ * it go to the desktop alone, never to the stick as well, which moves on
+ * from where it stood once the daemon runs again.  With the kernel filter
+ * the desktop has the mouse meanwhile (nothing is swallowed until the
+ * daemon has seen the release), and the dead-man switch still works after
+ * a look: stopped with capture on, the kernel turns it off.  The evdev
+ * backend keeps the mouse grabbed while the daemon is stopped, as outside
+ * a look (the watchdog ends a hang): the desktop gets the motion through
+ * the passthrough once the daemon runs again.
  */
 static void test_look_daemon_stopped(void)
 {
@@ -570,14 +750,22 @@ static void test_look_daemon_stopped(void)
 	vdev_key(&mouse, BTN_SIDE, 0);
 	reader_pump(&desk, 0);
 	reader_clear(&desk);
-	vdev_rel(&mouse, REL_X, 17);
-	if (!reader_wait_rel(&desk, REL_X, 17)) {
+	vdev_rel(&mouse, REL_Y, 17);
+	if (evdev_mode && !dt_grabbed_by_another(desk.src.fd, 100)) {
 		kill(jsd.pid, SIGCONT);
-		return dt_fail(test, "daemon stopped, look released: the desktop did not get REL_X 17");
+		return dt_fail(test, "daemon stopped during the look: the mouse is not grabbed");
+	}
+	if (!evdev_mode && !reader_wait_rel(&desk, REL_Y, 17)) {
+		kill(jsd.pid, SIGCONT);
+		return dt_fail(test, "daemon stopped, look released: the desktop did not get REL_Y 17");
 	}
 	kill(jsd.pid, SIGCONT);
+	if (evdev_mode && !reader_wait_rel(&desk, REL_Y, 17))
+		return dt_fail(test, "the daemon runs again: the desktop did not get REL_Y 17 (%lld)",
+			       (long long)desk.rel[REL_Y]);
 	if (!status_has("look: no\n"))
 		return dt_fail(test, "the daemon runs again, the look does not end: %s", out);
+	/* REL_Y 17 was the desktop's: the pitch goes on from 40 */
 	if (!captured_again(test, &mouse, &desk, 40))
 		return;
 	dt_pass(test);
@@ -606,6 +794,56 @@ static void test_look_daemon_stopped(void)
 	dt_pass("look-deadman");
 }
 
+/*
+ * joystickd stopped (SIGTERM) during a look, a button pressed in it held:
+ * it exits 0, and the desktop has the mouse itself again (evdev backend:
+ * the passthrough is gone) with no button left down.
+ */
+static void test_look_sigterm(void)
+{
+	const char *test = "look-sigterm";
+	int status, k;
+
+	if (!look_press())
+		return dt_fail(test, "no look: %s", out);
+	reader_pump(&desk, 0);
+	vdev_key(&mouse, BTN_RIGHT, 1);
+	if (!reader_wait_key(&desk, BTN_RIGHT, true))
+		return dt_fail(test, "the desktop did not get the BTN_RIGHT press");
+	status = daemon_stop(&jsd, SIGTERM, WAIT_MS);
+	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return dt_fail(test, "SIGTERM during the look: wait status 0x%x", status);
+	vdev_key(&mouse, BTN_RIGHT, 0);
+	vdev_key(&mouse, BTN_SIDE, 0);
+	reader_pump(&desk, 0);
+	reader_clear(&desk);
+	vdev_rel(&mouse, REL_X, 23);
+	if (!reader_wait_rel(&desk, REL_X, 23) || desk.pt.fd >= 0 || !desk.src.events)
+		return dt_fail(test, "joystickd stopped: the mouse's own node did not get REL_X 23%s",
+			       desk.pt.fd >= 0 ? " (a passthrough is still there)" : "");
+	reader_pump(&desk, 100);
+	if ((k = reader_key_down(&desk)) != -1)
+		return dt_fail(test, "the desktop was left with key 0x%x down", k);
+	dt_pass(test);
+}
+
+/*
+ * Between two checks: no button held and capture on, so that a check that
+ * failed half-way leaves the next a clean start.
+ */
+static void look_reset(void)
+{
+	if (mouse.fd >= 0) {
+		vdev_key(&mouse, BTN_SIDE, 0);
+		vdev_key(&mouse, BTN_LEFT, 0);
+		vdev_key(&mouse, BTN_RIGHT, 0);
+	}
+	if (status_has("look: no\n") && !strstr(out, "active: yes\n") && ctl("toggle", NULL) == 0)
+		status_has("active: yes\n");
+	if (!strstr(out, "profile: fly\n"))
+		ctl("profile", "fly");
+}
+
 static void test_look(void)
 {
 	if (!start_daemon(LOOK_INI)) {
@@ -613,17 +851,22 @@ static void test_look(void)
 		return;
 	}
 	if (!status_has("mice captured: 2\n") || !reader_open(&stick, STICK_NAME) ||
-	    !reader_open(&desk, MOUSE_NAME) || !reader_open(&desk2, MOUSE2_NAME)) {
-		dt_fail("look-pointer-back", "mice not captured or nodes missing: %s", out);
+	    !desk_open(&desk, MOUSE_NAME) || !desk_open(&desk2, MOUSE2_NAME) ||
+	    !desk_attached(&desk) || !desk_attached(&desk2)) {
+		dt_fail("look-pointer-back", "mice not captured, nodes or passthroughs missing: %s", out);
 	} else {
-		test_look_held();
-		test_look_toggle();
-		test_look_reload();
-		test_look_profile();
-		test_look_unplug();
-		test_look_daemon_stopped();
+		void (*const tests[])(void) = {
+			test_look_held, test_look_toggle, test_look_reload, test_look_profile,
+			test_look_unplug, test_look_daemon_stopped, test_look_sigterm,
+		};
+
+		for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+			if (i)
+				look_reset();
+			tests[i]();
+		}
 	}
-	if (daemon_stop(&jsd, SIGTERM, WAIT_MS) < 0)
+	if (jsd.pid > 0 && daemon_stop(&jsd, SIGTERM, WAIT_MS) < 0)
 		dt_fail("look-pointer-back", "the daemon did not stop on SIGTERM");
 	daemon_close(&jsd);
 	reader_close(&stick);
@@ -864,15 +1107,19 @@ static void test_games(void)
 static const char *const checks[] = {
 	"look-pointer-back", "look-axes-frozen", "look-release-resumes", "look-no-stray-button",
 	"look-toggle", "look-reload", "look-profile", "look-unplug", "look-daemon-stopped",
-	"look-deadman",
+	"look-deadman", "look-sigterm",
 	"game-native", "game-wine-argv0", "game-wine-argv1", "game-manual-wins", "game-reload",
 	"game-at-start",
 };
 
-/* The evdev run: the look checks without the kernel's dead-man switch. */
+/*
+ * The evdev run: the look checks without the kernel's dead-man switch, and
+ * with the grab and the passthrough kept across the look.
+ */
 static const char *const evdev_checks[] = {
 	"look-pointer-back", "look-axes-frozen", "look-release-resumes", "look-no-stray-button",
-	"look-toggle", "look-reload", "look-profile", "look-unplug", "look-daemon-stopped",
+	"look-keeps-grab", "look-toggle", "look-reload", "look-profile", "look-unplug",
+	"look-daemon-stopped", "look-sigterm",
 };
 
 int main(void)
