@@ -36,14 +36,6 @@
  *					why the rate stopped rising (loss+generator:
  *					a step lost frames with the generator behind)
  *	READ reader events wall_ns cpu_ns calls lost	pended read vs evdev read()
- *	MREAD readers mice rate round frames wall_ns read lost reads cpu_ns reordered
- *	      read_p50 read_p99 read_max stick_p50 stick_p99 stick_max late99
- *					several pended reads per file: @readers threads
- *					on one file, @mice paced at @rate each, each
- *					batch written to a stick under one lock; the
- *					frames' wait until their read returned and until
- *					their stick write was done (ns), batches written
- *					after a later one, the generator's p99 lateness
  *	RCALL reader ns				CPU of one read of an empty queue
  *	MEM what value			peak RSS (KiB), the module's ring
  *	STATUS tag line			joystickctl status after a phase
@@ -256,7 +248,7 @@ extern const unsigned int bvm_rates[2];	/* latency runs: 1 kHz, 8 kHz */
 #define BVM_CHECKS_LATENCY	(2 * BVM_PATHS)	/* latency-PATH-RATE */
 #define BVM_CHECKS_THROUGHPUT	1	/* throughput */
 #define BVM_CHECKS_DAEMON	2	/* joystickd, joystickd-evdev: alive after the runs */
-#define BVM_CHECKS_READERS	2	/* readers, multi-reader (readers.c) */
+#define BVM_CHECKS_READERS	1	/* readers (readers.c) */
 
 int bvm_calibrate(struct bvm_bench *b);		/* calibrate.c, before the paths start */
 int bvm_start_paths(struct bvm_bench *b);	/* paths.c */

@@ -7,26 +7,17 @@
  * as fast as it can for two seconds.  Each reader reports the events it
  * got, what it lost, its calls and its own CPU time; see bvm.h.  A second
  * blast runs under perf, for the profile of each reader thread.
- *
- * Then the multi-reader question: one file, 1, 2 or 4 threads keeping a
- * JSKF_IOC_READ pended, on a paced stream of the eight mice, each thread
- * doing what joystickd does with a batch (one write() to a stick, under
- * one lock); what the records' wait for a reader, the reads and the
- * readers' CPU become, in rounds that take the variants in turn.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-#include <linux/uinput.h>
 
 #include "bvm.h"
 
@@ -124,9 +115,9 @@ static int readers_capture(struct bvm_bench *b, int kf)
 
 /*
  * The fixed cost of one read, without the data: non-blocking reads of an
- * empty queue, timed on this thread's CPU clock.  JSKF_IOC_READ uses the
- * bounce buffer its file keeps whatever the capacity, so capacity 1024
- * against 64 should cost the same.
+ * empty queue, timed on this thread's CPU clock.  JSKF_IOC_READ copies
+ * straight from the ring and allocates nothing, so capacity 1024 against
+ * 64 should cost the same.
  */
 #define EMPTY_CALLS	20000
 
@@ -248,213 +239,6 @@ static int readers_pass(struct bvm_bench *b, bool profile)
 	return r;
 }
 
-/* ---- several pended reads per file, paced --------------------------- */
-
-#define MR_NS		1000000000ull	/* per variant, load and round */
-#define MR_MAX_READERS	4
-
-static const unsigned int mr_readers[] = { 1, 2, 4 };
-
-/* The loads: how many of the mice, at what rate each. */
-static const struct mr_load {
-	unsigned int mice, rate;
-} mr_loads[] = {
-	{ 1, 1000 }, { 1, 8000 }, { BVM_MICE, 1000 },
-};
-
-struct mr_pass {
-	int kf;
-	int stick;			/* the "stick": one write() per batch */
-	pthread_mutex_t stick_lock;	/* joystickd's manager.lock; protects the rest */
-	uint64_t last_first_seq;	/* of the last batch written */
-	uint64_t reordered;		/* batches written after a later one */
-	atomic_bool stop;
-	int64_t *wait;			/* per frame: read's return - frame's time */
-	int64_t *out;			/* per frame: stick write done - frame's time */
-	atomic_size_t n_wait, n_out;
-	size_t cap;
-	atomic_uint_fast64_t reads, lost, cpu;
-};
-
-static void mr_note(int64_t *v, atomic_size_t *n, size_t cap, const struct jskf_record *recs,
-		    uint32_t count, uint64_t now)
-{
-	for (uint32_t i = 0; i < count; i++) {
-		size_t at;
-
-		if (recs[i].type != EV_SYN)
-			continue;
-		at = atomic_fetch_add(n, 1);
-		if (at < cap)
-			v[at] = (int64_t)(now - recs[i].time_ns);
-	}
-}
-
-static void *mr_main(void *userdata)
-{
-	struct jskf_record recs[1024];
-	struct mr_pass *p = userdata;
-	struct input_event out[2] = {
-		{ .type = EV_ABS, .code = ABS_X },
-		{ .type = EV_SYN, .code = SYN_REPORT },
-	};
-
-	pthread_setname_np(pthread_self(), "bench-multi");
-	while (!atomic_load(&p->stop)) {
-		struct jskf_read req = {
-			.records_ptr = (uintptr_t)recs,
-			.capacity = 1024,
-		};
-
-		atomic_fetch_add(&p->reads, 1);
-		if (ioctl(p->kf, JSKF_IOC_READ, &req) < 0)
-			continue;	/* -ECANCELED: look at stop */
-		mr_note(p->wait, &p->n_wait, p->cap, recs, req.count, bvm_now());
-		atomic_fetch_add(&p->lost, req.coalesced + req.dropped);
-		/* What joystickd does with a batch: one stick frame, under its lock. */
-		pthread_mutex_lock(&p->stick_lock);
-		if (req.first_seq < p->last_first_seq)
-			p->reordered++;
-		else
-			p->last_first_seq = req.first_seq;
-		out[0].value = (int32_t)(req.first_seq & 0x7fff);
-		if (write(p->stick, out, sizeof(out)) < 0)
-			atomic_store(&p->stop, true);
-		pthread_mutex_unlock(&p->stick_lock);
-		mr_note(p->out, &p->n_out, p->cap, recs, req.count, bvm_now());
-	}
-	atomic_fetch_add(&p->cpu, bvm_thread_cpu());
-	return NULL;
-}
-
-/* A uinput device with one absolute axis: the filter never attaches to it. */
-static int mr_stick_new(void)
-{
-	struct uinput_abs_setup abs = { .code = ABS_X, .absinfo = { .minimum = 0, .maximum = 0x7fff } };
-	struct uinput_setup setup = {
-		.id = { .bustype = BUS_VIRTUAL, .vendor = 0x1209, .product = 0xb0e0, .version = 1 },
-		.name = "jsd-bench multi stick",
-	};
-	int fd = open("/dev/uinput", O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, UI_SET_EVBIT, EV_ABS) < 0 || ioctl(fd, UI_ABS_SETUP, &abs) < 0 ||
-	    ioctl(fd, UI_DEV_SETUP, &setup) < 0 || ioctl(fd, UI_DEV_CREATE) < 0) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
-/* One variant for MR_NS: @n threads reading one file, the load's mice paced. */
-static int mr_pass(struct bvm_bench *b, unsigned int n, const struct mr_load *load,
-		   unsigned int round, int stick)
-{
-	struct bvm_mouse *mice[BVM_MICE];
-	struct mr_pass p = { .kf = -1, .stick = stick };
-	pthread_t threads[MR_MAX_READERS];
-	size_t frames = (size_t)load->rate * load->mice * (MR_NS / 1000000000ull), got, got_out;
-	uint64_t late99 = 0, t0, wall = 0;
-	unsigned int started = 0;
-	int r;
-
-	for (unsigned int i = 0; i < load->mice; i++)
-		mice[i] = &b->mice[i];
-	pthread_mutex_init(&p.stick_lock, NULL);
-	p.cap = frames * 2;
-	p.wait = malloc(p.cap * sizeof(*p.wait));
-	p.out = malloc(p.cap * sizeof(*p.out));
-	p.kf = open(JSKF_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	r = !p.wait || !p.out ? -ENOMEM : p.kf < 0 ? -errno : readers_capture(b, p.kf);
-	if (r == 0) {
-		static struct jskf_record drain[64];
-		struct jskf_read req = { .records_ptr = (uintptr_t)drain, .capacity = 64 };
-		int fl = fcntl(p.kf, F_GETFL);
-
-		/* DEV_ADDED and STATE first: they are not frames. */
-		fcntl(p.kf, F_SETFL, fl | O_NONBLOCK);
-		while (ioctl(p.kf, JSKF_IOC_READ, &req) == 0)
-			;
-		fcntl(p.kf, F_SETFL, fl);
-	}
-	for (; r == 0 && started < n; started++)
-		r = -pthread_create(&threads[started], NULL, mr_main, &p);
-	if (r < 0) {
-		bvm_fail("multi-reader", "setting up %u readers: %s", n, strerror(-r));
-		goto out;
-	}
-
-	t0 = bvm_now();
-	r = bvm_generate(mice, load->mice, frames, load->rate * load->mice, NULL, &late99);
-	wall = bvm_now() - t0;
-	/* Until the readers have written everything: the count stops growing. */
-	for (size_t seen = SIZE_MAX; seen != atomic_load(&p.n_out);) {
-		seen = atomic_load(&p.n_out);
-		sleep_ms(100);
-	}
- out:
-	atomic_store(&p.stop, true);
-	for (unsigned int i = 0; i < started; i++)
-		while (pthread_tryjoin_np(threads[i], NULL) == EBUSY) {
-			ioctl(p.kf, JSKF_IOC_CANCEL);
-			sleep_ms(5);
-		}
-	if (r == 0) {
-		got = atomic_load(&p.n_wait) < p.cap ? atomic_load(&p.n_wait) : p.cap;
-		got_out = atomic_load(&p.n_out) < p.cap ? atomic_load(&p.n_out) : p.cap;
-		bvm_sort(p.wait, got);
-		bvm_sort(p.out, got_out);
-		bvm_line("MREAD %u %u %u %u %zu %llu %zu %llu %llu %llu %llu %lld %lld %lld %lld %lld %lld %llu",
-			 n, load->mice, load->rate, round, frames, (unsigned long long)wall, got,
-			 (unsigned long long)atomic_load(&p.lost),
-			 (unsigned long long)atomic_load(&p.reads),
-			 (unsigned long long)atomic_load(&p.cpu), (unsigned long long)p.reordered,
-			 (long long)bvm_quantile(p.wait, got, 0.5),
-			 (long long)bvm_quantile(p.wait, got, 0.99),
-			 (long long)(got ? p.wait[got - 1] : 0),
-			 (long long)bvm_quantile(p.out, got_out, 0.5),
-			 (long long)bvm_quantile(p.out, got_out, 0.99),
-			 (long long)(got_out ? p.out[got_out - 1] : 0), (unsigned long long)late99);
-		vmt_info("multi-reader %u readers, %u x %u Hz, round %u: %zu frames in %.2f s, %zu read as frames (%llu events coalesced), %llu batches out of order, %.3f reads and %.0f ns of reader CPU per frame, read p50 %.0f us p99 %.0f us, stick p50 %.0f us p99 %.0f us",
-			 n, load->mice, load->rate, round, frames, wall / 1e9, got,
-			 (unsigned long long)atomic_load(&p.lost), (unsigned long long)p.reordered,
-			 got ? (double)atomic_load(&p.reads) / got : 0.0,
-			 got ? (double)atomic_load(&p.cpu) / got : 0.0,
-			 bvm_quantile(p.wait, got, 0.5) / 1e3, bvm_quantile(p.wait, got, 0.99) / 1e3,
-			 bvm_quantile(p.out, got_out, 0.5) / 1e3,
-			 bvm_quantile(p.out, got_out, 0.99) / 1e3);
-	}
-	free(p.wait);
-	free(p.out);
-	if (p.kf >= 0)
-		close(p.kf);
-	pthread_mutex_destroy(&p.stick_lock);
-	return r;
-}
-
-static int bvm_multi_reader(struct bvm_bench *b)
-{
-	unsigned int rounds = (unsigned int)vmt_env_ulong("BVM_MR_ROUNDS", 5);
-	const size_t nv = sizeof(mr_readers) / sizeof(mr_readers[0]);
-	int stick = mr_stick_new(), r = stick < 0 ? stick : 0;
-
-	if (r < 0)
-		bvm_fail("multi-reader", "the stick: %s", strerror(-r));
-	/* Each round takes the variants in turn, starting one further each time. */
-	for (unsigned int round = 1; r == 0 && round <= rounds; round++)
-		for (size_t k = 0; r == 0 && k < sizeof(mr_loads) / sizeof(mr_loads[0]); k++)
-			for (size_t v = 0; r == 0 && v < nv; v++)
-				r = mr_pass(b, mr_readers[(v + round) % nv], &mr_loads[k], round, stick);
-	if (stick >= 0)
-		close(stick);
-	if (r == 0)
-		bvm_pass("multi-reader");
-	return r;
-}
-
 int bvm_readers(struct bvm_bench *b)
 {
 	int r = readers_pass(b, false);
@@ -463,9 +247,5 @@ int bvm_readers(struct bvm_bench *b)
 		r = readers_pass(b, true);
 	if (r == 0)
 		bvm_pass("readers");
-	if (r == 0)
-		r = bvm_multi_reader(b);
-	else
-		bvm_fail("multi-reader", "not run: the readers phase failed");
 	return r;
 }
