@@ -68,11 +68,11 @@ lint:
 .PHONY: uapi-check
 uapi-check:
 	@$(DEPS) build unit
-	@for m in -m32 -m64; do \
-		$(CC) -std=c99 -pedantic -Werror -Wall -Wextra $$m -Ikfilter \
+	@for std in c89 c99; do for m in -m32 -m64; do \
+		$(CC) -std=$$std -pedantic -Werror -Wall -Wextra $$m -Ikfilter \
 			-fsyntax-only tests/uapi-compile.c || exit 1; \
-	done
-	@echo "uapi-check: joystickd_kfilter.h compiles alone with -std=c99 -pedantic -m32 and -m64"
+	done; done
+	@echo "uapi-check: joystickd_kfilter.h compiles alone with -std=c89 and -std=c99 -pedantic, -m32 and -m64"
 
 clean:
 	rm -rf $(BUILD)

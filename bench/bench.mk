@@ -8,6 +8,8 @@
 #   make bench-vm                     only the VM part (results in BENCH_OUT/vm)
 #   make bench-ipe                    only the engine's instructions per event
 #   make bench-report                 the table and plot from the last runs
+#   make bench-vm BENCH_ONLY=readers  the VM part's readers phase alone
+#                                     (a focused run: the mice and the readers)
 #
 # Results: bench/results/bench.md, bench.csv, bench-evdev.csv, latency-cdf.csv,
 # latency.png.
@@ -24,6 +26,10 @@ BENCH_EVDEV_INI	:= bench/bench-evdev.ini
 # The module: the VM tests' own build for the kernel VM_KVER selects
 # (tests/vm/vm.mk), from a copy of kfilter/.
 BENCH_KO	= $(VM_KO)
+# One phase alone (bench/vm/bvm.h: BVM_ONLY), and NAME=VALUE pairs for the
+# guest program.
+BENCH_ONLY	?=
+BENCH_VM_ENV	?=
 
 .PHONY: bench bench-vm bench-ipe bench-report
 
@@ -64,7 +70,8 @@ bench-vm: $(BENCH_VM_PROG) $(BENCH_FLOOR) $(BUILD)/joystickd $(BUILD)/joystickct
 		-b $$(command -v interception) -b $$(command -v uinput) \
 		$$(command -v perf >/dev/null && echo -b $$(command -v perf)) \
 		-f $(BENCH_INI):/etc/jsd-bench/bench.ini \
-		-f $(BENCH_EVDEV_INI):/etc/jsd-bench/bench-evdev.ini
+		-f $(BENCH_EVDEV_INI):/etc/jsd-bench/bench-evdev.ini \
+		$(if $(BENCH_ONLY),-e BVM_ONLY=$(BENCH_ONLY)) $(addprefix -e ,$(BENCH_VM_ENV))
 
 # Instructions of manager_take_batch() and everything it calls (engine,
 # output adapter, stick, its write()), per input frame, under the shipped

@@ -240,7 +240,6 @@ END {
 		got = kalloc(fact["sizeof_jskf_file"]) + kalloc(fact["sizeof_jskf_queue"]) + kalloc(ring)
 		row("kernel memory per capture owner (file + queue + ring)", "bytes", req, "-", "-", "", "")
 		row("... as allocated (kmalloc rounding)", "bytes", got, "-", "-", "", "")
-		row("... plus the read buffer each file keeps (1024 records)", "bytes", kalloc(1024 * fact["sizeof_jskf_record"]), "-", "-", "", "")
 	}
 	print "" > md
 	print "Notes:\n" > md

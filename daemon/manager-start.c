@@ -206,6 +206,14 @@ static int open_backend(struct manager *m)
 				  path, m->info.abi_version, JSKF_ABI_VERSION);
 			return EXIT_NOTINSTALLED;
 		}
+		if (kfilter_error == -EPROTONOSUPPORT) {
+			char missing[512];
+
+			backend_kfilter_check(&m->info, missing, sizeof(missing));
+			log_error("%s: the joystickd_kfilter module is too old for this joystickd, it lacks: %s (install the matching joystickd-dkms, then rmmod joystickd_kfilter; modprobe joystickd_kfilter)",
+				  path, missing);
+			return EXIT_NOTINSTALLED;
+		}
 		return startup_fail(STEP_KFILTER, path, kfilter_error);
 	}
 	/* Logged once start-up succeeded: a fault's output stays its one line. */

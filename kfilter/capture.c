@@ -64,6 +64,17 @@ static bool jskf_id_listed(u32 id, const u32 *ids, u32 n)
 	return false;
 }
 
+/*
+ * Whether @jf may name keyboard keys (jskf_key_is_button()), which tell
+ * their owner when someone types: only when root opened the file and root
+ * asks.  A root process that dropped its privileges, or that was handed a
+ * file someone else opened, may not.
+ */
+static bool jskf_may_take_keys(const struct jskf_file *jf)
+{
+	return jf->root && uid_eq(current_euid(), GLOBAL_ROOT_UID);
+}
+
 /* A new capture's queue.  Caller holds jskf_mutex, no capture exists. */
 static struct jskf_queue *jskf_capture_begin(struct jskf_file *jf,
 					     u32 ring_size)
@@ -87,15 +98,59 @@ static struct jskf_queue *jskf_capture_begin(struct jskf_file *jf,
 	return q;
 }
 
+/* Whether the request selects @jd. */
+static bool jskf_capture_selects(const struct jskf_dev *jd,
+				 const struct jskf_capture *req, const u32 *ids)
+{
+	return (jd->flags & JSKF_DEVF_POINTER) &&
+	       ((req->flags & JSKF_CAPTURE_ALL_POINTERS) ||
+		jskf_id_listed(jd->id, ids, req->n_ids));
+}
+
 /*
- * Applies a checked request.  Newly captured devices get DEV_ADDED, in id
- * order, before the STATE record of a changed active flag.  Caller holds
- * jskf_mutex.
+ * Opens every device the request needs that is not open yet, before
+ * anything changes: a device that cannot open (a signal while waiting for
+ * its mutex, its driver's error) fails the call, and the caller closes
+ * what was opened.  A device already on its way out (-ENODEV) is left to
+ * its disconnect.  Caller holds jskf_mutex.
+ */
+static int jskf_capture_open(const struct jskf_capture *req, const u32 *ids)
+{
+	struct jskf_dev *jd;
+	unsigned long id;
+	int error;
+
+	xa_for_each(&jskf_devs, id, jd) {
+		if (!jskf_dev_needed(jd, jskf_capture_selects(jd, req, ids),
+				     req->toggle_code))
+			continue;
+		error = jskf_dev_open(jd);
+		if (error && error != -ENODEV)
+			return error;
+	}
+	return 0;
+}
+
+/* Closes every device the capture @q (NULL: none) no longer needs. */
+static void jskf_capture_close(struct jskf_queue *q)
+{
+	struct jskf_dev *jd;
+	unsigned long id;
+
+	xa_for_each(&jskf_devs, id, jd)
+		if (!q || !jskf_dev_needed(jd, jd->captured, q->toggle_code))
+			jskf_dev_close(jd, false);
+}
+
+/*
+ * Applies a checked request.  In id order, a newly captured device gets
+ * DEV_ADDED, a device the capture no longer selects hands over its held
+ * buttons (jskf_dev_deselect()); then the STATE record of a changed
+ * active flag.  Caller holds jskf_mutex.
  */
 static void jskf_capture_apply(struct jskf_queue *q,
 			       const struct jskf_capture *req, const u32 *ids)
 {
-	bool all = req->flags & JSKF_CAPTURE_ALL_POINTERS;
 	bool active = req->flags & JSKF_CAPTURE_ACTIVE;
 	u64 now = ktime_get_ns();
 	struct jskf_dev *jd;
@@ -108,18 +163,24 @@ static void jskf_capture_apply(struct jskf_queue *q,
 	WRITE_ONCE(q->toggle_code, req->toggle_code);
 	WRITE_ONCE(q->deadman_ns, (u64)(req->deadman_ms ?:
 					 JSKF_DEADMAN_DEFAULT_MS) * NSEC_PER_MSEC);
+	spin_unlock_irq(&q->lock);
 
 	xa_for_each(&jskf_devs, id, jd) {
-		want = (jd->flags & JSKF_DEVF_POINTER) &&
-		       (all || jskf_id_listed(jd->id, ids, req->n_ids));
+		want = jskf_capture_selects(jd, req, ids) && jd->opened;
 		if (want == jd->captured)
 			continue;
+		if (!want) {
+			jskf_dev_deselect(jd, q);
+			continue;
+		}
 		/* Set before DEV_ADDED is queued, both under the lock. */
-		WRITE_ONCE(jd->captured, want);
-		if (want)
-			__jskf_queue_dev(q, jd, JSKF_REC_DEV_ADDED, now);
+		spin_lock_irq(&q->lock);
+		WRITE_ONCE(jd->captured, true);
+		__jskf_queue_dev(q, jd, JSKF_REC_DEV_ADDED, now);
+		spin_unlock_irq(&q->lock);
 	}
 
+	spin_lock_irq(&q->lock);
 	if (active != q->active)
 		__jskf_set_active(q, active, JSKF_STATE_BY_IOCTL, 0, now);
 	spin_unlock_irq(&q->lock);
@@ -130,6 +191,7 @@ long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg)
 	u32 ids[JSKF_MAX_CAPTURE_IDS];
 	struct jskf_capture req;
 	struct jskf_queue *q;
+	bool new_capture;
 	long ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
@@ -137,11 +199,8 @@ long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg)
 	ret = jskf_capture_check(&req);
 	if (ret)
 		return ret;
-	/*
-	 * A keyboard key as the hotkey tells its owner when that key is
-	 * pressed: only root may ask for that; anyone may use a button.
-	 */
-	if (req.toggle_code && req.toggle_code < BTN_MISC && !jf->root)
+	if (req.toggle_code && !jskf_key_is_button(req.toggle_code) &&
+	    !jskf_may_take_keys(jf))
 		return -EPERM;
 	if (copy_from_user(ids, u64_to_user_ptr(req.ids_ptr),
 			   req.n_ids * sizeof(ids[0])))
@@ -150,7 +209,7 @@ long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg)
 	mutex_lock(&jskf_mutex);
 
 	q = jskf_owner_locked();
-	if (q && q != jf->queue) {
+	if (q && q != jskf_file_queue(jf)) {
 		ret = -EBUSY;
 		goto out;
 	}
@@ -162,7 +221,8 @@ long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg)
 	if (ret)
 		goto out;
 
-	if (!q) {
+	new_capture = !q;
+	if (new_capture) {
 		q = jskf_capture_begin(jf, req.ring_size);
 		if (!q) {
 			ret = -ENOMEM;
@@ -170,13 +230,22 @@ long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg)
 		}
 	}
 
+	ret = jskf_capture_open(&req, ids);
+	if (ret) {
+		/* Back to what the capture was: nothing, or as it stands. */
+		jskf_capture_close(new_capture ? NULL : q);
+		if (new_capture)
+			jskf_queue_put(q);
+		goto out;
+	}
+
 	jskf_capture_apply(q, &req, ids);
 
-	if (!jf->queue) {
-		jf->queue = q;
-		WRITE_ONCE(jf->ended, false);
+	if (new_capture) {
+		rcu_assign_pointer(jf->queue, q);
 		rcu_assign_pointer(jskf_owner, q);
 	}
+	jskf_capture_close(q);
 out:
 	mutex_unlock(&jskf_mutex);
 	jskf_wake();
@@ -184,32 +253,32 @@ out:
 }
 
 /*
- * Ends @jf's capture: swallowing stops for the next event, reads pended
- * on the queue return -ECANCELED.  Caller holds jskf_mutex, which keeps
- * a new capture from starting before the devices have left this one's
- * backlog.
+ * Ends @jf's capture: swallowing stops for the next event, the read
+ * pended on the queue returns -ECANCELED, its devices are closed.  Caller
+ * holds jskf_mutex, which keeps a new capture from starting before the
+ * devices have left this one's backlog.
  */
 void jskf_capture_end(struct jskf_file *jf)
 {
-	struct jskf_queue *q = jf->queue;
+	struct jskf_queue *q = jskf_file_queue(jf);
 	struct jskf_dev *jd;
 	unsigned long id;
 
 	lockdep_assert_held(&jskf_mutex);
 
 	RCU_INIT_POINTER(jskf_owner, NULL);
-	jf->queue = NULL;
-	WRITE_ONCE(jf->ended, true);
+	RCU_INIT_POINTER(jf->queue, NULL);
 	xa_for_each(&jskf_devs, id, jd)
 		WRITE_ONCE(jd->captured, false);
 
-	/* No filter call still uses the queue after this. */
+	/* No filter call, and no read finding it, still uses the queue after this. */
 	synchronize_rcu();
 
 	jskf_queue_kill(q);
 	wake_up_interruptible_all(&q->wait);
 	jskf_wake();
 	jskf_queue_put(q);
+	jskf_capture_close(NULL);
 }
 
 long jskf_ioctl_release(struct jskf_file *jf)
@@ -217,7 +286,7 @@ long jskf_ioctl_release(struct jskf_file *jf)
 	long ret = 0;
 
 	mutex_lock(&jskf_mutex);
-	if (jf->queue)
+	if (jskf_file_queue(jf))
 		jskf_capture_end(jf);
 	else
 		ret = -EPERM;
@@ -237,7 +306,7 @@ long jskf_ioctl_set_active(struct jskf_file *jf, void __user *uarg)
 		return -EINVAL;
 
 	mutex_lock(&jskf_mutex);
-	q = jf->queue;
+	q = jskf_file_queue(jf);
 	if (q) {
 		spin_lock_irq(&q->lock);
 		if (q->active != req.active)
@@ -252,7 +321,12 @@ long jskf_ioctl_set_active(struct jskf_file *jf, void __user *uarg)
 	return ret;
 }
 
-long jskf_ioctl_capture_keys(struct jskf_file *jf, void __user *uarg)
+/*
+ * JSKF_IOC_CAPTURE_KEYS, @size bytes of struct jskf_capture_keys: all of
+ * it, or version 1's bits[] alone (the rest reads as zero).
+ */
+long jskf_ioctl_capture_keys(struct jskf_file *jf, void __user *uarg,
+			     unsigned int size)
 {
 	struct jskf_capture_keys req;
 	DECLARE_BITMAP(keys, KEY_CNT);
@@ -261,13 +335,18 @@ long jskf_ioctl_capture_keys(struct jskf_file *jf, void __user *uarg)
 	long ret = 0;
 
 	BUILD_BUG_ON(JSKF_KEY_WORDS * 64 != KEY_CNT);
-	if (copy_from_user(&req, uarg, sizeof(req)))
+	memset(&req, 0, sizeof(req));
+	if (copy_from_user(&req, uarg, size))
 		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
 	for (word = 0; word < JSKF_KEY_WORDS; word++)
 		bitmap_from_u64(keys + word * BITS_TO_LONGS(64), req.bits[word]);
+	if (!jskf_may_take_keys(jf) && jskf_has_keyboard_key(keys))
+		return -EPERM;
 
 	mutex_lock(&jskf_mutex);
-	q = jf->queue;
+	q = jskf_file_queue(jf);
 	if (q) {
 		/* Each bit is read on its own by the filter: no tearing. */
 		spin_lock_irq(&q->lock);
@@ -285,6 +364,11 @@ long jskf_ioctl_capture_keys(struct jskf_file *jf, void __user *uarg)
 /* JSKF_IOC_READ                                                          */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * One read, the only one in flight on its file (JSKF_FILE_READING): it
+ * alone moves its queue's read_seq and its file's cancel_done.  It takes
+ * no global lock (jskf_read_begin()).
+ */
 struct jskf_reader {
 	struct jskf_file *jf;
 	struct jskf_queue *q;		/* referenced; NULL if not the owner */
@@ -294,27 +378,24 @@ struct jskf_reader {
 	struct jskf_read *req;		/* the answer is built here */
 };
 
+/* The queue of @jf's capture, referenced, or NULL. */
 static struct jskf_queue *jskf_queue_of(struct jskf_file *jf)
 {
 	struct jskf_queue *q;
 
-	mutex_lock(&jskf_mutex);
-	q = jf->queue;
+	/* A queue seen here is put only after a grace period: kref_get() holds. */
+	rcu_read_lock();
+	q = rcu_dereference(jf->queue);
 	if (q)
 		kref_get(&q->kref);
-	mutex_unlock(&jskf_mutex);
+	rcu_read_unlock();
 	return q;
 }
 
 /* A cancel issued since this read began, or before it and not yet taken. */
 static bool jskf_read_cancelled(struct jskf_reader *r)
 {
-	int gen = atomic_read(&r->jf->cancel_gen);
-
-	if (gen == r->cancel_done)
-		return false;
-	atomic_set(&r->jf->cancel_done, gen);
-	return true;
+	return atomic_read(&r->jf->cancel_gen) != r->cancel_done;
 }
 
 static bool jskf_read_devlist(struct jskf_reader *r)
@@ -324,9 +405,9 @@ static bool jskf_read_devlist(struct jskf_reader *r)
 }
 
 /*
- * One look at everything the read waits for: 1 when records may be there
- * or the device list changed, 0 to go on waiting, or an error.  Must not
- * sleep: the task is already queued on its wait queue.
+ * One look at everything the read waits for: 1 when records are there or
+ * the device list changed, 0 to go on waiting, or an error.  Must not
+ * sleep: the wait helpers call it with the task's state set.
  */
 static int jskf_read_try(struct jskf_reader *r)
 {
@@ -343,56 +424,45 @@ static int jskf_read_try(struct jskf_reader *r)
 }
 
 /*
- * Waits for something to answer until the absolute CLOCK_MONOTONIC
- * deadline, if any.  A signal gives -ERESTARTSYS: the restarted call has
- * the same deadline.
+ * Waits, with the core's helpers, for something to answer until the
+ * absolute CLOCK_MONOTONIC deadline, if any: 0 when there is an answer,
+ * or an error.  A signal gives -ERESTARTSYS: the restarted call has the
+ * same deadline.  The read is its file's only one, so no wake-up meant for
+ * another read of the file can be taken and lost here.
  */
 static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 {
-	bool timed = r->req->flags & JSKF_READ_DEADLINE;
-	ktime_t deadline = ns_to_ktime(r->req->deadline_ns);
 	wait_queue_head_t *wq = r->q ? &r->q->wait : &jskf_wait;
-	bool pended = false;
-	DEFINE_WAIT(wait);
-	int ret;
+	bool timed = r->req->flags & JSKF_READ_DEADLINE;
+	ktime_t left = 0;
+	int why, ret;
 
-	for (;;) {
-		/* The owner's reads wait in turn: a batch wakes one. */
-		if (r->q)
-			prepare_to_wait_exclusive(wq, &wait, TASK_INTERRUPTIBLE);
-		else
-			prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
-
-		ret = jskf_read_try(r);
-		if (ret)
-			break;
-		if (file->f_flags & O_NONBLOCK) {
-			ret = -EAGAIN;
-			break;
-		}
-		if (timed && ktime_compare(ktime_get(), deadline) >= 0) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
-			break;
-		}
-
-		if (!pended) {
-			pended = true;
-			atomic64_inc(&jskf_reads_pended);
-		}
-		if (timed)
-			schedule_hrtimeout_range(&deadline,
-						 current->timer_slack_ns,
-						 HRTIMER_MODE_ABS);
-		else
-			schedule();
+	why = jskf_read_try(r);
+	if (!why && (file->f_flags & O_NONBLOCK))
+		return -EAGAIN;
+	if (!why && timed) {
+		left = ktime_sub(ns_to_ktime(r->req->deadline_ns), ktime_get());
+		if (ktime_compare(left, 0) <= 0)
+			return -ETIMEDOUT;
 	}
-	finish_wait(wq, &wait);
-
-	return ret < 0 ? ret : 0;
+	if (!why) {
+		atomic64_inc(&jskf_reads_pended);
+		if (timed)
+			ret = wait_event_interruptible_hrtimeout(*wq,
+					(why = jskf_read_try(r)) != 0, left);
+		else
+			ret = wait_event_interruptible(*wq,
+					(why = jskf_read_try(r)) != 0);
+		/* What came as the deadline passed still wins over it. */
+		if (ret == -ETIME) {
+			why = jskf_read_try(r);
+			if (!why)
+				return -ETIMEDOUT;
+		} else if (ret) {
+			return ret;
+		}
+	}
+	return why < 0 ? why : 0;
 }
 
 /* The state of the answer, as of now (the queue adds OVERFLOW). */
@@ -402,7 +472,6 @@ static void jskf_read_state(struct jskf_reader *r)
 	u64 gen = atomic64_read(&jskf_devlist_gen);
 
 	req->devlist_gen = gen;
-	atomic64_set(&r->jf->devlist_seen, gen);
 	req->state = 0;
 	if ((req->flags & JSKF_READ_DEVLIST) && gen != r->devlist_gen)
 		req->state |= JSKF_STATE_DEVLIST;
@@ -416,8 +485,7 @@ static void jskf_read_state(struct jskf_reader *r)
 /*
  * Waits, then answers: a batch of records (copied out by the queue, which
  * keeps them if the copy faults), or, with JSKF_READ_DEVLIST, a changed
- * device list alone.  Records that another reader of the same file took
- * first send this one back to waiting.
+ * device list alone.
  */
 static int jskf_read_answer(struct file *file, struct jskf_reader *r,
 			    void __user *uarg)
@@ -445,10 +513,7 @@ static int jskf_read_answer(struct file *file, struct jskf_reader *r,
 long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 		     void __user *uarg)
 {
-	struct jskf_reader r = {
-		.jf = jf,
-		.cancel_done = atomic_read(&jf->cancel_done),
-	};
+	struct jskf_reader r = { .jf = jf };
 	struct jskf_read req;
 	long ret;
 
@@ -458,13 +523,19 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 	    req.flags & ~(JSKF_READ_DEADLINE | JSKF_READ_DEVLIST) ||
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
+	if (test_and_set_bit_lock(JSKF_FILE_READING, &jf->flags))
+		return -EBUSY;
+	jskf_read_begin();
 
 	r.req = &req;
 	r.cap = min_t(u32, req.capacity, JSKF_MAX_BATCH);
 	r.devlist_gen = req.devlist_gen;
+	r.cancel_done = atomic_read(&jf->cancel_done);
 	r.q = jskf_queue_of(jf);
-	if (!r.q && !(req.flags & JSKF_READ_DEVLIST))
-		return -EPERM;
+	if (!r.q && !(req.flags & JSKF_READ_DEVLIST)) {
+		ret = -EPERM;
+		goto out;
+	}
 
 	req.batch_seq = 0;
 	req.first_seq = 0;
@@ -474,8 +545,17 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 	req.state = 0;
 
 	ret = jskf_read_answer(file, &r, uarg);
+	/* The file was told the generation only if the answer got out. */
+	if (!ret)
+		jskf_told_devlist(jf, req.devlist_gen);
+	/* Every cancel issued until now was this read's. */
+	if (ret == -ECANCELED)
+		atomic_set(&jf->cancel_done, atomic_read(&jf->cancel_gen));
 
 	if (r.q)
 		jskf_queue_put(r.q);
+out:
+	jskf_read_end();
+	clear_bit_unlock(JSKF_FILE_READING, &jf->flags);
 	return ret;
 }

@@ -61,13 +61,27 @@ static int jskf_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+/*
+ * The file was told device list generation @gen (an answer carrying it
+ * got out): EPOLLPRI stays off until a newer one.  Generations only grow,
+ * and a slower answer never takes back a newer one.
+ */
+void jskf_told_devlist(struct jskf_file *jf, u64 gen)
+{
+	s64 seen = atomic64_read(&jf->devlist_seen);
+
+	while ((u64)seen < gen &&
+	       !atomic64_try_cmpxchg(&jf->devlist_seen, &seen, gen))
+		;
+}
+
 /* Runs once no ioctl is in flight on the file. */
 static int jskf_release(struct inode *inode, struct file *file)
 {
 	struct jskf_file *jf = file->private_data;
 
 	mutex_lock(&jskf_mutex);
-	if (jf->queue)
+	if (jskf_file_queue(jf))
 		jskf_capture_end(jf);
 	list_del(&jf->node);
 	mutex_unlock(&jskf_mutex);
@@ -79,8 +93,9 @@ static int jskf_release(struct inode *inode, struct file *file)
 /*
  * EPOLLIN: a read would answer at once (the owner's records, or a pending
  * cancel); EPOLLPRI: the device list changed since this file was last told
- * its generation (INFO, LIST_DEVICES, READ); EPOLLHUP: this file's capture
- * has ended (a read gives -EPERM).
+ * its generation (INFO, LIST_DEVICES, READ).  Never EPOLLHUP: the file
+ * outlives its captures (it may capture again), and a hang-up, which no
+ * poller can mask, would spin every epoll loop that keeps it.
  */
 static __poll_t jskf_poll(struct file *file, poll_table *wait)
 {
@@ -101,8 +116,6 @@ static __poll_t jskf_poll(struct file *file, poll_table *wait)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (atomic64_read(&jskf_devlist_gen) != atomic64_read(&jf->devlist_seen))
 		mask |= EPOLLPRI;
-	if (READ_ONCE(jf->ended))
-		mask |= EPOLLHUP;
 	return mask;
 }
 
@@ -117,14 +130,17 @@ static long jskf_ioctl_info(struct jskf_file *jf, void __user *uarg)
 	info.ring_max = JSKF_RING_MAX;
 	info.ring_default = JSKF_RING_DEFAULT;
 	info.max_capture_ids = JSKF_MAX_CAPTURE_IDS;
+	info.features = JSKF_FEATURES;
 
 	mutex_lock(&jskf_mutex);
 	info.devlist_gen = atomic64_read(&jskf_devlist_gen);
 	info.n_devices = jskf_n_devices;
 	mutex_unlock(&jskf_mutex);
-	atomic64_set(&jf->devlist_seen, info.devlist_gen);
 
-	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	jskf_told_devlist(jf, info.devlist_gen);
+	return 0;
 }
 
 /* Describes an attached device.  Caller holds jskf_mutex. */
@@ -188,7 +204,7 @@ static long jskf_ioctl_list(struct jskf_file *jf, void __user *uarg)
 	    copy_to_user(uarg, &req, sizeof(req)))
 		ret = -EFAULT;
 	else
-		atomic64_set(&jf->devlist_seen, req.devlist_gen);
+		jskf_told_devlist(jf, req.devlist_gen);
 
 	kvfree(devs);
 	return ret;
@@ -303,7 +319,7 @@ static long jskf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case JSKF_IOC_READ:
 		return jskf_ioctl_read(file, jf, uarg);
 	case JSKF_IOC_CANCEL:
-		/* Sticky: pended reads, or else the next one, take it. */
+		/* Sticky: the pended read, or else the next one, takes it. */
 		atomic_inc(&jf->cancel_gen);
 		jskf_wake();
 		return 0;
@@ -312,7 +328,8 @@ static long jskf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case JSKF_IOC_STATS:
 		return jskf_ioctl_stats(uarg);
 	case JSKF_IOC_CAPTURE_KEYS:
-		return jskf_ioctl_capture_keys(jf, uarg);
+	case JSKF_IOC_CAPTURE_KEYS_V1:
+		return jskf_ioctl_capture_keys(jf, uarg, _IOC_SIZE(cmd));
 	default:
 		return -ENOTTY;
 	}

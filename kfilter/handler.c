@@ -3,11 +3,12 @@
  * joystickd_kfilter: the input handler.
  *
  * It attaches with .filter to every pointer (REL_X and REL_Y) and every
- * keyboard (keys below BTN_MISC, for the toggle hotkey only).  The filter
- * runs under dev->event_lock and RCU (interrupts off without PREEMPT_RT,
- * a preemptible task with it: jskf.h): it never sleeps or allocates,
- * stages a frame's records in the device and commits them at SYN_REPORT
- * under one lock.
+ * keyboard (keyboard keys, for the toggle hotkey only), and opens a device
+ * only while a capture needs it: selected, or carrying the hotkey.  The
+ * filter runs under dev->event_lock and RCU (interrupts off without
+ * PREEMPT_RT, a preemptible task with it: jskf.h): it never sleeps or
+ * allocates, stages a frame's records in the device and commits them at
+ * SYN_REPORT under one lock.
  */
 
 #include <linux/bitmap.h>
@@ -15,6 +16,17 @@
 #include <linux/timekeeping.h>
 
 #include "jskf.h"
+
+/* Whether @keys (a KEY_CNT bitmap) has a keyboard key: jskf_key_is_button(). */
+bool jskf_has_keyboard_key(const unsigned long *keys)
+{
+	unsigned int code;
+
+	for_each_set_bit(code, keys, KEY_CNT)
+		if (!jskf_key_is_button(code))
+			return true;
+	return false;
+}
 
 /* What a device is to the filter: a pointer, a keyboard, both or neither. */
 static u32 jskf_classify(const struct input_dev *dev)
@@ -24,34 +36,126 @@ static u32 jskf_classify(const struct input_dev *dev)
 	if (test_bit(EV_REL, dev->evbit) && test_bit(REL_X, dev->relbit) &&
 	    test_bit(REL_Y, dev->relbit))
 		flags |= JSKF_DEVF_POINTER;
-	if (test_bit(EV_KEY, dev->evbit) &&
-	    find_next_bit(dev->keybit, BTN_MISC, KEY_ESC) < BTN_MISC)
+	if (test_bit(EV_KEY, dev->evbit) && jskf_has_keyboard_key(dev->keybit))
 		flags |= JSKF_DEVF_KEYBOARD;
 	return flags;
 }
 
-static void jskf_dev_release(struct kref *kref)
+static void jskf_dev_free(struct rcu_head *rcu)
 {
-	struct jskf_dev *jd = container_of(kref, struct jskf_dev, kref);
+	struct jskf_dev *jd = container_of(rcu, struct jskf_dev, rcu);
 
 	free_percpu(jd->ctrs);
 	kfree(jd->stage);
 	kfree(jd);
 }
 
-/* Any context: the last reference only frees memory. */
+/* A read may still be counting for it by id (jskf_count_records()). */
+static void jskf_dev_release(struct kref *kref)
+{
+	struct jskf_dev *jd = container_of(kref, struct jskf_dev, kref);
+
+	call_rcu(&jd->rcu, jskf_dev_free);
+}
+
+/* Any context: the last reference only frees memory, after a grace period. */
 void jskf_dev_put(struct jskf_dev *jd)
 {
 	kref_put(&jd->kref, jskf_dev_release);
 }
 
+/* A frame ends, or never happened: the latch and the stage are free. */
+static void jskf_frame_reset(struct jskf_dev *jd)
+{
+	jd->stage_n = 0;
+	jd->stage_lost = 0;
+	jd->frame_open = false;
+	jd->frame_passed = false;
+	jd->frame_swallowed = false;
+}
+
+/*
+ * Opens @jd for a capture (input_open_device(): its driver starts, a USB
+ * mouse begins to poll), unless it is open.  The filter state of a closed
+ * device is stale: what it did meanwhile went on without the filter.
+ * Caller holds jskf_mutex.
+ */
+int jskf_dev_open(struct jskf_dev *jd)
+{
+	struct input_dev *dev = jd->handle.dev;
+	int error;
+
+	lockdep_assert_held(&jskf_mutex);
+	if (jd->opened) {
+		spin_lock_irq(&dev->event_lock);
+		WRITE_ONCE(jd->linger, false);
+		spin_unlock_irq(&dev->event_lock);
+		return 0;
+	}
+
+	spin_lock_irq(&dev->event_lock);
+	jskf_frame_reset(jd);
+	bitmap_zero(jd->swallowed_down, KEY_CNT);
+	bitmap_zero(jd->delivered_down, KEY_CNT);
+	spin_unlock_irq(&dev->event_lock);
+
+	error = input_open_device(&jd->handle);
+	if (!error)
+		jd->opened = true;
+	return error;
+}
+
+/*
+ * Closes @jd if it is open, no capture needing it; no filter call for it
+ * is in flight after.  Unless @now, a device that still holds a press it
+ * swallowed lingers until the press is released (jskf_close_work).
+ * Caller holds jskf_mutex.
+ */
+void jskf_dev_close(struct jskf_dev *jd, bool now)
+{
+	struct input_dev *dev = jd->handle.dev;
+	bool held = false;
+
+	lockdep_assert_held(&jskf_mutex);
+	if (!jd->opened)
+		return;
+
+	spin_lock_irq(&dev->event_lock);
+	if (!now)
+		held = !bitmap_empty(jd->swallowed_down, KEY_CNT);
+	WRITE_ONCE(jd->linger, held);
+	spin_unlock_irq(&dev->event_lock);
+	if (held)
+		return;
+
+	jd->opened = false;
+	input_close_device(&jd->handle);
+}
+
+/* Closes the lingering devices whose swallowed presses were released. */
+static void jskf_close_lingering(struct work_struct *work)
+{
+	struct jskf_dev *jd;
+	unsigned long id;
+
+	mutex_lock(&jskf_mutex);
+	xa_for_each(&jskf_devs, id, jd)
+		if (READ_ONCE(jd->linger))
+			jskf_dev_close(jd, false);
+	mutex_unlock(&jskf_mutex);
+}
+
+DECLARE_WORK(jskf_close_work, jskf_close_lingering);
+
 /*
  * Enters @jd in the device table unless an open file excludes its input
- * id, and captures it if the owner takes every pointer.
+ * id, captures it if the owner takes every pointer, and opens it if the
+ * capture needs it.
  */
 static int jskf_dev_attach(struct jskf_dev *jd)
 {
 	struct jskf_queue *q;
+	bool capture;
 	int error;
 
 	mutex_lock(&jskf_mutex);
@@ -74,8 +178,13 @@ static int jskf_dev_attach(struct jskf_dev *jd)
 	atomic64_inc(&jskf_devlist_gen);
 
 	q = jskf_owner_locked();
-	if (q && (q->capture_flags & JSKF_CAPTURE_ALL_POINTERS) &&
-	    (jd->flags & JSKF_DEVF_POINTER)) {
+	capture = q && (q->capture_flags & JSKF_CAPTURE_ALL_POINTERS) &&
+		  (jd->flags & JSKF_DEVF_POINTER);
+	/* A device that will not open stays listed, not captured. */
+	if (q && jskf_dev_needed(jd, capture, q->toggle_code) &&
+	    jskf_dev_open(jd))
+		capture = false;
+	if (capture) {
 		spin_lock_irq(&q->lock);
 		WRITE_ONCE(jd->captured, true);
 		__jskf_queue_dev(q, jd, JSKF_REC_DEV_ADDED, ktime_get_ns());
@@ -92,9 +201,10 @@ out:
 }
 
 /*
- * Takes @jd out of the device table (it is excluded or disconnected); the
- * filter ignores it from now on.  If it was captured, the owner gets its
- * DEV_REMOVED record.  Caller holds jskf_mutex and wakes jskf_wait.
+ * Takes @jd out of the device table (it is excluded or disconnected) and
+ * closes it; the filter ignores it from now on.  If it was captured, the
+ * owner gets its DEV_REMOVED record.  Caller holds jskf_mutex and wakes
+ * jskf_wait.
  */
 void jskf_dev_detach(struct jskf_dev *jd)
 {
@@ -108,32 +218,36 @@ void jskf_dev_detach(struct jskf_dev *jd)
 
 	if (!q) {
 		WRITE_ONCE(jd->gone, true);
-		return;
+	} else {
+		spin_lock_irq(&q->lock);
+		WRITE_ONCE(jd->gone, true);
+		if (jd->captured) {
+			WRITE_ONCE(jd->captured, false);
+			__jskf_queue_dev(q, jd, JSKF_REC_DEV_REMOVED,
+					 ktime_get_ns());
+		}
+		spin_unlock_irq(&q->lock);
 	}
-
-	spin_lock_irq(&q->lock);
-	WRITE_ONCE(jd->gone, true);
-	if (jd->captured) {
-		WRITE_ONCE(jd->captured, false);
-		__jskf_queue_dev(q, jd, JSKF_REC_DEV_REMOVED, ktime_get_ns());
-	}
-	spin_unlock_irq(&q->lock);
+	jskf_dev_close(jd, true);
 }
 
-/* Adds @n of counter @c to each record's device, by id, and the totals. */
+/*
+ * Adds @n of counter @c to each record's device, by id, and the totals.
+ * The read path: no lock, RCU keeps a device found here alive.
+ */
 void jskf_count_records(const struct jskf_record *recs, u32 n,
 			enum jskf_ctr c)
 {
 	u32 i, run;
 
-	mutex_lock(&jskf_mutex);
+	rcu_read_lock();
 	for (i = 0; i < n; i += run) {
 		for (run = 1; i + run < n; run++)
 			if (recs[i + run].dev_id != recs[i].dev_id)
 				break;
 		jskf_count(xa_load(&jskf_devs, recs[i].dev_id), c, run);
 	}
-	mutex_unlock(&jskf_mutex);
+	rcu_read_unlock();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -177,8 +291,24 @@ static void jskf_frame_latch(struct jskf_dev *jd, struct jskf_queue *q)
 	if (capturing)
 		capturing = jskf_deadman_check(q, jd, jskf_frame_time(jd));
 	jd->frame_open = true;
+	jd->frame_gen = q ? q->gen : 0;
 	jd->frame_capturing = capturing;
 	jd->frame_swallow = capturing ? READ_ONCE(q->swallow) : 0;
+}
+
+/*
+ * The capture that latched the frame has ended in its middle (or another
+ * filter ate a SYN_REPORT and a new capture began): the frame cannot go
+ * to that owner, so its rest goes to the desktop, as after the end.
+ */
+static void jskf_frame_orphaned(struct jskf_dev *jd, struct jskf_queue *q)
+{
+	if (!jd->frame_capturing || (q && q->gen == jd->frame_gen))
+		return;
+	jd->frame_capturing = false;
+	jd->frame_swallow = 0;
+	jd->stage_n = 0;
+	jd->stage_lost = 0;
 }
 
 /* Adds a record to the frame being staged; time is set at commit. */
@@ -255,7 +385,11 @@ static bool jskf_filter_key(struct jskf_dev *jd, struct jskf_queue *q,
 	bool swallow;
 
 	if (value == 0) {
-		__clear_bit(code, jd->swallowed_down);
+		/* The last held press of a device no capture needs: close it. */
+		if (__test_and_clear_bit(code, jd->swallowed_down) &&
+		    READ_ONCE(jd->linger) &&
+		    bitmap_empty(jd->swallowed_down, KEY_CNT))
+			schedule_work(&jskf_close_work);
 		if (__test_and_clear_bit(code, jd->delivered_down) && q)
 			jskf_stage(jd, EV_KEY, code, value, false);
 		return false;
@@ -292,11 +426,7 @@ static bool jskf_frame_end(struct jskf_dev *jd, struct jskf_queue *q)
 	if (q && (jd->stage_n || jd->stage_lost))
 		jskf_queue_frame(q, jd, jskf_frame_time(jd), swallow);
 
-	jd->stage_n = 0;
-	jd->stage_lost = 0;
-	jd->frame_open = false;
-	jd->frame_passed = false;
-	jd->frame_swallowed = false;
+	jskf_frame_reset(jd);
 	return swallow;
 }
 
@@ -339,6 +469,8 @@ static bool jskf_filter(struct input_handle *handle, unsigned int type,
 	}
 	if (!jd->frame_open)
 		jskf_frame_latch(jd, q);
+	else
+		jskf_frame_orphaned(jd, q);
 
 	switch (type) {
 	case EV_SYN:
@@ -379,18 +511,49 @@ static bool jskf_filter(struct input_handle *handle, unsigned int type,
 }
 
 /*
+ * Hands the owner the release of each button it was given as pressed and
+ * that is not in @down (NULL: every one), flagged JSKF_RECF_RESYNC, in
+ * frames of their own.  Caller holds dev->event_lock; @q is the capture
+ * @jd's presses belong to.
+ */
+static void jskf_release_buttons(struct jskf_dev *jd, struct jskf_queue *q,
+				 const unsigned long *down)
+{
+	unsigned int code;
+
+	if (jd->filter_gen != q->gen || jd->frame_open)
+		return;
+	for_each_set_bit(code, jd->delivered_down, KEY_CNT) {
+		if (down && test_bit(code, down))
+			continue;
+		if (jd->stage_n == jd->stage_cap) {
+			if (!jd->stage_n)
+				break;	/* no stage: not a pointer, given nothing */
+			jskf_queue_frame(q, jd, ktime_get_ns(), false);
+			jd->stage_n = 0;
+		}
+		__clear_bit(code, jd->delivered_down);
+		jskf_stage(jd, EV_KEY, code, 0, false);
+		jd->stage[jd->stage_n - 1].flags |= JSKF_RECF_RESYNC;
+	}
+	if (jd->stage_n)
+		jskf_queue_frame(q, jd, ktime_get_ns(), false);
+	jskf_frame_reset(jd);
+}
+
+/*
  * Another handle's EVIOCGRAB has ended (the input core calls .start then,
- * and when the handle is registered).  While it lasted the filter saw
- * nothing, so a button the owner was given as pressed may have been
- * released meanwhile: the device's key state says.  Each such button gets
- * its release now, marked JSKF_RECF_RESYNC, in a frame of its own.
+ * for open handles, and when the handle is registered).  While it lasted
+ * the filter saw nothing, so a button the owner was given as pressed may
+ * have been released meanwhile: the device's key state says.  Each such
+ * button gets its release now, and a swallowed press released meanwhile
+ * has no repeats left to swallow.
  */
 static void jskf_start(struct input_handle *handle)
 {
 	struct jskf_dev *jd = handle->private;
 	struct input_dev *dev = handle->dev;
 	struct jskf_queue *q;
-	unsigned int code;
 
 	/* Pairs with jskf_dev_attach(), as in jskf_filter(). */
 	if (smp_load_acquire(&jd->gone))
@@ -399,25 +562,31 @@ static void jskf_start(struct input_handle *handle)
 	spin_lock_irq(&dev->event_lock);
 	rcu_read_lock();
 	q = rcu_dereference(jskf_owner);
-	if (q && jd->filter_gen == q->gen && !jd->frame_open) {
-		jd->stage_n = 0;
-		for_each_set_bit(code, jd->delivered_down, KEY_CNT) {
-			if (test_bit(code, dev->key))
-				continue;
-			/* The rest waits for the next grab's end. */
-			if (jd->stage_n == jd->stage_cap)
-				break;
-			__clear_bit(code, jd->delivered_down);
-			__clear_bit(code, jd->swallowed_down);
-			jskf_stage(jd, EV_KEY, code, 0, false);
-			jd->stage[jd->stage_n - 1].flags |= JSKF_RECF_RESYNC;
-		}
-		if (jd->stage_n)
-			jskf_queue_frame(q, jd, ktime_get_ns(), false);
-		jd->stage_n = 0;
-		jd->stage_lost = 0;
-	}
+	if (q)
+		jskf_release_buttons(jd, q, dev->key);
 	rcu_read_unlock();
+	bitmap_and(jd->swallowed_down, jd->swallowed_down, dev->key, KEY_CNT);
+	if (READ_ONCE(jd->linger) && bitmap_empty(jd->swallowed_down, KEY_CNT))
+		schedule_work(&jskf_close_work);
+	spin_unlock_irq(&dev->event_lock);
+}
+
+/*
+ * @jd leaves the selection of the capture @q: the filter takes nothing
+ * more from it, and the owner gets at once the release of every button it
+ * was given as pressed (the device may be closed before the real ones
+ * come); a press that was swallowed keeps its repeats swallowed.  Caller
+ * holds jskf_mutex.
+ */
+void jskf_dev_deselect(struct jskf_dev *jd, struct jskf_queue *q)
+{
+	struct input_dev *dev = jd->handle.dev;
+
+	lockdep_assert_held(&jskf_mutex);
+
+	spin_lock_irq(&dev->event_lock);
+	WRITE_ONCE(jd->captured, false);
+	jskf_release_buttons(jd, q, NULL);
 	spin_unlock_irq(&dev->event_lock);
 }
 
@@ -468,18 +637,13 @@ static int jskf_connect(struct input_handler *handler, struct input_dev *dev,
 	if (error)
 		goto err_put;
 
-	error = input_open_device(&jd->handle);
+	/* Not opened here: only while a capture needs it. */
+	error = jskf_dev_attach(jd);
 	if (error)
 		goto err_unregister;
 
-	error = jskf_dev_attach(jd);
-	if (error)
-		goto err_close;
-
 	return 0;
 
-err_close:
-	input_close_device(&jd->handle);
 err_unregister:
 	input_unregister_handle(&jd->handle);
 err_put:
@@ -491,16 +655,15 @@ static void jskf_disconnect(struct input_handle *handle)
 {
 	struct jskf_dev *jd = handle->private;
 
-	input_close_device(handle);
-	/* Waits for filter calls in flight (synchronize_rcu()). */
-	input_unregister_handle(handle);
-
+	/* Detaching closes it; an excluded device was closed then. */
 	mutex_lock(&jskf_mutex);
 	if (!jd->gone)
 		jskf_dev_detach(jd);
 	mutex_unlock(&jskf_mutex);
 	jskf_wake();
 
+	/* Waits for filter calls in flight (synchronize_rcu()). */
+	input_unregister_handle(handle);
 	jskf_dev_put(jd);
 }
 

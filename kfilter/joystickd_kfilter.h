@@ -10,9 +10,14 @@
  * the same size for 32- and 64-bit callers, so one command number serves
  * both and compat_ioctl needs no translation.
  *
- * Changes add new commands; existing structures never change size.
- * kfilter/README.md documents every command, its errors and the ordering
- * and coalescing guarantees.
+ * How it evolves (kfilter/README.md, "Versions"): JSKF_ABI_VERSION
+ * changes only for a change that would break a caller written for the
+ * previous version, never for an addition.  An addition is a new command,
+ * a new flag bit, a meaning for a reserved field (which callers keep at
+ * zero), or a structure that grows at its end (its size, part of the
+ * command value, tells the versions apart, and the old value keeps
+ * working); each is announced by a bit in jskf_info.features.  A caller
+ * checks the version it was written for and the bits it needs.
  */
 #ifndef _UAPI_JOYSTICKD_KFILTER_H
 #define _UAPI_JOYSTICKD_KFILTER_H
@@ -77,6 +82,25 @@ struct jskf_record {
 /* JSKF_IOC_INFO                                                           */
 /* ----------------------------------------------------------------------- */
 
+/*
+ * jskf_info.features: what the module does beyond the first release of
+ * version 1, one bit per behaviour.  A module older than the bits reads 0.
+ */
+#define JSKF_FEAT_DEADMAN	 ((__u64)1 << 0)	/* the dead-man switch; deadman_ms 0 means the default */
+#define JSKF_FEAT_RELEASE_PASSES ((__u64)1 << 1)	/* a key release is never swallowed */
+#define JSKF_FEAT_CAPTURE_KEYS	 ((__u64)1 << 2)	/* pointer buttons only, unless CAPTURE_KEYS names more */
+#define JSKF_FEAT_STICKY_CANCEL	 ((__u64)1 << 3)	/* a cancel with no read pended ends the next read */
+#define JSKF_FEAT_GRAB_RESYNC	 ((__u64)1 << 4)	/* buttons released during a grab: RESYNC releases */
+#define JSKF_FEAT_LATCHED_FRAMES ((__u64)1 << 5)	/* a frame goes whole to the side its first event chose */
+#define JSKF_FEAT_FAULT_KEEPS	 ((__u64)1 << 6)	/* a read that faults leaves its batch queued */
+#define JSKF_FEAT_SATURATED_REST ((__u64)1 << 7)	/* a clamped sum's remainder follows */
+#define JSKF_FEAT_EXCLUDE_OWNER	 ((__u64)1 << 8)	/* EXCLUDE is the owner's (or anyone's without one) */
+#define JSKF_FEAT_KEYBOARD_ROOT	 ((__u64)1 << 9)	/* keyboard keys are root's: hotkey and CAPTURE_KEYS */
+#define JSKF_FEAT_LAZY_OPEN	 ((__u64)1 << 10)	/* devices opened only while a capture needs them */
+#define JSKF_FEAT_ONE_READ	 ((__u64)1 << 11)	/* one read at a time per file: another gets -EBUSY */
+#define JSKF_FEAT_POLL		 ((__u64)1 << 12)	/* poll: EPOLLIN, EPOLLPRI as documented, no EPOLLHUP */
+#define JSKF_FEAT_KEYS_FLAGS	 ((__u64)1 << 13)	/* struct jskf_capture_keys has flags (112 bytes) */
+
 struct jskf_info {
 	__u32 abi_version;	/* JSKF_ABI_VERSION */
 	__u32 max_batch;	/* most records one read returns */
@@ -86,7 +110,9 @@ struct jskf_info {
 	__u32 max_capture_ids;	/* JSKF_MAX_CAPTURE_IDS */
 	__u64 devlist_gen;	/* bumped on every attach and detach */
 	__u32 n_devices;	/* devices attached now */
-	__u32 reserved[7];
+	__u32 reserved0;
+	__u64 features;		/* JSKF_FEAT_* */
+	__u32 reserved[4];
 };
 
 /* ----------------------------------------------------------------------- */
@@ -95,7 +121,7 @@ struct jskf_info {
 
 /* jskf_device.flags */
 #define JSKF_DEVF_POINTER	(1u << 0)	/* has REL_X and REL_Y: can be captured */
-#define JSKF_DEVF_KEYBOARD	(1u << 1)	/* attached for the toggle hotkey only */
+#define JSKF_DEVF_KEYBOARD	(1u << 1)	/* has keyboard keys: attached for the hotkey */
 #define JSKF_DEVF_CAPTURED	(1u << 2)	/* selected by the current capture */
 #define JSKF_DEVF_GRABBED	(1u << 3)	/* another handle holds EVIOCGRAB: no events reach the filter */
 
@@ -136,7 +162,7 @@ struct jskf_list {
 #define JSKF_CLASS_ALL		(JSKF_CLASS_MOTION | JSKF_CLASS_WHEEL | JSKF_CLASS_BUTTONS)
 
 /* The class of an EV_REL code: the wheels, or motion (every other axis). */
-static inline __u32 jskf_rel_class(__u16 code)
+static __inline__ __u32 jskf_rel_class(__u16 code)
 {
 	switch (code) {
 	case REL_WHEEL:
@@ -188,12 +214,31 @@ struct jskf_capture {
 #define JSKF_DEADMAN_MAX_MS	60000
 
 /*
+ * Buttons and keyboard keys.  A button is an EV_KEY code of the pointer,
+ * joystick, gamepad, digitizer and wheel blocks (BTN_MISC ... BTN_GEAR_UP),
+ * the d-pad (BTN_DPAD_UP ... BTN_DPAD_RIGHT) or the trigger-happy block
+ * (BTN_TRIGGER_HAPPY1 ... 40); every other code is a keyboard key, above
+ * BTN_MISC as well (KEY_OK, KEY_FN, KEY_MACRO1 ...).  Capturing a keyboard
+ * key, or making it the hotkey, tells the owner when someone types it: only
+ * a file opened by root and used by root may (-EPERM).  A device with a
+ * keyboard key is a keyboard (JSKF_DEVF_KEYBOARD).
+ */
+static __inline__ int jskf_key_is_button(__u16 code)
+{
+	return (code >= BTN_MISC && code <= BTN_GEAR_UP) ||
+	       (code >= BTN_DPAD_UP && code <= BTN_DPAD_RIGHT) ||
+	       (code >= BTN_TRIGGER_HAPPY1 && code <= BTN_TRIGGER_HAPPY40);
+}
+
+/*
  * JSKF_IOC_CAPTURE_KEYS: the EV_KEY codes a capture takes from its pointers.
  * Bit n of bits[n / 64] is code n.  Until the owner sets it, and after a
  * new capture, it is JSKF_POINTER_BUTTONS: the BTN_MISC and BTN_MOUSE
  * blocks.  Any other key of a captured device (a keyboard with a touchpad
  * is one device) goes to the desktop untouched and is never queued, unless
  * the owner names it here.  The toggle hotkey is apart from this set.
+ * Version 1 had bits[] alone (96 bytes, its own command value, still
+ * served with flags 0).
  */
 #define JSKF_KEY_WORDS		12	/* KEY_CNT / 64 */
 #define JSKF_POINTER_BUTTONS_FIRST	0x100	/* BTN_MISC */
@@ -201,6 +246,8 @@ struct jskf_capture {
 
 struct jskf_capture_keys {
 	__u64 bits[JSKF_KEY_WORDS];	/* in */
+	__u32 flags;		/* in: none defined yet, must be 0 */
+	__u32 reserved[3];
 };
 
 struct jskf_active {
@@ -223,11 +270,12 @@ struct jskf_active {
  * SA_RESTART), a JSKF_IOC_CANCEL of this file is pending (-ECANCELED), or,
  * with JSKF_READ_DEVLIST, the device list differs from devlist_gen (returns
  * 0 with count 0 and JSKF_STATE_DEVLIST).  A cancel is sticky: it ends
- * every read pended when it was issued and, if there was none, the next
+ * the read pended when it was issued or, if there was none, the next
  * read, so that a cancel issued just before a read starts is never lost.
- * O_NONBLOCK gives -EAGAIN instead of waiting.  Returns 0 on success with
- * the batch described below.  A batch that cannot be copied out (-EFAULT)
- * stays queued, whole, for the next read.
+ * O_NONBLOCK gives -EAGAIN instead of waiting.  A file has one read at a
+ * time: another read of the same file while one is in flight gets -EBUSY.
+ * Returns 0 on success with the batch described below.  A batch that
+ * cannot be copied out (-EFAULT) stays queued, whole, for the next read.
  */
 struct jskf_read {
 	__u64 records_ptr;	/* in: array of struct jskf_record */
@@ -236,7 +284,7 @@ struct jskf_read {
 	__s64 deadline_ns;	/* in: absolute CLOCK_MONOTONIC time */
 	__u64 devlist_gen;	/* in: with JSKF_READ_DEVLIST; out: current generation */
 	__u64 batch_seq;	/* out: 1, 2, 3 ... per capture owner */
-	__u64 first_seq;	/* out: sequence number of records[0]; 1-based */
+	__u64 first_seq;	/* out: sequence number of records[0]; 1-based: a gap is a loss */
 	__u32 count;		/* out: records written */
 	__u32 coalesced;	/* out: events summed into other records since the previous batch */
 	__u32 dropped;		/* out: events lost since the previous batch (queue full) */
@@ -335,6 +383,6 @@ JSKF_ASSERT_SIZE(jskf_input_id, 8);
 JSKF_ASSERT_SIZE(jskf_exclude, 136);
 JSKF_ASSERT_SIZE(jskf_counters, 48);
 JSKF_ASSERT_SIZE(jskf_stats, 88);
-JSKF_ASSERT_SIZE(jskf_capture_keys, 96);
+JSKF_ASSERT_SIZE(jskf_capture_keys, 112);
 
 #endif /* _UAPI_JOYSTICKD_KFILTER_H */

@@ -10,24 +10,28 @@
  *
  * Locks, and the order they nest in:
  *
- *   jskf_mutex       the device table, ids, devlist generation, the owner,
- *                    the open files and their exclusion lists; taken by
- *                    connect() and disconnect() under the input core's
- *                    input_mutex, so never call the input core's
- *                    (un)registration functions while holding it
+ *   jskf_mutex       the device table, ids, devlist generation, which
+ *                    devices are open, the owner, the open files and their
+ *                    exclusion lists; taken by connect() and disconnect()
+ *                    under the input core's input_mutex, so never call the
+ *                    input core's (un)registration functions while holding
+ *                    it.  Never taken by a read (see jskf_read_begin()).
+ *   dev->mutex       (input core) input_open_device() and
+ *                    input_close_device() take it under jskf_mutex
  *   dev->event_lock  (input core) held around the filter, taken with
  *                    spin_lock_irqsave(); protects the filter state of
- *                    struct jskf_dev
+ *                    struct jskf_dev; a capture call takes it (under
+ *                    jskf_mutex) to hand over a leaving device's buttons
  *   jskf_queue.lock  the owner's ring and every device's backlog state;
- *                    nests inside either of the two above
- *   jskf_wait        its own lock nests inside any of the above: the
- *                    filter wakes it under dev->event_lock (the hotkey)
+ *                    nests inside any of the above
+ *   wait queues      their own locks nest inside any of the above: the
+ *                    filter wakes them under dev->event_lock
  *
- * jskf_mutex and dev->event_lock are never held together.  The filter
- * runs under rcu_read_lock() (input_pass_values()), which is what keeps
- * the owner queue alive while it uses it: ending a capture clears
- * jskf_owner and waits with synchronize_rcu() before tearing the queue
- * down.
+ * The filter runs under rcu_read_lock() (input_pass_values()), which is
+ * what keeps the owner queue alive while it uses it: ending a capture
+ * clears jskf_owner and waits with synchronize_rcu() before tearing the
+ * queue down.  A read finds its file's queue under RCU too, and a device
+ * by id (for its counters): a device is freed only after a grace period.
  *
  * Two kinds of kernel, one code (6.1 to 7.2 call the filter the same way):
  * without PREEMPT_RT the filter runs with interrupts off, in process,
@@ -45,6 +49,7 @@
 
 #include <linux/atomic.h>
 #include <linux/input.h>
+#include <linux/lockdep.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -54,6 +59,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "joystickd_kfilter.h"
@@ -91,8 +97,17 @@ struct jskf_ctrs {
 struct jskf_dev {
 	struct input_handle handle;
 	struct kref kref;		/* the handle's, plus one while in a backlog */
+	struct rcu_head rcu;		/* freed after a grace period: readers count by id */
 	u32 id;				/* set once at attach, never reused */
 	u32 flags;			/* JSKF_DEVF_POINTER and/or _KEYBOARD, fixed */
+	bool opened;			/* input_open_device() is in force; jskf_mutex */
+	/*
+	 * No capture needs it, but a press it swallowed is still held: it
+	 * stays open, so that the press's repeats stay swallowed, until the
+	 * filter sees the release and jskf_close_work closes it.  Written
+	 * under jskf_mutex and dev->event_lock, read by the filter.
+	 */
+	bool linger;
 
 	/*
 	 * Written under jskf_mutex (and under the owner queue's lock when
@@ -110,6 +125,7 @@ struct jskf_dev {
 	/* Filter state: dev->event_lock. */
 	u64 filter_gen;			/* capture that delivered_down belongs to */
 	bool frame_open;		/* a frame has begun: the latch is set */
+	u64 frame_gen;			/* the capture its first event saw, 0: none */
 	bool frame_capturing;		/* latched at its first event ... */
 	u32 frame_swallow;		/* ... with the classes it swallows */
 	bool frame_passed;		/* this frame passed a value to the others */
@@ -136,20 +152,25 @@ struct jskf_dev {
 	DECLARE_BITMAP(resync_down, KEY_CNT);	/* their latest state */
 };
 
+/* jskf_file.flags */
+#define JSKF_FILE_READING	0	/* a read is in flight: another gets -EBUSY */
+
 /* One open file of /dev/joystickd_kfilter. */
 struct jskf_file {
 	struct list_head node;		/* in jskf_files; jskf_mutex */
-	struct jskf_queue *queue;	/* the capture it owns; jskf_mutex */
+	/* The capture it owns: written under jskf_mutex, read under RCU. */
+	struct jskf_queue __rcu *queue;
+	unsigned long flags;		/* JSKF_FILE_*, atomic bit operations */
 	/*
 	 * Sticky cancel: JSKF_IOC_CANCEL bumps cancel_gen; a read that sees
 	 * it differ from cancel_done as it was when the read began returns
-	 * -ECANCELED and sets cancel_done to it.
+	 * -ECANCELED and sets cancel_done to it.  Only the file's one read
+	 * writes cancel_done, so it never goes back.
 	 */
 	atomic_t cancel_gen;
 	atomic_t cancel_done;
-	bool ended;			/* its capture ended; jskf_mutex */
 	bool root;			/* opened by uid 0; fixed */
-	atomic64_t devlist_seen;	/* the generation it was last told */
+	atomic64_t devlist_seen;	/* the newest generation it was told */
 	u32 n_excludes;			/* jskf_mutex */
 	struct jskf_input_id excludes[JSKF_MAX_EXCLUDES];
 };
@@ -172,16 +193,12 @@ struct jskf_queue {
 	DECLARE_BITMAP(keys, KEY_CNT);	/* EV_KEY codes captured from pointers */
 
 	/*
-	 * One reader at a time copies records straight from the ring to
-	 * user space, and takes them off only once the copy succeeded: the
-	 * filter never writes the slots between read_seq and next_seq.
-	 */
-	struct mutex read_lock;		/* protects batch_seq and read_seq's advance */
-
-	/*
-	 * The owner's pended reads wait here, exclusively: new records wake
-	 * one reader (it wakes the next if it leaves some).  Cancel, the end
-	 * of the capture and device list changes wake them all.
+	 * The owner's read (its file has one at a time) waits here: records,
+	 * a cancel, the end of the capture and device list changes wake it.
+	 * It copies records straight from the ring to user space and takes
+	 * them off only once the copy succeeded: the filter never writes the
+	 * slots between read_seq and next_seq, and only that read moves
+	 * read_seq.
 	 */
 	wait_queue_head_t wait;
 
@@ -220,7 +237,7 @@ static inline void jskf_count(struct jskf_dev *jd, enum jskf_ctr c, u64 n)
 }
 
 /*
- * New records for @q: one of its pended reads, and pollers, if any wait
+ * New records for @q: its pended read, and pollers, if any wait
  * (wq_has_sleeper() spares the wait queues' locks when nobody does).  Any
  * context the filter runs in.
  */
@@ -255,12 +272,52 @@ static inline struct jskf_queue *jskf_owner_locked(void)
 					 lockdep_is_held(&jskf_mutex));
 }
 
+/* The queue of the capture @jf owns, if any; the caller holds jskf_mutex. */
+static inline struct jskf_queue *jskf_file_queue(struct jskf_file *jf)
+{
+	return rcu_dereference_protected(jf->queue,
+					 lockdep_is_held(&jskf_mutex));
+}
+
+/*
+ * Whether a capture selecting @jd (@captured) with the hotkey @toggle
+ * needs its events, so that it must be open: devices are opened only
+ * while a capture needs them (mousedev opens lazily too).  Caller holds
+ * jskf_mutex.
+ */
+static inline bool jskf_dev_needed(const struct jskf_dev *jd, bool captured,
+				   u16 toggle)
+{
+	return captured || (toggle && test_bit(toggle, jd->handle.dev->keybit));
+}
+
+/*
+ * The read path takes no global lock, so that a read's latency owes
+ * nothing to hotplug or to other files' ioctls.  Under lockdep this is
+ * checked: every read holds jskf_read_map, which module init orders
+ * inside jskf_mutex, so a read that took jskf_mutex would close a cycle
+ * that lockdep reports (the debug-kernel tier runs the suite so).
+ */
+#ifdef CONFIG_LOCKDEP
+extern struct lockdep_map jskf_read_map;
+#define jskf_read_begin()	lock_map_acquire(&jskf_read_map)
+#define jskf_read_end()		lock_map_release(&jskf_read_map)
+#else
+#define jskf_read_begin()	do { } while (0)
+#define jskf_read_end()		do { } while (0)
+#endif
+
 /* handler.c */
 extern struct input_handler jskf_handler;
+extern struct work_struct jskf_close_work;
 void jskf_dev_put(struct jskf_dev *jd);
 void jskf_dev_detach(struct jskf_dev *jd);
+int jskf_dev_open(struct jskf_dev *jd);
+void jskf_dev_close(struct jskf_dev *jd, bool now);
+void jskf_dev_deselect(struct jskf_dev *jd, struct jskf_queue *q);
 void jskf_count_records(const struct jskf_record *recs, u32 n,
 			enum jskf_ctr c);
+bool jskf_has_keyboard_key(const unsigned long *keys);
 
 /* queue.c */
 struct jskf_queue *jskf_queue_alloc(u32 size, struct jskf_file *owner,
@@ -278,13 +335,14 @@ int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 int jskf_queue_ready(struct jskf_queue *q);
 void jskf_queue_usage(struct jskf_queue *q, struct jskf_stats *st);
 bool jskf_deadman_check(struct jskf_queue *q, struct jskf_dev *jd,
-			u64 time_ns);
+			u64 frame_ns);
 
 /* capture.c */
 long jskf_ioctl_capture(struct jskf_file *jf, void __user *uarg);
 long jskf_ioctl_release(struct jskf_file *jf);
 long jskf_ioctl_set_active(struct jskf_file *jf, void __user *uarg);
-long jskf_ioctl_capture_keys(struct jskf_file *jf, void __user *uarg);
+long jskf_ioctl_capture_keys(struct jskf_file *jf, void __user *uarg,
+			     unsigned int size);
 long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 		     void __user *uarg);
 void jskf_capture_end(struct jskf_file *jf);
@@ -292,5 +350,22 @@ void jskf_capture_end(struct jskf_file *jf);
 /* chardev.c */
 extern struct miscdevice jskf_misc;
 bool jskf_excluded(const struct input_id *id);
+void jskf_told_devlist(struct jskf_file *jf, u64 gen);
+
+/*
+ * Version 1's JSKF_IOC_CAPTURE_KEYS: struct jskf_capture_keys without its
+ * flags and room (bits[] alone), still served.
+ */
+#define JSKF_IOC_CAPTURE_KEYS_V1 \
+	_IOC(_IOC_WRITE, JSKF_IOC_MAGIC, 0x09, JSKF_KEY_WORDS * sizeof(__u64))
+
+/* What this module does beyond version 1 (jskf_info.features). */
+#define JSKF_FEATURES	(JSKF_FEAT_DEADMAN | JSKF_FEAT_RELEASE_PASSES |	\
+			 JSKF_FEAT_CAPTURE_KEYS | JSKF_FEAT_STICKY_CANCEL |	\
+			 JSKF_FEAT_GRAB_RESYNC | JSKF_FEAT_LATCHED_FRAMES |	\
+			 JSKF_FEAT_FAULT_KEEPS | JSKF_FEAT_SATURATED_REST |	\
+			 JSKF_FEAT_EXCLUDE_OWNER | JSKF_FEAT_KEYBOARD_ROOT |	\
+			 JSKF_FEAT_LAZY_OPEN | JSKF_FEAT_ONE_READ |		\
+			 JSKF_FEAT_POLL | JSKF_FEAT_KEYS_FLAGS)
 
 #endif /* _JSKF_H */

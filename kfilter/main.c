@@ -38,9 +38,29 @@ DECLARE_WAIT_QUEUE_HEAD(jskf_wait);
 DEFINE_PER_CPU(struct jskf_ctrs, jskf_totals);
 atomic64_t jskf_reads_pended = ATOMIC64_INIT(0);
 
+#ifdef CONFIG_LOCKDEP
+/* Held across every read: see jskf_read_begin(). */
+struct lockdep_map jskf_read_map = STATIC_LOCKDEP_MAP_INIT("jskf_read", &jskf_read_map);
+
+/* jskf_mutex -> jskf_read: a read that takes jskf_mutex is a cycle. */
+static void jskf_read_map_order(void)
+{
+	mutex_lock(&jskf_mutex);
+	lock_map_acquire(&jskf_read_map);
+	lock_map_release(&jskf_read_map);
+	mutex_unlock(&jskf_mutex);
+}
+#else
+static void jskf_read_map_order(void)
+{
+}
+#endif
+
 static int __init jskf_init(void)
 {
 	int error;
+
+	jskf_read_map_order();
 
 	error = input_register_handler(&jskf_handler);
 	if (error)
@@ -57,13 +77,16 @@ static int __init jskf_init(void)
 
 /*
  * Open files pin the module (jskf_fops.owner), so there is no capture
- * owner and no reader left here.
+ * owner and no reader left here.  Devices are freed after a grace period
+ * (jskf_dev_put()): rcu_barrier() waits for the last of them.
  */
 static void __exit jskf_exit(void)
 {
 	input_unregister_handler(&jskf_handler);
+	cancel_work_sync(&jskf_close_work);
 	misc_deregister(&jskf_misc);
 	xa_destroy(&jskf_devs);
+	rcu_barrier();
 }
 
 module_init(jskf_init);

@@ -27,7 +27,6 @@ static void jskf_queue_release(struct kref *kref)
 {
 	struct jskf_queue *q = container_of(kref, struct jskf_queue, kref);
 
-	mutex_destroy(&q->read_lock);
 	kvfree(q->ring);
 	kfree(q);
 }
@@ -57,7 +56,6 @@ struct jskf_queue *jskf_queue_alloc(u32 size, struct jskf_file *owner,
 	q->deadman_ns = (u64)JSKF_DEADMAN_DEFAULT_MS * NSEC_PER_MSEC;
 	bitmap_set(q->keys, JSKF_POINTER_BUTTONS_FIRST,
 		   JSKF_POINTER_BUTTONS_LAST - JSKF_POINTER_BUTTONS_FIRST + 1);
-	mutex_init(&q->read_lock);
 	init_waitqueue_head(&q->wait);
 	spin_lock_init(&q->lock);
 	q->next_seq = 1;
@@ -390,11 +388,13 @@ void __jskf_set_active(struct jskf_queue *q, bool active, u16 code,
 		return;
 	}
 
-	/* A STATE record still waiting is replaced by the newer one. */
+	/*
+	 * A STATE record still waiting is replaced by the newer one, which
+	 * takes the newer one's place: after what the backlog took since.
+	 */
 	q->overflows++;
 	q->state_rec = rec;
-	if (list_empty(&q->state_node))
-		list_add_tail(&q->state_node, &q->backlog);
+	list_move_tail(&q->state_node, &q->backlog);
 }
 
 /* Adds each record's device, by id, to counter @c: the ring's @n from @first. */
@@ -415,7 +415,9 @@ static void jskf_count_ring(struct jskf_queue *q, u64 first, u32 n,
  * takes them off the ring: a fault leaves every record queued, whole, for
  * the next read.  Returns the number of records, 0 if there were none (the
  * caller goes on waiting; @out is untouched), -ECANCELED once the capture
- * has ended, or -EFAULT.
+ * has ended, or -EFAULT.  The owner file's one read (JSKF_FILE_READING)
+ * is the only caller at a time: nothing else moves read_seq, and no lock
+ * but q->lock is taken.
  */
 int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 		    void __user *uarg)
@@ -427,8 +429,6 @@ int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 	bool more;
 	int ret;
 
-	mutex_lock(&q->read_lock);
-
 	spin_lock_irq(&q->lock);
 	ret = q->dead ? -ECANCELED : 0;
 	first = q->read_seq;
@@ -438,7 +438,7 @@ int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 	overflows = q->overflows;
 	spin_unlock_irq(&q->lock);
 	if (ret || !n)
-		goto out;
+		return ret;
 
 	out->first_seq = first;
 	out->batch_seq = q->batch_seq + 1;
@@ -453,12 +453,8 @@ int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 	part = min(n, q->size - at);
 	if (copy_to_user(dst, q->ring + at, part * sizeof(*dst)) ||
 	    copy_to_user(dst + part, q->ring, (n - part) * sizeof(*dst)) ||
-	    copy_to_user(uarg, out, sizeof(*out))) {
-		/* This reader may have taken another's wake-up. */
-		jskf_wake_records(q);
-		ret = -EFAULT;
-		goto out;
-	}
+	    copy_to_user(uarg, out, sizeof(*out)))
+		return -EFAULT;
 	jskf_count_ring(q, first, n, JSKF_CTR_DELIVERED);
 
 	spin_lock_irq(&q->lock);
@@ -472,14 +468,7 @@ int jskf_queue_read(struct jskf_queue *q, u32 cap, struct jskf_read *out,
 	/* The owner is alive: what is left waits from now on. */
 	WRITE_ONCE(q->stall_since, more ? ktime_get_ns() : 0);
 	spin_unlock_irq(&q->lock);
-	ret = n;
-
-	/* Other readers may take the rest. */
-	if (more)
-		jskf_wake_records(q);
-out:
-	mutex_unlock(&q->read_lock);
-	return ret;
+	return n;
 }
 
 /* 1: records are queued, 0: none, -ECANCELED: the capture has ended. */
@@ -498,25 +487,30 @@ int jskf_queue_ready(struct jskf_queue *q)
  * when the owner has left records uncollected for longer than the bound
  * while capture swallows, capture turns off here, so that this frame and
  * every later one reach the desktop, and the owner finds a STATE record
- * saying why.  Returns whether capture is still active.
+ * saying why (at the frame's time).  The age is taken on the clock that
+ * stamped stall_since, not from the frame's time, which a driver may set
+ * from its hardware.  Returns whether capture is still active.
  */
 bool jskf_deadman_check(struct jskf_queue *q, struct jskf_dev *jd,
-			u64 time_ns)
+			u64 frame_ns)
 {
 	u64 since = READ_ONCE(q->stall_since);
 	bool fired;
+	u64 now;
 
-	if (!since || time_ns <= since ||
-	    time_ns - since <= READ_ONCE(q->deadman_ns))
+	if (!since)
+		return true;
+	now = ktime_get_ns();
+	if (now <= since || now - since <= READ_ONCE(q->deadman_ns))
 		return true;
 
 	spin_lock(&q->lock);
 	since = q->stall_since;
-	fired = q->active && q->swallow && since && time_ns > since &&
-		time_ns - since > q->deadman_ns;
+	fired = q->active && q->swallow && since && now > since &&
+		now - since > q->deadman_ns;
 	if (fired)
 		__jskf_set_active(q, false, JSKF_STATE_BY_DEADMAN, jd->id,
-				  time_ns);
+				  frame_ns);
 	spin_unlock(&q->lock);
 
 	if (fired)

@@ -257,6 +257,10 @@ int bvm_latency(struct bvm_bench *b);		/* latency.c */
 void bvm_syscalls(struct bvm_bench *b);		/* syscalls.c: SYSC lines, after the latency */
 int bvm_throughput(struct bvm_bench *b);	/* throughput.c, joystickd alone */
 int bvm_readers(struct bvm_bench *b);		/* readers.c, without joystickd */
+/*
+ * BVM_ONLY=readers in the environment (make bench-vm BENCH_ONLY=readers):
+ * the mice and the readers phase alone, for a focused, repeatable run.
+ */
 void bvm_daemon_status(const char *tag);	/* paths.c: joystickctl status as STATUS */
 /*
  * paths.c: the evdev instance's "kernel seen" (REL events its filter saw)

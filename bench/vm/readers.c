@@ -115,9 +115,9 @@ static int readers_capture(struct bvm_bench *b, int kf)
 
 /*
  * The fixed cost of one read, without the data: non-blocking reads of an
- * empty queue, timed on this thread's CPU clock.  JSKF_IOC_READ uses the
- * bounce buffer its file keeps whatever the capacity, so capacity 1024
- * against 64 should cost the same.
+ * empty queue, timed on this thread's CPU clock.  JSKF_IOC_READ copies
+ * straight from the ring and allocates nothing, so capacity 1024 against
+ * 64 should cost the same.
  */
 #define EMPTY_CALLS	20000
 

@@ -37,6 +37,8 @@ static const char *kfilter_hint(int error)
 		return "not permitted to open it";
 	case -EPROTO:
 		return "the module speaks another ABI";
+	case -EPROTONOSUPPORT:
+		return "the module is too old for this joystickd";
 	default:
 		return "it cannot be used";
 	}

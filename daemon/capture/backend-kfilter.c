@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The kernel filter backend: the ioctls of /dev/joystickd_kfilter (kfilter.h); see backend.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -90,6 +91,49 @@ static const struct backend_ops kfilter_ops = {
 	.free		= kfilter_free,
 };
 
+/*
+ * What joystickd needs of the module beyond version 1, and why, in the
+ * words of the message that names what a module lacks.
+ */
+static const struct {
+	uint64_t bit;
+	const char *what;
+} kfilter_needs[] = {
+	/* [capture] deadman_ms is passed to the module */
+	{ JSKF_FEAT_DEADMAN, "the dead-man switch" },
+	/* no button stays down on the desktop or on the stick */
+	{ JSKF_FEAT_RELEASE_PASSES, "releases never swallowed" },
+	{ JSKF_FEAT_GRAB_RESYNC, "releases after another program's grab" },
+	/* a keyboard-and-pointer device's typing stays the desktop's */
+	{ JSKF_FEAT_CAPTURE_KEYS, "capturing only the keys it names" },
+	{ JSKF_FEAT_KEYS_FLAGS, "JSKF_IOC_CAPTURE_KEYS with flags" },
+	/* the reader thread stops even when the cancel comes between two reads */
+	{ JSKF_FEAT_STICKY_CANCEL, "sticky cancel" },
+	/* the stick's position is the sum of every count */
+	{ JSKF_FEAT_SATURATED_REST, "sums past the 32-bit range kept whole" },
+	{ JSKF_FEAT_FAULT_KEEPS, "reads that fault keeping their records" },
+};
+
+int backend_kfilter_check(const struct jskf_info *info, char *missing, size_t size)
+{
+	size_t len = 0;
+	int r = 0;
+
+	if (size)
+		missing[0] = '\0';
+	if (info->abi_version != JSKF_ABI_VERSION)
+		return -EPROTO;
+	for (size_t i = 0; i < sizeof(kfilter_needs) / sizeof(kfilter_needs[0]); i++) {
+		if (info->features & kfilter_needs[i].bit)
+			continue;
+		r = -EPROTONOSUPPORT;
+		if (len < size)
+			len += snprintf(missing + len, size - len, "%s%s", len ? ", " : "",
+					kfilter_needs[i].what);
+	}
+	return r;
+}
+
 int backend_kfilter_open(const char *path, struct backend **ret, struct jskf_info *ret_info)
 {
 	struct kfilter_backend *kb;
@@ -105,8 +149,8 @@ int backend_kfilter_open(const char *path, struct backend **ret, struct jskf_inf
 		return r;
 	}
 	r = kf_info(kb->fd, ret_info);
-	if (r == 0 && ret_info->abi_version != JSKF_ABI_VERSION)
-		r = -EPROTO;
+	if (r == 0)
+		r = backend_kfilter_check(ret_info, NULL, 0);
 	if (r < 0) {
 		kfilter_free(&kb->b);
 		return r;

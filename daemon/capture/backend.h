@@ -115,9 +115,18 @@ struct backend {
 
 /*
  * Opens the kernel filter's device @path: 0, or -errno of open(2) or of
- * JSKF_IOC_INFO.  *ret_info is the module's; -EPROTO: another ABI.
+ * JSKF_IOC_INFO, or of backend_kfilter_check(); *ret_info is the module's
+ * whenever JSKF_IOC_INFO answered.
  */
 int backend_kfilter_open(const char *path, struct backend **ret, struct jskf_info *ret_info);
+
+/*
+ * Whether joystickd can use the module that answered JSKF_IOC_INFO with
+ * @info: 0; -EPROTO: another ABI version; -EPROTONOSUPPORT: too old, it
+ * lacks behaviours joystickd needs (jskf_info.features), named in
+ * @missing (@size bytes, may be 0).
+ */
+int backend_kfilter_check(const struct jskf_info *info, char *missing, size_t size);
 
 /* Starts the evdev backend (udev discovery, no capture yet); 0 or -errno. */
 int backend_evdev_open(struct backend **ret, struct jskf_info *ret_info);

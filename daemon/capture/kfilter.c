@@ -88,6 +88,7 @@ int kf_capture_keys(int fd, const uint64_t bits[JSKF_KEY_WORDS])
 {
 	struct jskf_capture_keys k;
 
+	memset(&k, 0, sizeof(k));
 	memcpy(k.bits, bits, sizeof(k.bits));
 	return kf_ioctl(fd, JSKF_IOC_CAPTURE_KEYS, &k);
 }

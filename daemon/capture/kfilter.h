@@ -30,8 +30,8 @@ struct kf_capture_req {
 };
 
 int kf_capture(int fd, const struct kf_capture_req *req);
-/* JSKF_IOC_CAPTURE_KEYS: the EV_KEY codes the capture takes (-ENOTTY: an
- * older module, which takes the pointer buttons only). */
+/* JSKF_IOC_CAPTURE_KEYS: the EV_KEY codes the capture takes; -EPERM for a
+ * keyboard key unless root opened the device and calls. */
 int kf_capture_keys(int fd, const uint64_t bits[JSKF_KEY_WORDS]);
 int kf_set_active(int fd, int active);
 int kf_exclude(int fd, const struct jskf_input_id *ids, size_t n);

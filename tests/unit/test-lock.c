@@ -322,6 +322,7 @@ int kf_info(int fd, struct jskf_info *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->abi_version = JSKF_ABI_VERSION;
+	ret->features = ~0ull;
 	ret->max_batch = 16;
 	ret->max_capture_ids = JSKF_MAX_CAPTURE_IDS;
 	ret->devlist_gen = kf_gen;

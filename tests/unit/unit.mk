@@ -7,7 +7,8 @@ UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 # Tests of the daemon's parts, each with the daemon files it tests.
 UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
 		    $(BUILD)/tests/unit/test-lock $(BUILD)/tests/unit/test-evdev-backend \
-		    $(BUILD)/tests/unit/test-doctor $(BUILD)/tests/unit/test-games
+		    $(BUILD)/tests/unit/test-doctor $(BUILD)/tests/unit/test-games \
+		    $(BUILD)/tests/unit/test-kfilter-info
 # Every test-*.c here must be one of the binaries above (run.sh -e).
 UNIT_SOURCES	:= $(notdir $(basename $(wildcard tests/unit/test-*.c)))
 UNIT_CFLAGS	= $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -54,6 +55,14 @@ $(BUILD)/tests/unit/test-games: tests/unit/test-games.c daemon/games/session.c \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/games/session.c \
 		daemon/games/proc.c $(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
+
+# Whether joystickd can use a module: its ABI version and feature bits.
+$(BUILD)/tests/unit/test-kfilter-info: tests/unit/test-kfilter-info.c daemon/capture/backend-kfilter.c \
+		daemon/capture/kfilter.c daemon/capture/backend.h daemon/capture/kfilter.h \
+		kfilter/joystickd_kfilter.h | unit-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/capture/backend-kfilter.c \
+		daemon/capture/kfilter.c $(UNIT_LIBS)
 
 # stick.c against a fake libevdev and write(2), with UBSan on integer overflow.
 $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/stick.h \

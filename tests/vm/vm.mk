@@ -37,7 +37,7 @@ VM_IMAGE	?= $(VM_KMOD_DIR)/vmlinuz
 VM_HEADERS	= $(shell $(VM_DIR)/kernel.sh package $(VM_KVER))
 
 # The kfilter suite, in run order (badinput reloads the module: last).
-VM_TESTS	?= abi read swallow hardening concurrency overflow soak hotplug badinput
+VM_TESTS	?= abi read swallow hardening open concurrency overflow soak hotplug badinput
 VM_CASES	?=
 # NAME=VALUE pairs for the test programs (e.g. VMTEST_IOCTL_CALLS=1000000).
 VM_ENV		?=
@@ -49,7 +49,7 @@ VM_MEM		?= 512
 VM_LIMIT	?= 600
 VM_PROGRAM_LIMIT ?= 300
 VM_RUN_DIR	?= $(VM_OUT)/$(VM_KVER)/kfilter
-VM_KMODS	:= evdev uinput joydev
+VM_KMODS	:= evdev uinput joydev uhid hid-generic
 # The module under test, built warning-free for VM_KREL from a copy of
 # kfilter/ (so that builds for other kernels never mix); another path is
 # taken as built (e.g. against a debug kernel's tree).

@@ -5,9 +5,10 @@
  * same steps in both and compares their outputs line by line:
  *
  *   abi32 --layout   sizes and offsets of every UAPI struct, command numbers
- *   abi32 --flow     INFO, LIST_DEVICES, CAPTURE, READ (with -EFAULT), STATS
- *                    through the compat path, printed without anything that
- *                    differs between runs (ids, times)
+ *   abi32 --flow     INFO, LIST_DEVICES, CAPTURE, CAPTURE_KEYS (both sizes),
+ *                    READ (with -EFAULT), STATS through the compat path,
+ *                    printed without anything that differs between runs
+ *                    (ids, times)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,8 @@ static void layout(FILE *out)
 	S(jskf_info);
 	O(jskf_info, abi_version); O(jskf_info, max_batch); O(jskf_info, ring_min);
 	O(jskf_info, ring_max); O(jskf_info, ring_default); O(jskf_info, max_capture_ids);
-	O(jskf_info, devlist_gen); O(jskf_info, n_devices); O(jskf_info, reserved);
+	O(jskf_info, devlist_gen); O(jskf_info, n_devices); O(jskf_info, reserved0);
+	O(jskf_info, features); O(jskf_info, reserved);
 	S(jskf_device);
 	O(jskf_device, id); O(jskf_device, flags); O(jskf_device, bustype);
 	O(jskf_device, vendor); O(jskf_device, product); O(jskf_device, version);
@@ -47,6 +49,9 @@ static void layout(FILE *out)
 	O(jskf_capture, ids_ptr); O(jskf_capture, n_ids); O(jskf_capture, flags);
 	O(jskf_capture, swallow); O(jskf_capture, ring_size); O(jskf_capture, toggle_code);
 	O(jskf_capture, reserved0); O(jskf_capture, reserved);
+	S(jskf_capture_keys);
+	O(jskf_capture_keys, bits); O(jskf_capture_keys, flags);
+	O(jskf_capture_keys, reserved);
 	S(jskf_active);
 	O(jskf_active, active); O(jskf_active, reserved);
 	S(jskf_read);
@@ -69,6 +74,12 @@ static void layout(FILE *out)
 	C(JSKF_IOC_INFO); C(JSKF_IOC_LIST_DEVICES); C(JSKF_IOC_CAPTURE);
 	C(JSKF_IOC_RELEASE); C(JSKF_IOC_SET_ACTIVE); C(JSKF_IOC_READ);
 	C(JSKF_IOC_CANCEL); C(JSKF_IOC_EXCLUDE); C(JSKF_IOC_STATS);
+	C(JSKF_IOC_CAPTURE_KEYS);
+	fprintf(out, "features %#llx\n", (unsigned long long)(JSKF_FEAT_DEADMAN |
+		JSKF_FEAT_RELEASE_PASSES | JSKF_FEAT_CAPTURE_KEYS | JSKF_FEAT_STICKY_CANCEL |
+		JSKF_FEAT_GRAB_RESYNC | JSKF_FEAT_LATCHED_FRAMES | JSKF_FEAT_FAULT_KEEPS |
+		JSKF_FEAT_SATURATED_REST | JSKF_FEAT_EXCLUDE_OWNER | JSKF_FEAT_KEYBOARD_ROOT |
+		JSKF_FEAT_LAZY_OPEN | JSKF_FEAT_ONE_READ | JSKF_FEAT_POLL | JSKF_FEAT_KEYS_FLAGS));
 }
 
 static void print_rec(FILE *out, const struct jskf_record *r, uint32_t self,
@@ -136,9 +147,11 @@ static int flow(FILE *out)
 		return kfd;
 
 	r = kf_info(kfd, &info);
-	fprintf(out, "info: ret %d abi %u max_batch %u ring %u-%u default %u max_ids %u\n", r,
-		info.abi_version, info.max_batch, info.ring_min, info.ring_max,
-		info.ring_default, info.max_capture_ids);
+	fprintf(out, "info: ret %d abi %u max_batch %u ring %u-%u default %u max_ids %u features %#llx reserved %d\n",
+		r, info.abi_version, info.max_batch, info.ring_min, info.ring_max,
+		info.ring_default, info.max_capture_ids, (unsigned long long)info.features,
+		info.reserved0 || info.reserved[0] || info.reserved[1] || info.reserved[2] ||
+		info.reserved[3]);
 
 	r = kf_ioctl(kfd, JSKF_IOC_LIST_DEVICES, &list);
 	fprintf(out, "list: ret %d count==total %d gen==info %d\n", r,
@@ -156,6 +169,18 @@ static int flow(FILE *out)
 
 	r = kf_capture(kfd, &id, 1, JSKF_CAPTURE_ACTIVE, JSKF_CLASS_MOTION, 1024, 0);
 	fprintf(out, "capture: ret %d\n", r);
+	{
+		struct jskf_capture_keys keys = { .bits = { 0 } };
+
+		keys.bits[BTN_LEFT / 64] = 1ULL << (BTN_LEFT % 64);
+		fprintf(out, "capture keys: ret %d\n", kf_ioctl(kfd, JSKF_IOC_CAPTURE_KEYS, &keys));
+		fprintf(out, "capture keys, version 1: ret %d\n",
+			kf_ioctl(kfd, _IOC(_IOC_WRITE, JSKF_IOC_MAGIC, 0x09, sizeof(keys.bits)),
+				 keys.bits));
+		keys.flags = 1;
+		fprintf(out, "capture keys, unknown flag: ret %d\n",
+			kf_ioctl(kfd, JSKF_IOC_CAPTURE_KEYS, &keys));
+	}
 	r = kf_stats(kfd, 0, &st);
 	fprintf(out, "stats: ret %d ring_size %u ring_used %u\n", r, st.ring_size, st.ring_used);
 
@@ -292,7 +317,11 @@ static int test_compat_flow(void)
 {
 	static const char *const expect[] = {
 		"info: ret 0 abi 1 ",
+		" features 0x3fff reserved 0",
 		"capture: ret 0",
+		"capture keys: ret 0",
+		"capture keys, version 1: ret 0",
+		"capture keys, unknown flag: ret -22",
 		"stats: ret 0 ring_size 1024 ring_used 2",
 		"read: ret 0 count 4 batch_seq 1 first_seq 1 coalesced 0 dropped 0 state 0x3",
 		"  record dev self type 0x2 code 0 value 5 flags 0x4 time ok",

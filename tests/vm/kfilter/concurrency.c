@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test 3: four threads pend reads on one file during a 100,000-event burst.
- * Every record arrives exactly once, and the batches sorted by first_seq
- * give back the injected order.
+ * Test 3: one thread keeps a read pended on the owner's file during a
+ * 100,000-event burst, while a second thread reads the same file without
+ * waiting (an expired deadline) as fast as it can: the file has one read
+ * at a time, so the second gets -EBUSY while the first is in flight, and
+ * a batch when it slips in between.  Every record arrives exactly once,
+ * and the batches sorted by first_seq give back the injected order.
  */
 #include <errno.h>
 #include <sched.h>
@@ -12,7 +15,7 @@
 
 #include "vmtest.h"
 
-#define READERS 4
+#define READERS 2			/* reader 0 waits; reader 1 probes */
 #define FRAMES 50000			/* REL_X + REL_Y each: 100,000 events */
 #define CAPACITY 97			/* odd, so batches cut frames anywhere */
 #define FRAMES_PER_WRITE 341		/* 1023 events per write() */
@@ -32,6 +35,9 @@ struct reader {
 	struct batch *batches;
 	size_t n_batches, cap_batches;
 	int err;			/* first error other than -ECANCELED */
+	bool probe;			/* reads with an expired deadline */
+	unsigned long busy, empty;	/* probes: -EBUSY, -ETIMEDOUT */
+	int *stop;
 };
 
 /* Records taken by all readers together. */
@@ -61,8 +67,20 @@ static void *reader_main(void *arg)
 	for (;;) {
 		int r;
 
-		kf_read_init(&req, buf, CAPACITY, 0, 0);
+		kf_read_init(&req, buf, CAPACITY, rd->probe ? JSKF_READ_DEADLINE : 0, 0);
 		r = kf_read(rd->fd, &req);
+		if (rd->probe && __atomic_load_n(rd->stop, __ATOMIC_ACQUIRE))
+			return NULL;
+		if (rd->probe && (r == -EBUSY || r == -ETIMEDOUT || r == -ECANCELED)) {
+			*(r == -EBUSY ? &rd->busy : &rd->empty) += 1;
+			continue;
+		}
+		/* The prober's read is in flight: the file's one read. */
+		if (r == -EBUSY) {
+			rd->busy++;
+			sched_yield();
+			continue;
+		}
 		if (r) {
 			if (r != -ECANCELED)
 				rd->err = r;
@@ -127,10 +145,11 @@ static int wait_for_room(int fd, uint32_t need)
 	}
 }
 
-static int test_four_readers(void)
+static int test_one_read_at_a_time(void)
 {
 	const size_t want = 2 + 3 * (size_t)FRAMES;	/* DEV_ADDED, STATE, frames */
 	struct reader readers[READERS] = { 0 };
+	int stop = 0;
 	struct taken_batch *all;
 	struct jskf_stats s0, s1;
 	struct jskf_info info;
@@ -145,21 +164,23 @@ static int test_four_readers(void)
 	CHECK_OK(c.kfd);
 	CHECK_OK(kf_info(c.kfd, &info));
 	close(c.kfd);
-	CHECK_OK(vmt_capture_mouse(&c, "vmtest four readers", 0x0301, JSKF_CAPTURE_ACTIVE, 0,
+	CHECK_OK(vmt_capture_mouse(&c, "vmtest one read at a time", 0x0301, JSKF_CAPTURE_ACTIVE, 0,
 				   info.ring_max, 0));
 	CHECK_OK(kf_stats(c.kfd, 0, &s0));
 
 	for (int i = 0; i < READERS; i++) {
 		readers[i].fd = c.kfd;
-		CHECK_OK(-pthread_create(&readers[i].thread, NULL, reader_main, &readers[i]));
+		readers[i].probe = i == 1;
+		readers[i].stop = &stop;
 	}
-	for (int i = 0; i < READERS; i++) {
-		while (!__atomic_load_n(&readers[i].tid, __ATOMIC_ACQUIRE))
-			sched_yield();
-		CHECK(!wait_blocked_in_ioctl(readers[i].tid, JSKF_IOC_READ, 5000),
-		      "reader %d is not waiting in JSKF_IOC_READ", i);
-	}
+	/* DEV_ADDED and STATE are taken by the first read; then it waits. */
+	CHECK_OK(-pthread_create(&readers[0].thread, NULL, reader_main, &readers[0]));
+	while (!__atomic_load_n(&readers[0].tid, __ATOMIC_ACQUIRE))
+		sched_yield();
+	CHECK(!wait_blocked_in_ioctl(readers[0].tid, JSKF_IOC_READ, 5000),
+	      "reader 0 is not waiting in JSKF_IOC_READ");
 	CHECK_EQ(__atomic_load_n(&taken, __ATOMIC_ACQUIRE), 2);
+	CHECK_OK(-pthread_create(&readers[1].thread, NULL, reader_main, &readers[1]));
 
 	t0 = now_ns();
 	for (size_t i = 0; i < FRAMES; i++) {
@@ -178,15 +199,23 @@ static int test_four_readers(void)
 	while (__atomic_load_n(&taken, __ATOMIC_ACQUIRE) < want && now_ns() < t_end)
 		usleep(1000);
 	sleep_ms(50);	/* anything extra would show up now */
-	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	CHECK_OK(-pthread_join(readers[1].thread, NULL));
+	/* The prober may have taken a cancel meant for the reader: again. */
+	while (pthread_tryjoin_np(readers[0].thread, NULL) == EBUSY) {
+		CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+		sleep_ms(5);
+	}
 	for (int i = 0; i < READERS; i++) {
-		CHECK_OK(-pthread_join(readers[i].thread, NULL));
 		CHECK(!readers[i].err, "reader %d: %s", i, strerror(-readers[i].err));
 		len += snprintf(counts + len, sizeof(counts) - len, " %zu", readers[i].n_batches);
 	}
-	vmt_info("four-readers-100k: %zu records in %.2f s; batches per reader:%s",
-		 taken, (now_ns() - t0) / 1e9, counts);
+	vmt_info("one-read-at-a-time-100k: %zu records in %.2f s; batches per thread:%s; the prober's reads: %lu -EBUSY, %lu found nothing; the reader's: %lu -EBUSY",
+		 taken, (now_ns() - t0) / 1e9, counts, readers[1].busy, readers[1].empty,
+		 readers[0].busy);
 	CHECK_EQ(taken, want);
+	CHECK(readers[1].busy > 0, "the prober never met the pended read (no -EBUSY in %lu reads)",
+	      readers[1].empty + readers[1].n_batches);
 
 	/* Sort every batch by first_seq: consecutive, batch_seq 1, 2, 3 ... */
 	for (int i = 0; i < READERS; i++)
@@ -248,7 +277,7 @@ static int test_four_readers(void)
 }
 
 static const struct vmt_case cases[] = {
-	{ "four-readers-100k", test_four_readers, 180 },
+	{ "one-read-at-a-time-100k", test_one_read_at_a_time, 180 },
 };
 
 int main(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -395,12 +396,13 @@ static int test_signal_restart(void)
 }
 
 /*
- * Test 2d: JSKF_IOC_CANCEL ends every read pended on that file (only that
- * file) with -ECANCELED; later reads wait as usual.
+ * Test 2d: JSKF_IOC_CANCEL ends the read pended on that file (only that
+ * file's) with -ECANCELED; later reads wait as usual.
  */
 static int test_cancel(void)
 {
 	struct jskf_record buf[4];
+	struct jskf_info info;
 	struct jskf_read rd;
 	struct pender p1, p2;
 	struct vmt_cap c;
@@ -409,25 +411,77 @@ static int test_cancel(void)
 	CHECK_OK(setup_idle(&c, "vmtest cancel", 0x0125));
 	other = kf_open(0);
 	CHECK_OK(other);
+	CHECK_OK(kf_info(other, &info));
 	CHECK_OK(pender_start(&p1, c.kfd, 0, 0, 0));
-	CHECK_OK(pender_start(&p2, c.kfd, 0, 0, 0));
+	CHECK_OK(pender_start(&p2, other, JSKF_READ_DEVLIST, 0, info.devlist_gen));
 	CHECK(!pender_wait_blocked(&p1, 5000), "the read did not wait in the kernel");
 	CHECK(!pender_wait_blocked(&p2, 5000), "the read did not wait in the kernel");
 
-	/* Cancel on another file does not touch them. */
-	CHECK_OK(kf_ioctl(other, JSKF_IOC_CANCEL, NULL));
-	sleep_ms(100);
-	CHECK(!pender_done(&p1) && !pender_done(&p2), "CANCEL on another file ended a read");
-
 	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
 	CHECK(!pender_join(&p1, 5000), "the pended read did not return within 5 s");
-	CHECK(!pender_join(&p2, 5000), "the pended read did not return within 5 s");
 	CHECK_ERR(p1.ret, ECANCELED);
+	sleep_ms(100);
+	CHECK(!pender_done(&p2), "CANCEL on another file ended a read");
+	CHECK_OK(kf_ioctl(other, JSKF_IOC_CANCEL, NULL));
+	CHECK(!pender_join(&p2, 5000), "the pended read did not return within 5 s");
 	CHECK_ERR(p2.ret, ECANCELED);
 
 	/* Taken by the reads it ended: the next read waits for its deadline. */
 	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 150 * MS);
 	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
+	return 0;
+}
+
+/*
+ * One read at a time per file: a second read of the same file, whatever
+ * its flags, gets -EBUSY at once while the first waits; another file's
+ * reads are its own; cancels issued while the read waits are all that
+ * read's (none is left over for the next one); once it has returned, the
+ * file reads again.
+ */
+static int test_one_read_per_file(void)
+{
+	static const struct input_event move[] = { { .type = EV_REL, .code = REL_X, .value = 3 } };
+	struct jskf_record buf[4];
+	struct jskf_info info;
+	struct jskf_read rd;
+	struct vmt_cap c;
+	struct pender p;
+	int64_t t0;
+	int other;
+
+	CHECK_OK(setup_idle(&c, "vmtest one read per file", 0x012b));
+	CHECK_OK(pender_start(&p, c.kfd, 0, 0, 0));
+	CHECK(!pender_wait_blocked(&p, 5000), "the read did not wait in the kernel");
+
+	t0 = now_ns();
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 1000 * MS);
+	CHECK_ERR(kf_read(c.kfd, &rd), EBUSY);
+	CHECK(now_ns() - t0 < 500 * MS, "the second read waited %lld ms before -EBUSY",
+	      (long long)((now_ns() - t0) / MS));
+	CHECK_OK(kf_info(c.kfd, &info));
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEVLIST, 0);
+	rd.devlist_gen = info.devlist_gen - 1;
+	CHECK_ERR(kf_read(c.kfd, &rd), EBUSY);
+
+	other = kf_open(0);
+	CHECK_OK(other);
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEVLIST | JSKF_READ_DEADLINE, now_ns() + 50 * MS);
+	rd.devlist_gen = info.devlist_gen;
+	CHECK_ERR(kf_read(other, &rd), ETIMEDOUT);
+
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK_ERR(p.ret, ECANCELED);
+	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 150 * MS);
+	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
+
+	CHECK_OK(vmt_frame(&c.mouse, move, 1));
+	kf_read_init(&rd, buf, 4, 0, 0);
+	CHECK_OK(kf_read(c.kfd, &rd));
+	CHECK_EQ(rd.count, 2);
+	CHECK_EQ(buf[0].value, 3);
 	return 0;
 }
 
@@ -611,6 +665,178 @@ static int test_ownership(void)
 	return 0;
 }
 
+/*
+ * Two threads read one file in turn (as the file allows: one read at a
+ * time, a second gets -EBUSY and tries again), one ending with a short
+ * deadline or a signal just as the record comes, the other with a long
+ * deadline.  Whoever the record's wake-up reached, the record must be
+ * delivered long before the long deadline: a read that leaves with
+ * -ETIMEDOUT or -EINTR must not keep a wake-up it took (item 2 of the
+ * kernel filter's review).  The moment of the record is swept over the
+ * short read's end, round after round.
+ */
+#define TURN_ROUNDS		2000
+#define TURN_SECONDS		45	/* or fewer rounds, on a slow kernel */
+#define TURN_SHORT_MS		8	/* the short read's deadline, after its start */
+#define TURN_LONG_MS		2000	/* the long read's */
+#define TURN_DELIVERED_MS	300	/* the record must be read by then */
+
+struct turn_reader {
+	pthread_t thread;
+	pid_t tid;
+	int fd;
+	int go;				/* round to run (atomic); -1: stop */
+	int64_t deadline;		/* 0: none (ended by a signal) */
+	int done;			/* last round finished (atomic) */
+	int ret;			/* the read that ended the round */
+	int32_t value;			/* REL_X of the record it read, 0: none */
+};
+
+static __thread volatile sig_atomic_t turn_signalled;
+
+static void on_turn_signal(int sig)
+{
+	turn_signalled = 1;
+}
+
+static void *turn_main(void *arg)
+{
+	struct turn_reader *t = arg;
+	struct jskf_record buf[8];
+	struct jskf_read rd;
+	int round = 0;
+
+	/* Its deadline ends the read on time, not up to 50 us later. */
+	prctl(PR_SET_TIMERSLACK, 1UL);
+	__atomic_store_n(&t->tid, gettid(), __ATOMIC_RELEASE);
+	for (;;) {
+		int go;
+
+		while ((go = __atomic_load_n(&t->go, __ATOMIC_ACQUIRE)) == round)
+			usleep(50);
+		if (go < 0)
+			return NULL;
+		round = go;
+		t->value = 0;
+		turn_signalled = 0;
+		for (;;) {
+			uint32_t flags = t->deadline ? JSKF_READ_DEADLINE : 0;
+
+			kf_read_init(&rd, buf, ARRAY_SIZE(buf), flags, t->deadline);
+			t->ret = kf_read(t->fd, &rd);
+			/* The file's one read is the other thread's: try again. */
+			if (t->ret == -EBUSY && !turn_signalled &&
+			    (!t->deadline || now_ns() < t->deadline)) {
+				usleep(100);
+				continue;
+			}
+			break;
+		}
+		for (uint32_t i = 0; !t->ret && i < rd.count; i++)
+			if (buf[i].type == EV_REL)
+				t->value = buf[i].value;
+		__atomic_store_n(&t->done, round, __ATOMIC_RELEASE);
+	}
+}
+
+static int turn_wait_done(struct turn_reader *t, int round, unsigned int ms)
+{
+	int64_t end = now_ns() + (int64_t)ms * MS;
+
+	while (__atomic_load_n(&t->done, __ATOMIC_ACQUIRE) != round)
+		if (now_ns() > end)
+			return -ETIMEDOUT;
+		else
+			usleep(100);
+	return 0;
+}
+
+static int test_two_readers_turns(void)
+{
+	struct sigaction sa = { .sa_handler = on_turn_signal };
+	struct turn_reader shrt = { 0 }, lng = { 0 };
+	struct vmt_cap c;
+	unsigned int by_deadline = 0, by_signal = 0, short_got = 0, long_got = 0;
+	uint64_t seed = (uint64_t)now_ns();
+
+	sigemptyset(&sa.sa_mask);
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0, "sigaction: %s", strerror(errno));
+	CHECK_OK(setup_idle(&c, "vmtest two readers turns", 0x012a));
+	shrt.fd = lng.fd = c.kfd;
+	CHECK_OK(-pthread_create(&shrt.thread, NULL, turn_main, &shrt));
+	CHECK_OK(-pthread_create(&lng.thread, NULL, turn_main, &lng));
+	while (!__atomic_load_n(&shrt.tid, __ATOMIC_ACQUIRE) ||
+	       !__atomic_load_n(&lng.tid, __ATOMIC_ACQUIRE))
+		usleep(100);
+
+	int64_t give_up = now_ns() + TURN_SECONDS * 1000 * MS;
+	int round;
+
+	for (round = 1; round <= TURN_ROUNDS && now_ns() < give_up; round++) {
+		bool signal_ends = round & 1;
+		int64_t t0 = now_ns(), end_short, at;
+		struct input_event ev = { .type = EV_REL, .code = REL_X, .value = round };
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		end_short = t0 + TURN_SHORT_MS * MS;
+		shrt.deadline = signal_ends ? 0 : end_short;
+		lng.deadline = t0 + TURN_LONG_MS * MS;
+		/* The short read first, so that it is the first to wake. */
+		__atomic_store_n(&shrt.go, round, __ATOMIC_RELEASE);
+		wait_blocked_in_ioctl(shrt.tid, JSKF_IOC_READ, TURN_SHORT_MS / 2);
+		__atomic_store_n(&lng.go, round, __ATOMIC_RELEASE);
+		wait_blocked_in_ioctl(lng.tid, JSKF_IOC_READ, TURN_SHORT_MS / 4);
+
+		/* The record comes 0 to 300 us after the short read's end. */
+		at = end_short + (int64_t)((seed >> 33) % 300000);
+		while (now_ns() < end_short)
+			;
+		if (signal_ends)
+			CHECK_OK(-pthread_kill(shrt.thread, SIGUSR1));
+		while (now_ns() < at)
+			;
+		CHECK_OK(vmt_frame(&c.mouse, &ev, 1));
+
+		/* A signal that came before the read began ended nothing: again. */
+		for (int ms = 0; signal_ends && ms < TURN_DELIVERED_MS &&
+		     turn_wait_done(&shrt, round, 1); ms++)
+			CHECK_OK(-pthread_kill(shrt.thread, SIGUSR1));
+		CHECK(!turn_wait_done(&shrt, round, TURN_DELIVERED_MS),
+		      "round %d: the short read did not end", round);
+		if (shrt.value == round) {
+			short_got++;
+			/* Not the long one's: end it. */
+			CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
+		}
+		CHECK(!turn_wait_done(&lng, round, TURN_DELIVERED_MS),
+		      "round %d (%s): the record was not delivered within %d ms; the short read ended with %d (%s) and the long one still waits for its deadline: a wake-up was lost",
+		      round, signal_ends ? "signal" : "deadline", TURN_DELIVERED_MS, shrt.ret,
+		      strerror(-shrt.ret));
+		if (lng.value == round)
+			long_got++;
+		else
+			CHECK(shrt.value == round, "round %d: the long read ended with %d (%s) without the record",
+			      round, lng.ret, strerror(-lng.ret));
+		if (shrt.value != round)
+			*(signal_ends ? &by_signal : &by_deadline) += 1;
+		/* Both idle: a cancel nobody took would end the next round's first read. */
+		{
+			struct jskf_record b[4];
+			struct jskf_read rd;
+
+			kf_read_init(&rd, b, 4, JSKF_READ_DEADLINE, 0);
+			(void)kf_read(c.kfd, &rd);
+		}
+	}
+	__atomic_store_n(&shrt.go, -1, __ATOMIC_RELEASE);
+	__atomic_store_n(&lng.go, -1, __ATOMIC_RELEASE);
+	pthread_join(shrt.thread, NULL);
+	pthread_join(lng.thread, NULL);
+	vmt_info("two-readers-turns: %d rounds; the record read by the short read %u times, by the long one %u times (the short one had ended by its deadline %u, by a signal %u times)",
+		 round - 1, short_got, long_got, by_deadline, by_signal);
+	return 0;
+}
+
 static const struct vmt_case cases[] = {
 	{ "list-devices", test_list_devices, 0 },
 	{ "read-order", test_read_order, 0 },
@@ -619,11 +845,13 @@ static const struct vmt_case cases[] = {
 	{ "signal-eintr", test_signal_eintr, 0 },
 	{ "signal-restart-deadline", test_signal_restart, 0 },
 	{ "cancel", test_cancel, 0 },
+	{ "one-read-per-file", test_one_read_per_file, 0 },
 	{ "cancel-sticky-before-read", test_cancel_sticky, 0 },
 	{ "release-wakes", test_release_wakes, 0 },
 	{ "nonblock-eagain", test_nonblock, 0 },
 	{ "devlist-wakes", test_devlist, 0 },
 	{ "capture-ownership", test_ownership, 0 },
+	{ "two-readers-turns", test_two_readers_turns, 120 },
 };
 
 int main(int argc, char **argv)

@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
+#include <linux/uhid.h>
 #include <linux/uinput.h>
 
 #include "vmtest.h"
@@ -501,6 +503,115 @@ int vmt_frame(struct vmt_dev *d, const struct input_event *ev, size_t n)
 	r = evbuf_flush(&b, d->fd);
 	evbuf_free(&b);
 	return r;
+}
+
+/* ---- uhid devices ----------------------------------------------------- */
+
+static int uhid_create(struct vmt_uhid *u, const char *name, uint16_t product,
+		       const uint8_t *rdesc, size_t rd_size)
+{
+	struct uhid_event ev;
+	int fd;
+
+	memset(u, 0, sizeof(*u));
+	u->fd = -1;
+	fd = open("/dev/uhid", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UHID_CREATE2;
+	snprintf((char *)ev.u.create2.name, sizeof(ev.u.create2.name), "%s", name);
+	ev.u.create2.rd_size = rd_size;
+	ev.u.create2.bus = BUS_USB;
+	ev.u.create2.vendor = VMT_VENDOR;
+	ev.u.create2.product = product;
+	ev.u.create2.version = 1;
+	memcpy(ev.u.create2.rd_data, rdesc, rd_size);
+	if (write(fd, &ev, sizeof(ev)) != sizeof(ev)) {
+		int r = -errno;
+
+		close(fd);
+		return r ? r : -EIO;
+	}
+	u->fd = fd;
+	snprintf(u->name, sizeof(u->name), "%s", name);
+	return 0;
+}
+
+int vmt_uhid_mouse(struct vmt_uhid *u, const char *name, uint16_t product)
+{
+	static const uint8_t rdesc[] = {
+		0x05, 0x01, 0x09, 0x02, 0xa1, 0x01,	/* Generic Desktop, Mouse, Application */
+		0x09, 0x01, 0xa1, 0x00,			/* Pointer, Physical */
+		0x05, 0x09, 0x19, 0x01, 0x29, 0x03,	/* Buttons 1 ... 3 */
+		0x15, 0x00, 0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02,
+		0x95, 0x01, 0x75, 0x05, 0x81, 0x01,	/* padding */
+		0x05, 0x01, 0x09, 0x30, 0x09, 0x31,	/* X, Y: relative, -127 ... 127 */
+		0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x02, 0x81, 0x06,
+		0xc0, 0xc0,
+	};
+
+	return uhid_create(u, name, product, rdesc, sizeof(rdesc));
+}
+
+int vmt_uhid_remote(struct vmt_uhid *u, const char *name, uint16_t product)
+{
+	static const uint8_t rdesc[] = {
+		0x05, 0x0c, 0x09, 0x01, 0xa1, 0x01,	/* Consumer, Consumer Control, Application */
+		0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x95, 0x02,
+		0x09, 0x41, 0x09, 0x60, 0x81, 0x02,	/* Menu Pick, Data On Screen */
+		0x95, 0x06, 0x81, 0x01,			/* padding */
+		0xc0,
+	};
+
+	return uhid_create(u, name, product, rdesc, sizeof(rdesc));
+}
+
+int vmt_uhid_input(struct vmt_uhid *u, const void *report, size_t size)
+{
+	struct uhid_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UHID_INPUT2;
+	ev.u.input2.size = size;
+	memcpy(ev.u.input2.data, report, size);
+	return write(u->fd, &ev, sizeof(ev)) == sizeof(ev) ? 0 : -errno;
+}
+
+int vmt_uhid_events(struct vmt_uhid *u, int until_open, unsigned int ms)
+{
+	int64_t end = now_ns() + (int64_t)ms * 1000000;
+
+	for (;;) {
+		struct pollfd p = { .fd = u->fd, .events = POLLIN };
+		int64_t left = (end - now_ns()) / 1000000;
+		struct uhid_event ev;
+
+		if (until_open >= 0 && u->opened == until_open)
+			return 0;
+		if (left < 0)
+			return until_open >= 0 ? -ETIMEDOUT : 0;
+		if (poll(&p, 1, (int)left + 1) < 0 && errno != EINTR)
+			return -errno;
+		if (!(p.revents & POLLIN))
+			continue;
+		if (read(u->fd, &ev, sizeof(ev)) < 0)
+			return -errno;
+		if (ev.type == UHID_OPEN) {
+			u->opened = 1;
+			u->opens++;
+		} else if (ev.type == UHID_CLOSE) {
+			u->opened = 0;
+			u->closes++;
+		}
+	}
+}
+
+void vmt_uhid_destroy(struct vmt_uhid *u)
+{
+	if (u->fd >= 0)
+		close(u->fd);	/* destroys the device */
+	u->fd = -1;
 }
 
 /* ---- evdev readers --------------------------------------------------- */

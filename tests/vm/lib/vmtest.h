@@ -147,6 +147,32 @@ void evbuf_free(struct evbuf *b);
 /* One frame (events then SYN_REPORT), written at once. */
 int vmt_frame(struct vmt_dev *d, const struct input_event *ev, size_t n);
 
+/*
+ * A HID device made with uhid: unlike uinput, its driver's open and close
+ * (what starts and stops a USB mouse's polling) are seen by the creator,
+ * as UHID_OPEN and UHID_CLOSE events.  Needs the uhid and hid-generic
+ * modules.
+ */
+struct vmt_uhid {
+	int fd;			/* /dev/uhid */
+	char name[64];
+	int opened;		/* as of the last event read: 1 after UHID_OPEN */
+	unsigned int opens, closes;	/* UHID_OPEN and UHID_CLOSE seen */
+};
+
+/* A HID mouse: three buttons, X and Y (report: buttons, x, y). */
+int vmt_uhid_mouse(struct vmt_uhid *u, const char *name, uint16_t product);
+/* A remote: Consumer Control Menu Pick and Data On Screen (KEY_SELECT, KEY_INFO). */
+int vmt_uhid_remote(struct vmt_uhid *u, const char *name, uint16_t product);
+int vmt_uhid_input(struct vmt_uhid *u, const void *report, size_t size);
+/*
+ * Reads the device's events for @ms (or until @until_open is what
+ * u->opened says, if it is 0 or 1; -1: the whole time), counting opens
+ * and closes.  0, or -ETIMEDOUT if @until_open was not reached.
+ */
+int vmt_uhid_events(struct vmt_uhid *u, int until_open, unsigned int ms);
+void vmt_uhid_destroy(struct vmt_uhid *u);
+
 /* ---- evdev readers --------------------------------------------------- */
 
 /* O_NONBLOCK, EVIOCSCLOCKID(CLOCK_MONOTONIC).  fd or -errno. */
