@@ -2,7 +2,8 @@
 # binaries, no VM, no root.  `make unit` prints one line per test and ends
 # with "N passed, N failed"; the scenario runner also runs under valgrind.
 
-UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape test-ini-edit
+UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape test-ini-edit \
+		   test-live
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 # Tests of the daemon's parts, each with the daemon files it tests.
 UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
