@@ -157,4 +157,14 @@ const struct jsd_config *engine_config(const struct engine *e);
 int engine_axis_state(const struct engine *e, unsigned int index,
 		      struct engine_axis_state *ret);
 
+/*
+ * The source counts per second (signed; wheels in notches) that reached
+ * axis @index of the current profile, as of @now_ns: measured over windows
+ * of at least ENGINE_RATE_WINDOW_NS of record time, the last one averaged
+ * up to @now_ns once it is that long; 0 after two windows without counts,
+ * for an axis never moved, and for @index out of range.
+ */
+#define ENGINE_RATE_WINDOW_NS	(100 * 1000000ull)
+double engine_axis_counts_rate(const struct engine *e, unsigned int index, uint64_t now_ns);
+
 #endif

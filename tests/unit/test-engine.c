@@ -300,6 +300,45 @@ static void test_reload_keeps_state(void **state)
 	env_free(env);
 }
 
+/*
+ * The source counts per second each axis gets (what `joystickctl tune`
+ * shows): over windows of 100 ms of record time, signed, per axis, kept
+ * across a reload, and 0 once the mouse stopped for two windows.
+ */
+static void test_counts_rate(void **state)
+{
+	struct env *env = env_new(base_ini);
+	struct jsd_config *cfg2;
+	struct jsd_error err;
+	struct engine *e2;
+
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 0), 0, EPS);
+	/*
+	 * 10 counts every 10 ms from 0 to 290 ms: 1000 counts/s on h (REL_X,
+	 * ABS_X); -3 counts every 20 ms on v (REL_Y): -150 counts/s.
+	 */
+	for (uint64_t t = 0; t < 300; t += 10) {
+		frame(env, t * MS, EV_REL, REL_X, 10);
+		if (t % 20 == 0)
+			frame(env, t * MS, EV_REL, REL_Y, -3);
+	}
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 295 * MS), 1000, 1e-9);
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 300 * MS), 1000, 1e-9);
+	assert_float_equal(engine_axis_counts_rate(env->e, 1, 300 * MS), -150, 1e-9);
+	assert_float_equal(engine_axis_counts_rate(env->e, 2, 300 * MS), 0, EPS);
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 399 * MS), 100 / 0.199, 1e-9);
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 400 * MS), 0, EPS);
+	assert_float_equal(engine_axis_counts_rate(env->e, 9, 300 * MS), 0, EPS);
+
+	/* A reload keeps it per code. */
+	assert_int_equal(jsd_config_parse_string("new.ini", base_ini, &cfg2, &err), 0);
+	assert_int_equal(engine_new_from(cfg2, env->e, &e2), 0);
+	assert_float_equal(engine_axis_counts_rate(e2, 0, 300 * MS), 1000, 1e-9);
+	engine_free(e2);
+	jsd_config_free(cfg2);
+	env_free(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_set_profile_errors),
 		cmocka_unit_test(test_reentry_refused),
 		cmocka_unit_test(test_reload_keeps_state),
+		cmocka_unit_test(test_counts_rate),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
