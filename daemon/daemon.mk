@@ -11,8 +11,10 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/manager-reload.c \
 		   daemon/manager-batch.c \
 		   daemon/manager-state.c \
+		   daemon/manager-live.c \
 		   daemon/reader.c \
 		   daemon/control/commands.c \
+		   daemon/control/commands-live.c \
 		   daemon/capture/devmap.c \
 		   daemon/capture/discovery.c \
 		   daemon/control/control.c \

@@ -18,6 +18,8 @@
 #include "capture/backend.h"
 #include "capture/devmap.h"
 #include "engine/engine.h"
+#include "engine/ini-file.h"
+#include "engine/live.h"
 #include "joystickd_kfilter.h"
 #include "capture/kfilter.h"
 #include "manager.h"
@@ -35,6 +37,19 @@ struct manager_mouse {
 	char name[JSKF_NAME_LEN];
 };
 
+/*
+ * What the running configuration was made from (manager-live.c): the
+ * bytes of the file as the last load read them, and the live changes made
+ * since.  The text that runs is the one, rewritten with the other.
+ */
+struct manager_source {
+	struct ini_file file;		/* the baseline: what the last load read */
+	struct live_changes changes;	/* made with `set` since, not saved */
+	char *running;			/* file.text with the changes: what runs */
+	size_t running_len;
+	uint64_t generation;		/* +1 whenever the text that runs changes */
+};
+
 struct manager {
 	struct manager_options opt;
 
@@ -50,6 +65,7 @@ struct manager {
 	struct manager_mouse *mice;	/* pointers as last logged */
 	size_t n_mice;
 	char backend_choice[300];	/* the line saying which backend runs and why */
+	struct manager_source source;	/* the file and the live changes */
 	bool keys_unsupported_logged;	/* the module has no JSKF_IOC_CAPTURE_KEYS; said once */
 
 	/* Set up before the reader starts, then read-only. */
@@ -174,6 +190,45 @@ void status_format_locked(struct manager *m, struct manager_status *st);
 void status_send(const struct manager_status *st);
 /* udev saw an input device come or go (discovery.h callback). */
 void loop_on_udev_change(void *userdata);
+
+/* ---- manager-reload.c */
+
+/* How manager_swap() treats a new configuration. */
+struct swap_opts {
+	/*
+	 * A live change, not a reload: refused if it needs another stick
+	 * device; the capture is sent again only if it changed, and then
+	 * held buttons are kept.
+	 */
+	bool keep_stick;
+	/* Axes of the current profile whose trim key changed (NULL-terminated): their running trim follows. */
+	const char *const *reset_trim;
+};
+
+/*
+ * Main thread, without the lock (it takes it for the commit).  Makes @cfg
+ * (taken: freed on failure) the running configuration, with the stick
+ * and capture it needs, all or nothing (the top of manager-reload.c).
+ * Whether a new stick was made goes to *@ret_new_stick (may be NULL).
+ * Returns 0, or -errno with the reason in @why (nothing logged).
+ */
+int manager_swap(struct manager *m, struct jsd_config *cfg, const struct swap_opts *o,
+		 bool *ret_new_stick, char *why, size_t why_size);
+
+/* ---- manager-live.c */
+
+/*
+ * Reads @path and parses exactly those bytes: 0 with both, or -errno
+ * with the loader's error in @err (-EINVAL: the contents).
+ */
+int source_read(const char *path, struct ini_file *file, struct jsd_config **ret_cfg,
+		struct jsd_error *err);
+/*
+ * Main thread: @file (taken), just loaded and now running, is the new
+ * baseline; the live changes are dropped.  Returns how many there were.
+ */
+unsigned int source_reset(struct manager *m, struct ini_file *file);
+void source_free(struct manager *m);
 
 /* ---- manager-batch.c */
 

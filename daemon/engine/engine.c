@@ -647,6 +647,12 @@ int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 	return 0;
 }
 
+void engine_keep_held(struct engine *e, const struct engine *old)
+{
+	memcpy(e->held, old->held, sizeof(e->held));
+	e->n_held = old->n_held;
+}
+
 struct engine *engine_free(struct engine *e)
 {
 	if (!e)

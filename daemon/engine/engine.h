@@ -94,6 +94,13 @@ int engine_new(const struct jsd_config *cfg, const struct engine_output *out,
 int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 		    struct engine **ret);
 
+/*
+ * After engine_new_from() for a configuration that captures the same keys
+ * (a live change, not a reload): the input buttons held on @old stay held
+ * on @e, so their joystick buttons stay down until they are released.
+ */
+void engine_keep_held(struct engine *e, const struct engine *old);
+
 /* Frees an engine; NULL is fine.  Returns NULL. */
 struct engine *engine_free(struct engine *e);
 

@@ -339,6 +339,37 @@ static void test_counts_rate(void **state)
 	env_free(env);
 }
 
+/*
+ * A live change (engine_keep_held()): the input buttons held go on being
+ * held, so their joystick buttons stay down and their release still
+ * comes up.
+ */
+static void test_keep_held(void **state)
+{
+	struct env *env = env_new(base_ini);
+	struct jsd_config *cfg2;
+	struct jsd_error err;
+	struct engine *e2;
+
+	engine_emit_state(env->e, true);
+	frame(env, 0, EV_KEY, BTN_LEFT, 1);
+	fake_clear(&env->fake);
+	assert_int_equal(jsd_config_parse_string("new.ini", base_ini, &cfg2, &err), 0);
+	assert_int_equal(engine_new_from(cfg2, env->e, &e2), 0);
+	engine_keep_held(e2, env->e);
+	engine_emit_state(e2, false);
+	assert_string_equal(env->fake.log, "");
+	fake_clear(&env->fake);
+	engine_feed(e2, -1, &(struct jskf_record){ .time_ns = MS, .dev_id = 7, .type = EV_KEY,
+						     .code = BTN_LEFT, .value = 0 });
+	engine_feed(e2, -1, &(struct jskf_record){ .time_ns = MS, .dev_id = 7, .type = EV_SYN,
+						     .code = SYN_REPORT });
+	assert_string_equal(env->fake.log, "BTN_TRIGGER 0\nSYN\n");
+	engine_free(e2);
+	jsd_config_free(cfg2);
+	env_free(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_reentry_refused),
 		cmocka_unit_test(test_reload_keeps_state),
 		cmocka_unit_test(test_counts_rate),
+		cmocka_unit_test(test_keep_held),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

@@ -229,6 +229,7 @@ static void test_prune(void **state)
 	assert_string_equal(ch.v[0].key, "rate");
 	live_changes_drop(&ch, "default", "aileron");
 	assert_int_equal(ch.n, 0);
+	live_changes_clear(&ch);
 	free(base);
 }
 
@@ -593,6 +594,7 @@ static int try_save(void *arg)
 		   sizeof(why));
 	live_changes_add(&ch, c);
 	r = live_save_file(t->path, t->path, NULL, &ch, why, sizeof(why));
+	live_changes_clear(&ch);
 	if (r < 0 && !strstr(why, t->want)) {
 		fprintf(stderr, "why: %s (want %s)\n", why, t->want);
 		return 100;

@@ -49,6 +49,7 @@ $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/st
 # sd_notify() wrapped), which fail a test that makes one under manager.lock.
 TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-capture.c \
 		   daemon/manager-reload.c daemon/manager-batch.c daemon/manager-state.c \
+		   daemon/manager-live.c daemon/control/commands-live.c \
 		   daemon/reader.c daemon/control/commands.c daemon/capture/devmap.c daemon/ratelimit.c \
 		   daemon/capture/backend-kfilter.c daemon/capture/backend-choice.c
 $(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h daemon/*/*.h) \
