@@ -31,7 +31,11 @@ DAEMON_SRCS	:= daemon/main.c \
 CTL_SRCS	:= ctl/joystickctl.c \
 		   ctl/ctl-client.c \
 		   ctl/ctl-monitor.c \
-		   ctl/ctl-curve.c
+		   ctl/ctl-curve.c \
+		   ctl/ctl-save.c \
+		   ctl/ctl-tune.c \
+		   ctl/tune-draw.c \
+		   ctl/tune-keys.c
 DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/%.o)
 # joystickd --reload is a client of the control socket, as joystickctl is.
@@ -44,6 +48,8 @@ DAEMON_PKGS	:= libevdev libudev libsystemd
 DAEMON_CFLAGS	= $(shell pkg-config --cflags $(DAEMON_PKGS) 2>/dev/null)
 DAEMON_LIBS	= $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null) -pthread
 CTL_CFLAGS	:= -Ictl
+# joystickctl tune draws with ncurses (the wide-character build, for UTF-8).
+CTL_LIBS	= $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 ASAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: daemon daemon-asan
@@ -55,12 +61,15 @@ $(DAEMON_OBJS) $(CTL_OBJS): $(BUILD)/%.o: %.c | engine-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(CTL_OBJS): CTL_CFLAGS += $(shell pkg-config --cflags ncursesw 2>/dev/null)
+
 $(BUILD)/joystickd: $(DAEMON_LINK_OBJS) $(ENGINE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_LINK_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS)
 
-# joystickctl needs only the engine (curves, config checks), not the daemon's libraries.
+# joystickctl needs the engine (curves, config checks, live changes) and
+# ncurses, not the daemon's libraries.
 $(BUILD)/joystickctl: $(CTL_OBJS) $(ENGINE_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS) $(CTL_LIBS)
 
 # The daemon and the engine under AddressSanitizer and UBSan, for the VM test
 # that checks for memory errors and leaks.

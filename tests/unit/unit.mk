@@ -55,7 +55,7 @@ TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-ca
 $(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h daemon/*/*.h) \
 		$(ENGINE_LIB) | unit-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) $(UNIT_CFLAGS) -DSRCDIR='"$(CURDIR)"' \
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) $(UNIT_CFLAGS) -DSRCDIR='"$(CURDIR)"' \
 		-Wl,--wrap=sd_notify,--wrap=sd_notifyf \
 		-o $@ $< $(TEST_LOCK_SRCS) $(ENGINE_LIB) $(ENGINE_LIBS) $(DAEMON_LIBS) $(UNIT_LIBS)
 
