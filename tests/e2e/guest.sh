@@ -12,6 +12,7 @@ set -u
 
 exec 3>/dev/ttyS1	# results
 exec 4>/dev/ttyS2	# details for build/e2e/guest.log
+# (/dev/ttyS3 gets one screen of joystickctl tune: tune-steps.sh)
 # The steps: one `check` line each at the end of this file.
 echo "RUN guest.sh" >&3
 echo "PLAN $(grep -c '^check ' "$0")" >&3
@@ -387,6 +388,10 @@ step_control() {
 	grep -q 'permission denied' <<<"$out" || { why="another user got: $out"; return 1; }
 }
 
+# 5b ... 5e: live changes and joystickctl tune (issue 18).
+# shellcheck source=tests/e2e/tune-steps.sh
+. "$JSD_REPO/tests/e2e/tune-steps.sh"
+
 # ---------------------------------------------------------------- 6. stop
 
 # stop_frees_mouse: with capture on, systemctl stop removes the stick and
@@ -472,6 +477,10 @@ check "3b. broken ini + reload: systemctl reload fails, old mapping kept, journa
 check "4a. kill -9: the mouse is released at once, systemd restarts joystickd, the stick is back" step_kill9
 check "4b. kill -STOP: the watchdog restarts joystickd" step_stop_signal
 check "5. joystickctl status: root and group joystickd yes, another user refused" step_control
+check "5b. live changes on the conffile: a joystickd member sets (the stick follows at once) and diffs but cannot save it, another user can do neither; root saves: one line changed, still a root:root 0644 conffile; a reload keeps it" step_live_conffile
+check "5c. joystickctl tune aileron under tmux: the axis and its curve, the live point moves with the mouse, Right sets sensitivity 840 in the daemon and u undoes it, a resize redraws, q gives the terminal back (stty -a unchanged)" step_tune
+check "5d. tune with LANG=C and NO_COLOR: ASCII only, no colour; Ctrl-C gives the terminal back" step_tune_ascii
+check "5e. tune ended by SIGTERM and by the daemon stopping: the terminal given back each time" step_tune_ends
 check "6. systemctl stop: stick gone, mouse free, module loaded and unused" step_stop
 check "7. systemd-analyze security: exposure 2.0 or lower" step_security
 check "8. dpkg -r and -P remove everything, DKMS module included" step_remove

@@ -6,7 +6,7 @@
 VMD_DIR		:= $(VM_DIR)/daemon
 VMD_OUT		?= $(VM_OUT)/$(VM_KVER)/daemon
 VMD_PROG	:= $(VM_OUT)/bin/vmt-daemon
-VMD_SRCS	:= $(VMD_DIR)/vmt-daemon.c $(VMD_DIR)/dtest.c
+VMD_SRCS	:= $(VMD_DIR)/vmt-daemon.c $(VMD_DIR)/vmt-live.c $(VMD_DIR)/dtest.c
 VMD_BINS	:= $(BUILD)/joystickd $(BUILD)/joystickctl $(BUILD)/joystickd-asan
 # LD_PRELOADed into one daemon run to fail an ioctl at a chosen step (fault-ioctl.c)
 VMD_FAULT	:= $(VM_OUT)/lib/jsd-fault-ioctl.so
@@ -23,7 +23,8 @@ vmtest-daemon:
 	@$(DEPS) build vm pkg:$(VM_HEADERS)
 	@$(MAKE) --no-print-directory vm-run-daemon
 
-$(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h $(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
+$(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h $(VMD_DIR)/vmt-live.h $(VM_DIR)/lib/kmodule.h \
+		kfilter/joystickd_kfilter.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ikfilter -I$(VM_DIR)/lib -pthread -static -o $@ $(VMD_SRCS) -lm
 

@@ -40,6 +40,7 @@
 #include "dtest.h"
 #include "joystickd_kfilter.h"
 #include "kmodule.h"
+#include "vmt-live.h"
 
 #define JOYSTICKD	"/usr/bin/joystickd"
 #define JOYSTICKD_ASAN	"/usr/bin/joystickd-asan"
@@ -2090,7 +2091,7 @@ static const char *const checks[] = {
 	"daemon-journal-log", "notify-stall-flies", "kill9-pointer-back", "shipped-stick-is-joystick",
 	"shipped-config", "mouse-sections", "mouse-sections-replug", "ctl-limits",
 	"ctl-idle-timeout", "reload-root-only", "ctl-group", "config-points-too-close",
-	"config-control-in-name", "stick-int32-range", "daemon-asan",
+	"config-control-in-name", "stick-int32-range", "daemon-asan", LIVE_CHECKS,
 };
 
 /* ---- the evdev backend (the module absent) */
@@ -2216,7 +2217,7 @@ static const char *const evdev_checks[] = {
 	"hotkey-toggle", "evdev-held-at-capture-on", "reload-keeps-position", "reload-curve",
 	"reload-bad-keeps", "mouse-replug", "ctl-recenter", "daemon-sigterm",
 	"evdev-stop-pointer-back", "kill9-pointer-back", "mouse-sections",
-	"mouse-sections-replug",
+	"mouse-sections-replug", LIVE_CHECKS,
 };
 
 /*
@@ -2249,6 +2250,7 @@ static int main_evdev(void)
 		dt_fail("kill9-pointer-back", "daemon did not start again");
 	daemon_close(&jsd);
 	test_mouse_sections();
+	test_live(&mouse);
 	return dt_done();
 }
 
@@ -2325,6 +2327,7 @@ int main(void)
 	test_shipped();
 	test_mouse_sections();
 	test_control_group();
+	test_live(&mouse);
 	test_check_config_refusals();
 	test_full_range_stick();
 	test_asan();
