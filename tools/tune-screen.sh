@@ -21,8 +21,8 @@ printf '%s\n' "$screen" | grep -q '^ tune \[axis ' ||
 	{ echo "tune-screen.sh: $capture is no screen of joystickctl tune" >&2; exit 1; }
 
 tmp=$readme.tmp
-awk -v screen="$screen" '
-	/^<!-- tune-screen:begin/ { print; print "```"; print screen; print "```"; skip = 1; next }
+SCREEN=$screen awk '
+	/^<!-- tune-screen:begin/ { print; print "```"; print ENVIRON["SCREEN"]; print "```"; skip = 1; next }
 	/^<!-- tune-screen:end/ { skip = 0 }
 	!skip { print }
 ' "$readme" >"$tmp"
