@@ -165,15 +165,7 @@ static int stick_next(int fd, uint16_t code, int32_t *ret)
 /* Waits until the stick reports @want for @code (the spring returns ...). */
 static bool stick_settles(int fd, uint16_t code, int32_t want)
 {
-	uint64_t deadline = dt_now_ms() + WAIT_MS;
-	int32_t v;
-
-	do {
-		if (evdev_abs(fd, code, &v) == 0 && v == want)
-			return true;
-		dt_sleep_ms(20);
-	} while (dt_now_ms() < deadline);
-	return false;
+	return evdev_settles(fd, code, want, WAIT_MS);
 }
 
 /* ---- faults: one clear line, the right exit status, nothing left */

@@ -91,15 +91,7 @@ static int first_x(int fd, int32_t counts, int32_t *ret)
 /* Waits until ABS_X is @want (the spring returns to the trim ...). */
 static bool settles(int fd, int32_t want)
 {
-	uint64_t deadline = dt_now_ms() + WAIT_MS;
-	int32_t v;
-
-	do {
-		if (evdev_abs(fd, ABS_X, &v) == 0 && v == want)
-			return true;
-		dt_sleep_ms(20);
-	} while (dt_now_ms() < deadline);
-	return false;
+	return evdev_settles(fd, ABS_X, want, WAIT_MS);
 }
 
 /* Lines of @a and @b that differ (both as many lines), the last one in @line. */
