@@ -441,6 +441,13 @@ static void word_of(const char *value, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+static void undo_free(struct undo *u)
+{
+	for (unsigned int k = 0; k < u->n_keys; k++)
+		ini_edit_values_free(u->keys[k].values);
+	free(u->keys);
+}
+
 /* Remembers the keys @keys of the axis as the text has them, for undo. */
 static void undo_push(struct tune *t, const char *const *keys)
 {
@@ -448,10 +455,7 @@ static void undo_push(struct tune *t, const char *const *keys)
 
 	if (t->n_undo == MAX_UNDO) {
 		/* The oldest is forgotten. */
-		u = &t->undo[0];
-		for (unsigned int k = 0; k < u->n_keys; k++)
-			ini_edit_values_free(u->keys[k].values);
-		free(u->keys);
+		undo_free(&t->undo[0]);
 		memmove(&t->undo[0], &t->undo[1], (MAX_UNDO - 1) * sizeof(t->undo[0]));
 		t->n_undo--;
 	}
@@ -493,6 +497,14 @@ static int send_set(struct tune *t, const char *verb, const char *args)
 	return 0;
 }
 
+/* A change of @keys by "set AXIS @args", undone by u; a refused one leaves nothing to undo. */
+static void change(struct tune *t, const char *const *keys, const char *args)
+{
+	undo_push(t, keys);
+	if (send_set(t, "set", args) != 0 && t->n_undo)
+		undo_free(&t->undo[--t->n_undo]);
+}
+
 /* The value of a key line for a number: no noise in the last digits. */
 static void number(double v, char *buf, size_t size)
 {
@@ -524,29 +536,25 @@ static void set_value(struct tune *t, const struct param *p, double v)
 	number(v, num, sizeof(num));
 	switch (p->kind) {
 	case PARAM_NUMBER:
-		undo_push(t, keys);
 		snprintf(args, sizeof(args), "%s %s", p->key, num);
 		break;
 	case PARAM_CURVE_PARAM:
-		undo_push(t, curve_keys);
 		snprintf(args, sizeof(args), "curve %s:%s", curve_kind(&t->a->response.curve), num);
 		break;
 	case PARAM_POINT_Y: {
 		char pts[CONTROL_MAX_LINE - 16];
 
-		undo_push(t, curve_keys);
 		points_args(&t->a->response.curve, p->point, v, pts, sizeof(pts));
 		snprintf(args, sizeof(args), "point %s", pts);
 		break;
 	}
 	case PARAM_BOOL:
-		undo_push(t, keys);
 		snprintf(args, sizeof(args), "%s %s", p->key, v ? "yes" : "no");
 		break;
 	case PARAM_CURVE:
 		return;
 	}
-	send_set(t, "set", args);
+	change(t, p->kind == PARAM_NUMBER || p->kind == PARAM_BOOL ? keys : curve_keys, args);
 }
 
 /* Three significant digits: 840, 0.605, 1.25e+03. */
@@ -577,9 +585,8 @@ static void step(struct tune *t, int dir, bool coarse)
 			t->a->response.curve.kind == CURVE_LINEAR ? 0 : dir > 0 ? -1 : 0;
 
 		k = (k + dir + 3) % 3;
-		undo_push(t, curve_keys);
 		snprintf(args, sizeof(args), "curve %s", kinds[k]);
-		send_set(t, "set", args);
+		change(t, curve_keys, args);
 		return;
 	}
 	if (p->log)
@@ -610,15 +617,13 @@ static void submit(struct tune *t)
 	switch (p->kind) {
 	case PARAM_NUMBER:
 	case PARAM_BOOL:
-		undo_push(t, keys);
 		snprintf(args, sizeof(args), "%s %s", p->key, t->typed);
-		break;
+		change(t, keys, args);
+		return;
 	case PARAM_CURVE:
-		undo_push(t, curve_keys);
 		snprintf(args, sizeof(args), "curve %s", t->typed);
 		break;
 	case PARAM_CURVE_PARAM:
-		undo_push(t, curve_keys);
 		snprintf(args, sizeof(args), "curve %s:%s", curve_kind(&t->a->response.curve),
 			 t->typed);
 		break;
@@ -631,7 +636,7 @@ static void submit(struct tune *t)
 		set_value(t, p, y);
 		return;
 	}
-	send_set(t, "set", args);
+	change(t, curve_keys, args);
 }
 
 /* Puts back the keys of the last change as the text had them. */
@@ -678,9 +683,7 @@ static void undo(struct tune *t)
 		}
 		sent += send_set(t, "set", args) == 0;
 	}
-	for (unsigned int k = 0; k < u->n_keys; k++)
-		ini_edit_values_free(u->keys[k].values);
-	free(u->keys);
+	undo_free(u);
 	if (!sent && !t->message_error) {
 		say(t, false, "nothing to undo");
 	} else if (!t->message_error) {
@@ -876,11 +879,8 @@ static void tune_free(struct tune *t)
 {
 	free(t->text);
 	jsd_config_free(t->cfg);
-	for (unsigned int u = 0; u < t->n_undo; u++) {
-		for (unsigned int k = 0; k < t->undo[u].n_keys; k++)
-			ini_edit_values_free(t->undo[u].keys[k].values);
-		free(t->undo[u].keys);
-	}
+	for (unsigned int u = 0; u < t->n_undo; u++)
+		undo_free(&t->undo[u]);
 }
 
 /* Before the screen is taken: the daemon's file, the text, the axis.  An exit status, or 0. */
