@@ -97,8 +97,18 @@ tune_ended() {
 # The live position s the screen shows.
 screen_position() { pane | sed -n 's/.* s position *\([-+][0-9.]*\).*/\1/p'; }
 position_right() { awk -v s="$(screen_position)" 'BEGIN { exit !(s >= 0.1) }'; }
-# The column of the live point in the curve (0: not drawn).
-point_column() { pane | awk '{ i = index($0, "\xe2\x97\x8f"); if (i) { print i; exit } } END { if (!i) print 0 }'; }
+# The column of the live point in the curve, counted in characters (0: not drawn).
+point_column() {
+	local LC_ALL=C.UTF-8 line
+	while IFS= read -r line; do
+		if [[ $line == *●* ]]; then
+			line=${line%%●*}
+			echo $((${#line} + 1))
+			return
+		fi
+	done < <(pane)
+	echo 0
+}
 # moving: moves the mouse to the right, and says whether the point is right of the centre yet.
 moving() { ask_ok move 150 0 >/dev/null; position_right; }
 daemon_sensitivity() { [ "$(joystickctl get aileron sensitivity 2>&1)" = "sensitivity = $1" ]; }
