@@ -334,6 +334,18 @@ static int pick_axis(struct tune *t, const char *name)
 	return 0;
 }
 
+static void swap_text(struct tune *t, char **text, struct jsd_config **cfg)
+{
+	char *old_text = t->text;
+	struct jsd_config *old_cfg = t->cfg;
+
+	t->text = *text;
+	t->len = t->text ? strlen(t->text) : 0;
+	t->cfg = *cfg;
+	*text = old_text;
+	*cfg = old_cfg;
+}
+
 /* Fetches the text that runs and parses it as the daemon did: 0, 1, or -1 (lost). */
 static int load(struct tune *t)
 {
@@ -351,16 +363,16 @@ static int load(struct tune *t)
 		free(text);
 		return 1;
 	}
-	free(t->text);
-	jsd_config_free(t->cfg);
-	t->text = text;
-	t->len = strlen(text);
-	t->cfg = cfg;
+	/* The old text stays until the new one has an axis to show. */
+	swap_text(t, &text, &cfg);
 	if (pick_axis(t, t->axis) < 0) {
+		swap_text(t, &text, &cfg);
 		say(t, true, "profile %s has no axis to tune", t->profile);
-		return 1;
+		r = 1;
 	}
-	return 0;
+	free(text);
+	jsd_config_free(cfg);
+	return r;
 }
 
 /* One "name value" line of axis-state. */
