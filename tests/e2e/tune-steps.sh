@@ -94,48 +94,63 @@ tune_ended() {
 		{ why="stty -a changed: $(diff /tmp/stty.before /tmp/stty.after | tr '\n' '|')"; return 1; }
 }
 
-# The live position s the screen shows.
-screen_position() { pane | sed -n 's/.* s position *\([-+][0-9.]*\).*/\1/p'; }
-position_right() { awk -v s="$(screen_position)" 'BEGIN { exit !(s >= 0.1) }'; }
-# The column of the live point in the curve, counted in characters (0: not drawn).
-point_column() {
+# The live position s a screen (on stdin) shows.
+screen_position() { sed -n 's/.* s position *\([-+][0-9.]*\).*/\1/p'; }
+# column CHAR [LINE-START]: the column of the first CHAR in a screen (on
+# stdin), on the first line starting with LINE-START; in characters, 0 if none.
+column() {
 	local LC_ALL=C.UTF-8 line
 	while IFS= read -r line; do
-		if [[ $line == *●* ]]; then
-			line=${line%%●*}
+		if [[ $line == "${2:-}"* && $line == *"$1"* ]]; then
+			line=${line%%"$1"*}
 			echo $((${#line} + 1))
 			return
 		fi
-	done < <(pane)
+	done
 	echo 0
 }
-# moving: moves the mouse to the right, and says whether the point is right of the centre yet.
-moving() { ask_ok move 150 0 >/dev/null; position_right; }
+# The live point, and the curve's vertical axis (s = 0) on its top line.
+point_column() { column ●; }
+centre_column() { column │ ' +1'; }
+# moving CENTRE: moves the mouse to the right (s += 0.5 each time, the
+# spring takes 0.5/s off), and says whether the screen, kept in $screen,
+# shows the position and the live point right of column CENTRE.
+screen=""
+moving() {
+	ask_ok move 400 0 >/dev/null || return 1
+	screen=$(pane)
+	awk -v s="$(screen_position <<<"$screen")" 'BEGIN { exit !(s >= 0.1) }' &&
+		[ "$(point_column <<<"$screen")" -gt "$1" ]
+}
 daemon_sensitivity() { [ "$(joystickctl get aileron sensitivity 2>&1)" = "sensitivity = $1" ]; }
 
-# In a UTF-8 terminal with colours: the axis and its curve; the live point
-# moves with the mouse; Right sets a new sensitivity in the daemon, u puts
-# it back; a resize redraws in the new size; q gives the terminal back.
-step_tune() {
-	local centre moved screen
+# A new tmux server with an 80x24 bash pane: nothing left of a step before.
+tune_session() {
 	rm -f /tmp/stty.before /tmp/stty.after
 	tm kill-server 2>/dev/null
 	tm -f /dev/null new-session -d -s tune -x 80 -y 24 'bash --noprofile --norc' ||
 		{ why="tmux did not start"; return 1; }
 	tm send-keys -t tune "PS1='$ '" Enter
+}
+
+# In a UTF-8 terminal with colours: the axis and its curve; the live point
+# moves with the mouse; Right sets a new sensitivity in the daemon, u puts
+# it back; a resize redraws in the new size; q gives the terminal back.
+step_tune() {
+	local centre
+	tune_session || return 1
 	capture_on || return 1
 	tune_start "" || return 1
 	[ "$(pane | grep -o $'\xe2\x80\xa2' | wc -l)" -ge 30 ] ||
 		{ why="fewer than 30 points of the curve on the screen"; return 1; }
 	pane -e | grep -q $'\e\\[3[0-7]m' || { why="no colour on the screen"; return 1; }
-	centre=$(point_column)
-	[ "$centre" -gt 0 ] || { why="no live point on the screen"; return 1; }
-	wait_for 10 moving || { why="the position stays at $(screen_position) while the mouse moves"; return 1; }
-	moved=$(point_column)
-	[ "$moved" -gt "$centre" ] || { why="the live point stayed at column $centre ($moved)"; return 1; }
-	info "tune: the live point moved from column $centre to $moved with the mouse"
-	# The screen for the README (tools/tune-screen.sh), as the pane shows it.
-	screen=$(pane)
+	centre=$(pane | centre_column)
+	[ "$centre" -gt 0 ] && [ "$(pane | point_column)" -gt 0 ] ||
+		{ why="no curve axes or live point on the screen"; return 1; }
+	wait_for 20 moving "$centre" ||
+		{ why="while the mouse moves the screen shows s $(screen_position <<<"$screen") and the point at column $(point_column <<<"$screen") (centre $centre)"; return 1; }
+	info "tune: the live point moved from column $centre to $(point_column <<<"$screen") with the mouse (s $(screen_position <<<"$screen"))"
+	# That screen for the README (tools/tune-screen.sh).
 	{ stty -F /dev/ttyS3 raw -echo; printf '%s\n' "$screen" >/dev/ttyS3; } 2>/dev/null
 	tm send-keys -t tune Right
 	wait_for 10 daemon_sensitivity 840 ||
@@ -156,6 +171,7 @@ step_tune() {
 
 # LANG=C and NO_COLOR: ASCII only, no colour; Ctrl-C gives the terminal back.
 step_tune_ascii() {
+	tune_session || return 1
 	tune_start "LANG=C NO_COLOR=1" || return 1
 	! pane | LC_ALL=C grep -q $'[\x80-\xff]' || { why="non-ASCII bytes with LANG=C"; return 1; }
 	[ "$(pane | grep -o '\*' | wc -l)" -ge 30 ] || { why="no ASCII curve"; return 1; }
@@ -165,8 +181,18 @@ step_tune_ascii() {
 }
 
 # SIGTERM, and the daemon going away, end it with the terminal given back.
+# The daemon runs again at the end, whatever happened.
 step_tune_ends() {
+	local rc=0
+	tune_ends || rc=1
+	is_active || systemctl start joystickd.service || { why="${why:-}; systemctl start failed"; rc=1; }
+	find_stick || rc=1
+	tm kill-server
+	return $rc
+}
+tune_ends() {
 	local pid
+	tune_session || return 1
 	tune_start "" || return 1
 	pid=$(pgrep -P "$(tm display -p -t tune '#{pane_pid}')" -x joystickctl)
 	[ -n "$pid" ] || { why="no joystickctl under the pane's shell"; return 1; }
@@ -176,7 +202,6 @@ step_tune_ends() {
 	tune_start "" || return 1
 	systemctl stop joystickd.service
 	tune_ended 1 || return 1
-	pane_has 'joystickctl: lost joystickd' || { why="no word of the lost daemon: $(pane | grep -v '^$' | tail -n 3 | tr '\n' '|')"; return 1; }
-	systemctl start joystickd.service || { why="systemctl start failed"; return 1; }
-	find_stick
+	pane_has 'joystickctl: lost joystickd' ||
+		{ why="no word of the lost daemon: $(pane | grep -v '^$' | tail -n 3 | tr '\n' '|')"; return 1; }
 }
