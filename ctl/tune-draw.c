@@ -29,12 +29,16 @@
 enum pair { PAIR_CURVE = 1, PAIR_POINT, PAIR_ERROR, PAIR_OK, PAIR_TITLE };
 
 static bool use_color;
+static SCREEN *screen;
 
 int tune_screen_start(bool color)
 {
 	set_escdelay(25);
-	if (!initscr())
+	/* newterm(), not initscr(): that one exits on a terminal it does not know. */
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen)
 		return -1;
+	set_term(screen);
 	cbreak();
 	noecho();
 	nonl();
@@ -56,6 +60,8 @@ int tune_screen_start(bool color)
 void tune_screen_stop(void)
 {
 	endwin();
+	delscreen(screen);
+	screen = NULL;
 }
 
 /* A colour pair when colours are on; bold or nothing otherwise. */
