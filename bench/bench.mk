@@ -80,3 +80,6 @@ bench-ipe: $(BENCH_IPE)
 # Also rewrites the bench block of README.md from the same figures.
 bench-report:
 	bench/report.sh $(BENCH_OUT) $(BENCH_RESULTS) $(BENCH_KO) README.md
+
+# What watching processes for games costs, per mechanism: a bench of its own.
+include bench/games/games.mk

@@ -30,6 +30,11 @@ int ctl_check_config(const char *path)
 
 	if (r != 0)
 		return r;
+	for (unsigned int i = 0; i < cfg->n_warnings; i++) {
+		char line[600];
+
+		fprintf(stderr, "%s\n", jsd_warning_format(cfg, &cfg->warnings[i], line, sizeof(line)));
+	}
 	printf("%s: OK: profiles %u, [mouse] sections %u, stick axes %u, stick buttons %u\n",
 	       path, cfg->n_profiles, cfg->n_mice, cfg->stick.n_axes, cfg->stick.n_buttons);
 	jsd_config_free(cfg);

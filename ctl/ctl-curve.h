@@ -19,7 +19,10 @@ struct ctl_curve_opts {
 /* Plots from the configuration file; returns an exit status. */
 int ctl_curve_from_file(const struct ctl_curve_opts *o);
 
-/* Checks a configuration file; prints "file:line: message"; 0 or 78. */
+/*
+ * Checks a configuration file; prints "file:line: message" (78), or its
+ * warnings on stderr and a summary (0).
+ */
 int ctl_check_config(const char *path);
 
 #endif

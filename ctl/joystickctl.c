@@ -13,6 +13,7 @@
 #include "ctl-monitor.h"
 #include "ctl-save.h"
 #include "ctl-tune.h"
+#include "doctor.h"
 
 #define EXIT_USAGE	2
 
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 		"Commands working from a file:\n"
 		"  curve AXIS -c FILE [--profile NAME] [--svg FILE] [--size COLSxROWS]\n"
 		"  check-config FILE      validate a configuration (exit 0 or 78)\n"
+		"Checking the whole system:\n"
+		"  doctor [--json] [-c FILE]\n"
+		"                         will a game see the stick? each problem with its fix\n"
 		"\n"
 		"  --socket PATH          control socket (default %s)\n",
 		CONTROL_SOCKET_PATH);
@@ -359,6 +363,8 @@ int main(int argc, char *argv[])
 		return cmd_monitor(argc, argv);
 	if (strcmp(cmd, "curve") == 0)
 		return cmd_curve(argc, argv);
+	if (strcmp(cmd, "doctor") == 0)
+		return ctl_doctor(argc, argv, socket_path);
 	if (strcmp(cmd, "check-config") == 0) {
 		if (argc != 2) {
 			usage(stderr);

@@ -13,6 +13,8 @@
  * before it, and the main loop logs a summary of the rest when a flood
  * stops (manager_log_suppressed()).  The totals are in `joystickctl status`.
  */
+#include <stdio.h>
+
 #include "log.h"
 #include "manager-int.h"
 #include "stick.h"
@@ -59,6 +61,34 @@ static void batch_learn_device_locked(struct manager *m, uint32_t id)
 	m->devmap = dm;
 }
 
+/* Under lock: a note of the evdev backend (backend.h, BACKEND_REC_NOTE), for the log. */
+static void batch_note_locked(struct manager *m, const struct jskf_record *rec, uint64_t now,
+			      struct batch_notes *notes)
+{
+	ssize_t i;
+
+	manager_assert_locked(m);
+	switch (rec->code) {
+	case BACKEND_NOTE_OVERFLOW:
+		m->counters.overflows++;
+		m->wake_status = true;
+		if (notes->overflow || !ratelimit_allow(&m->rl_overflow, now, &notes->held_overflow))
+			break;
+		notes->overflow = true;
+		notes->overflow_dev = rec->dev_id;
+		notes->total_overflows = m->counters.overflows;
+		i = devmap_find(&m->devmap, rec->dev_id);
+		snprintf(notes->overflow_name, sizeof(notes->overflow_name), "%s",
+			 i >= 0 ? m->devmap.devs[i].name : "?");
+		break;
+	case BACKEND_NOTE_UNOPENED:
+		notes->unopened = true;
+		notes->n_unopened = rec->value;
+		notes->unopened_error = (int)rec->flags;
+		break;
+	}
+}
+
 /* Under lock: a JSKF_REC_STATE record. */
 static void batch_state_locked(struct manager *m, const struct jskf_record *rec,
 			       struct batch_notes *notes)
@@ -100,6 +130,9 @@ void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 			break;
 		case JSKF_REC_DEV_REMOVED:
 			m->wake_devlist = true;
+			break;
+		case BACKEND_REC_NOTE:
+			batch_note_locked(m, rec, now, notes);
 			break;
 		}
 		engine_feed(m->engine, devmap_mouse_of(&m->devmap, rec->dev_id), rec);
@@ -149,17 +182,20 @@ void manager_reader_failed(struct manager *m, int error)
 
 void manager_log_suppressed(struct manager *m)
 {
-	uint64_t now = manager_now_ns(), dropped = 0, gaps = 0, stick = 0;
-	uint64_t total_dropped, total_gaps, total_stick;
+	uint64_t now = manager_now_ns(), dropped = 0, gaps = 0, stick = 0, overflows = 0, mice = 0;
+	uint64_t total_dropped, total_gaps, total_stick, total_overflows;
 
 	manager_lock(m);
 	ratelimit_flush(&m->rl_dropped, now, &dropped);
 	ratelimit_flush(&m->rl_seq_gap, now, &gaps);
 	ratelimit_flush(&m->rl_stick, now, &stick);
+	ratelimit_flush(&m->rl_overflow, now, &overflows);
 	total_dropped = m->counters.dropped;
 	total_gaps = m->counters.seq_gaps;
 	total_stick = m->counters.stick_errors;
+	total_overflows = m->counters.overflows;
 	manager_unlock(m);
+	ratelimit_flush(&m->rl_mice, now, &mice);	/* the main thread's */
 	if (dropped)
 		log_warning("%llu more warnings of dropped events were held back; %llu events dropped in all",
 			    (unsigned long long)dropped, (unsigned long long)total_dropped);
@@ -169,4 +205,10 @@ void manager_log_suppressed(struct manager *m)
 	if (stick)
 		log_warning("%llu more warnings of failed stick writes were held back; %llu failures in all",
 			    (unsigned long long)stick, (unsigned long long)total_stick);
+	if (overflows)
+		log_warning("%llu more warnings of lost events (SYN_DROPPED) were held back; %llu overflows in all",
+			    (unsigned long long)overflows, (unsigned long long)total_overflows);
+	if (mice)
+		log_info("%llu more lines about mice (captured, removed, grabbed) were held back: joystickctl devices lists them",
+			 (unsigned long long)mice);
 }

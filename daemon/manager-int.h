@@ -22,6 +22,8 @@
 #include "engine/live.h"
 #include "joystickd_kfilter.h"
 #include "capture/kfilter.h"
+#include "games/session.h"
+#include "games/watch.h"
 #include "manager.h"
 #include "ratelimit.h"
 #include "reader.h"
@@ -34,6 +36,8 @@ struct stick;
 struct manager_mouse {
 	uint32_t id;
 	bool captured;
+	enum backend_grab grab;		/* the evdev backend's grab of it, and its detail */
+	uint32_t grab_detail;
 	char name[JSKF_NAME_LEN];
 };
 
@@ -64,8 +68,12 @@ struct manager {
 	gid_t group;			/* of the control socket; (gid_t)-1: root only */
 	struct manager_mouse *mice;	/* pointers as last logged */
 	size_t n_mice;
+	struct ratelimit rl_mice;	/* lines about mice: captured, removed, grabs */
+	bool refreshed;			/* manager_refresh_devices() listed the devices at: */
+	uint64_t refreshed_gen;		/* this devlist_gen */
 	char backend_choice[300];	/* the line saying which backend runs and why */
 	struct manager_source source;	/* the file and the live changes */
+	struct games_watch *games;	/* NULL when no profile has games */
 	bool keys_unsupported_logged;	/* the module has no JSKF_IOC_CAPTURE_KEYS; said once */
 
 	/* Set up before the reader starts, then read-only. */
@@ -92,6 +100,8 @@ struct manager {
 	bool captured;			/* a capture was sent */
 	bool active;			/* the kernel's active flag, last state record */
 	bool want_active;		/* what we last asked the kernel for */
+	bool looking;			/* a look button is held: the capture swallows nothing */
+	int look_error;			/* sending a look's capture failed with this, to log */
 	int pending_profile;		/* profile request of a button, or -1 */
 	int switched_profile;		/* profile switched to, not yet logged, or -1 */
 	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
@@ -100,10 +110,12 @@ struct manager {
 	struct ratelimit rl_dropped;	/* "kernel filter dropped" warnings */
 	struct ratelimit rl_seq_gap;	/* "record sequence gap" warnings */
 	struct ratelimit rl_stick;	/* "writing the virtual stick failed" warnings */
+	struct ratelimit rl_overflow;	/* "events of ... were lost" warnings (evdev's SYN_DROPPED) */
 	bool wake_timer;		/* the reader wants an earlier tick */
 	bool wake_devlist;		/* the kernel's device list changed */
 	bool wake_status;		/* STATUS= is stale */
 	int reader_error;		/* the reader died with this -errno */
+	struct game_session session;	/* the games running, and the profile before them */
 };
 
 /* Every *_locked() function starts with this. */
@@ -164,6 +176,15 @@ int capture_apply_locked(struct manager *m, struct capture_plan *pl, bool force)
  * released, keys the module does not take) and takes its list of mice.
  */
 void capture_log(struct manager *m, struct capture_plan *pl);
+
+/*
+ * Under lock, in whichever thread fed the engine (a look button's
+ * request).  Hold-to-look: sends the running capture again swallowing
+ * nothing (@look) or the configured classes, the rest unchanged; every
+ * capture sent while @look holds swallows nothing.  0 or -errno (the
+ * capture in force is then the one before).
+ */
+int capture_look_locked(struct manager *m, bool look);
 
 /*
  * Main thread, without the lock (it takes it for the capture only).
@@ -229,6 +250,18 @@ int source_read(const char *path, struct ini_file *file, struct jsd_config **ret
  */
 unsigned int source_reset(struct manager *m, struct ini_file *file);
 void source_free(struct manager *m);
+/* Logs the warnings of a configuration just loaded (check-config's, issue 19). */
+void source_log_warnings(const struct jsd_config *cfg);
+
+/* ---- manager-games.c: profiles that follow the game */
+
+/* Main thread, no lock.  Watches for games if a profile has some; 0 or -errno. */
+int manager_games_start(struct manager *m);
+/* Main thread, no lock, after a swap (a reload, a live change): games of the new configuration. */
+void manager_games_reload(struct manager *m);
+void manager_games_stop(struct manager *m);
+/* Under lock: the user switched profiles by hand. */
+void manager_games_manual_locked(struct manager *m);
 
 /* ---- manager-batch.c */
 

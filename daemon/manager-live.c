@@ -36,6 +36,15 @@ int source_read(const char *path, struct ini_file *file, struct jsd_config **ret
 	return r;
 }
 
+void source_log_warnings(const struct jsd_config *cfg)
+{
+	char line[600];
+
+	for (unsigned int i = 0; i < cfg->n_warnings; i++)
+		log_raw(LOG_WARNING, "%s", jsd_warning_format(cfg, &cfg->warnings[i], line,
+							       sizeof(line)));
+}
+
 /* The text that runs becomes @text (taken). */
 static void set_running(struct manager *m, char *text, size_t len)
 {

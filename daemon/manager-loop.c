@@ -110,9 +110,9 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct manager *m = userdata;
 	struct manager_status st = { "" };
-	bool devlist, stale;
+	bool devlist, stale, looking;
+	int r, look_error;
 	uint64_t count;
-	int r;
 
 	if (read(fd, &count, sizeof(count)) < 0)
 		return 0;
@@ -121,7 +121,13 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	r = m->reader_error;
 	devlist = m->wake_devlist;
 	m->wake_devlist = false;
+	look_error = m->look_error;
+	m->look_error = 0;
+	looking = m->looking;
 	manager_unlock(m);
+	if (look_error)
+		log_warning("hold-to-look: %s failed: %s", looking ?
+			    "giving the pointer back" : "capturing the pointer again", strerror(-look_error));
 	if (r) {
 		if (r == -ENODEV) {
 			/* The module cannot be unloaded while we hold the file; only a forced one. */

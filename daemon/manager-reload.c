@@ -170,6 +170,8 @@ static int swap_commit_locked(struct manager *m, struct swap *sw,
 static void swap_finish(struct manager *m, struct swap *sw, const struct manager_status *st)
 {
 	status_send(st);
+	/* The games watcher reads the configuration: the new one now (a live change too). */
+	manager_games_reload(m);
 	capture_log(m, &sw->plan);
 	capture_plan_done(&sw->plan);
 	engine_free(sw->engine);
@@ -219,6 +221,7 @@ int manager_reload(struct manager *m, char *why, size_t why_size)
 		log_raw(LOG_ERR, "%s", why);
 		rejected = true;
 	} else {
+		source_log_warnings(cfg);
 		r = manager_swap(m, cfg, &(struct swap_opts){ 0 }, &new_stick, why, why_size);
 	}
 	if (r == 0) {

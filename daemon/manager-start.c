@@ -36,7 +36,7 @@ enum startup_step {
 	STEP_CONFIG,		/* reading the configuration file */
 	STEP_SOCKET,		/* binding the control socket */
 	STEP_KFILTER,		/* opening the kernel filter's device */
-	STEP_EVDEV,		/* starting the evdev backend (udev, the passthrough pointer) */
+	STEP_EVDEV,		/* starting the evdev backend (udev, epoll) */
 	STEP_EXCLUDE,		/* excluding the stick from the filter (JSKF_IOC_EXCLUDE) */
 	STEP_UINPUT,		/* creating the virtual stick */
 	STEP_CAPTURE,		/* the first JSKF_IOC_CAPTURE */
@@ -96,8 +96,6 @@ static const struct startup_fault startup_faults[] = {
 	  .fix = "JSKF_IOC_INFO failed: not the joystickd_kfilter device?" },
 	{ .step = STEP_KFILTER, .error = ANY_ERROR, .status = EXIT_FAILURE },
 
-	{ .step = STEP_EVDEV, .error = -ENOENT, .status = EXIT_NOTINSTALLED, .subject = "/dev/uinput",
-	  .fix = "the evdev backend's passthrough pointer needs uinput: modprobe uinput" },
 	{ .step = STEP_EVDEV, .error = -EACCES, .status = EXIT_NOPERMISSION,
 	  .fix = "joystickd must run as root; under systemd, DeviceAllow=char-input r and /dev/uinput rw" },
 	{ .step = STEP_EVDEV, .error = -EPERM, .status = EXIT_NOPERMISSION,
@@ -166,6 +164,7 @@ static int load_config(struct manager *m)
 	}
 	if (r < 0)
 		return startup_fail(STEP_CONFIG, m->opt.config_path, r);
+	source_log_warnings(m->cfg);
 	source_reset(m, &file);
 	return 0;
 }
@@ -271,6 +270,8 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	m->rl_dropped = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
 	m->rl_seq_gap = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
 	m->rl_stick = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
+	m->rl_overflow = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
+	m->rl_mice = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, MANAGER_MICE_BURST);
 	pthread_mutex_init(&m->lock, NULL);
 
 	r = load_config(m);
@@ -295,6 +296,10 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	if (r < 0)
 		log_warning("udev monitor unavailable (%s), relying on the kernel's device list",
 			    strerror(-r));
+	r = manager_games_start(m);
+	if (r < 0)
+		log_warning("watching processes for games failed: %s; profiles do not follow the game",
+			    strerror(-r));
 	r = reader_start(&m->reader, m, m->backend, m->info.max_batch);
 	if (r < 0) {
 		log_error("starting the reader thread failed: %s", strerror(-r));
@@ -309,6 +314,7 @@ void manager_free(struct manager *m)
 	if (!m)
 		return;
 	reader_stop(&m->reader);
+	manager_games_stop(m);
 	m->control = control_free(m->control);
 	m->discovery = discovery_free(m->discovery);
 	if (m->backend && m->captured)

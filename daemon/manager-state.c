@@ -5,6 +5,7 @@
  * narrow accessors the reader and the control commands use (manager.h).
  * Every *_locked() function asserts that its caller holds the lock.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,11 +72,16 @@ static void out_sync(void *ctx)
 
 /*
  * Toggles go to the kernel at once (the state record that follows tells
- * the engine); a profile switch must wait until the engine has returned.
+ * the engine), and so does a look's capture, so that the pointer is the
+ * desktop's from the next frame on; a profile switch must wait until the
+ * engine has returned.  A look's failure is logged by the main loop
+ * (which, for a mouse gone meanwhile, lists the devices and sends the
+ * capture again, look and all).
  */
 static void out_request(void *ctx, const struct engine_request *req)
 {
 	struct manager *m = ctx;
+	int r;
 
 	manager_assert_locked(m);
 	switch (req->kind) {
@@ -84,6 +90,16 @@ static void out_request(void *ctx, const struct engine_request *req)
 		break;
 	case ENGINE_REQ_PROFILE:
 		m->pending_profile = req->profile;
+		break;
+	case ENGINE_REQ_LOOK_START:
+	case ENGINE_REQ_LOOK_END:
+		r = capture_look_locked(m, req->kind == ENGINE_REQ_LOOK_START);
+		if (r < 0) {
+			m->look_error = r;
+			m->wake_devlist |= r == -ENODEV;
+			manager_wake_locked(m);
+		}
+		m->wake_status = true;
 		break;
 	}
 }
@@ -120,6 +136,7 @@ void manager_apply_requests_locked(struct manager *m)
 	if (engine_set_profile(m->engine, p, manager_now_ns()) == 0) {
 		m->switched_profile = p;
 		m->wake_status = true;
+		manager_games_manual_locked(m);
 	}
 }
 
@@ -182,6 +199,12 @@ bool manager_active_locked(struct manager *m)
 {
 	manager_assert_locked(m);
 	return m->active;
+}
+
+bool manager_looking_locked(struct manager *m)
+{
+	manager_assert_locked(m);
+	return m->looking;
 }
 
 unsigned int manager_profile_locked(struct manager *m)
@@ -253,6 +276,7 @@ int manager_set_profile_locked(struct manager *m, unsigned int profile)
 	r = engine_set_profile(m->engine, profile, manager_now_ns());
 	if (r < 0)
 		return r;
+	manager_games_manual_locked(m);
 	m->wake_status = true;
 	manager_wake_locked(m);
 	return 0;

@@ -66,6 +66,7 @@ struct manager_counters {
 	uint64_t coalesced;	/* sum of the batches' coalesced counts */
 	uint64_t dropped;	/* sum of the batches' dropped counts */
 	uint64_t stick_errors;	/* failed writes to the uinput stick */
+	uint64_t overflows;	/* evdev backend: buffers that overflowed (SYN_DROPPED) */
 	uint64_t reloads, reload_failures;
 };
 
@@ -85,6 +86,8 @@ struct manager_counters {
 
 /* Per-batch warnings of the reader: at most one line of each kind per interval. */
 #define MANAGER_WARN_INTERVAL_NS	(5 * 1000000000ull)
+/* Lines about mice (captured, removed, grabs) per interval: a hotplug storm is summed up. */
+#define MANAGER_MICE_BURST		10
 
 /* ---- life cycle (main.c) */
 
@@ -139,8 +142,14 @@ struct batch_notes {
 	uint64_t gap_expected, gap_got;
 	bool stick_failed;	/* stick writes failed to log */
 	uint64_t n_stick_errors;
-	uint64_t held_dropped, held_gap, held_stick;	/* lines held back before these */
-	uint64_t total_dropped, total_gaps, total_stick_errors;
+	bool overflow;		/* evdev backend: a device's buffer overflowed; log it */
+	uint32_t overflow_dev;
+	char overflow_name[JSKF_NAME_LEN];
+	bool unopened;		/* evdev backend: devices could not be opened (or all are again) */
+	int32_t n_unopened;
+	int unopened_error;
+	uint64_t held_dropped, held_gap, held_stick, held_overflow;	/* lines held back before these */
+	uint64_t total_dropped, total_gaps, total_stick_errors, total_overflows;
 	bool active_changed, active;
 	bool deadman;		/* the kernel's dead-man switch turned capture off */
 	uint32_t deadman_ms;	/* after this many milliseconds */
@@ -170,6 +179,7 @@ struct discovery *manager_discovery(struct manager *m);	/* NULL without udev */
 
 /* Under lock: the state `status`, `state` and `curve` show. */
 bool manager_active_locked(struct manager *m);
+bool manager_looking_locked(struct manager *m);	/* a look button is held */
 unsigned int manager_profile_locked(struct manager *m);	/* index in the config's profiles */
 const struct manager_counters *manager_counters_locked(struct manager *m);
 const struct stick *manager_stick_locked(struct manager *m);
@@ -183,7 +193,14 @@ int manager_toggle_locked(struct manager *m, bool *ret_active);
 /* Under lock: runs an engine action ("recenter:roll"); -errno with *ret_why. */
 int manager_run_action_locked(struct manager *m, const char *action, const char **ret_why);
 
-/* Under lock: switches to profile index @profile.  0 or -errno. */
+/*
+ * Under lock: the game that chose the profile ("DCS.exe (pid 1234)"), or
+ * "-"; @buf of MANAGER_GAME_STATUS_SIZE holds it whole.
+ */
+#define MANAGER_GAME_STATUS_SIZE	320
+void manager_game_status_locked(struct manager *m, char *buf, size_t size);
+
+/* Under lock: switches to profile index @profile (a switch by hand).  0 or -errno. */
 int manager_set_profile_locked(struct manager *m, unsigned int profile);
 
 /*

@@ -19,17 +19,30 @@
 #include <time.h>
 
 #include "capture/backend.h"
+#include "engine/escape.h"
 #include "log.h"
 #include "manager.h"
 #include "reader.h"
 
-/* After the lock: the lines a batch noted. */
-static void reader_log(const struct batch_notes *n)
+/* After the lock: the lines a batch noted; @evdev: the evdev backend's words. */
+static void reader_log(const struct batch_notes *n, bool evdev)
 {
+	char name[ESCAPE_SIZE(JSKF_NAME_LEN)];
+
 	if (n->dropped)
-		log_warning("kernel filter dropped %u button events (queue full); %llu warnings like this held back before, %llu events dropped in all",
-			    n->n_dropped, (unsigned long long)n->held_dropped,
+		log_warning("%s dropped %u %s (queue full); %llu warnings like this held back before, %llu events dropped in all",
+			    evdev ? "the evdev backend" : "kernel filter", n->n_dropped,
+			    evdev ? "events" : "button events", (unsigned long long)n->held_dropped,
 			    (unsigned long long)n->total_dropped);
+	if (n->overflow)
+		log_warning("events of '%s' (id %u) were lost: its evdev buffer overflowed (SYN_DROPPED) while joystickd fell behind; its buttons were resynced; %llu warnings like this held back before, %llu overflows in all",
+			    escape_string(n->overflow_name, name, sizeof(name)), n->overflow_dev,
+			    (unsigned long long)n->held_overflow, (unsigned long long)n->total_overflows);
+	if (n->unopened && n->n_unopened)
+		log_warning("input devices could not be opened: %s; joystickd tries again every second and whenever a device goes away",
+			    strerror(n->unopened_error));
+	else if (n->unopened)
+		log_info("every input device is open again");
 	if (n->gap)
 		log_warning("record sequence gap: expected %llu, got %llu; %llu warnings like this held back before, %llu gaps in all",
 			    (unsigned long long)n->gap_expected, (unsigned long long)n->gap_got,
@@ -49,6 +62,7 @@ static void *reader_main(void *userdata)
 {
 	struct reader *rd = userdata;
 	struct manager *m = rd->manager;
+	bool evdev = strcmp(backend_name(rd->backend), "evdev") == 0;
 	struct jskf_record *recs;
 	uint64_t gen;
 	int r = 0;
@@ -76,7 +90,7 @@ static void *reader_main(void *userdata)
 			break;
 		gen = req.devlist_gen;
 		manager_take_batch(m, &req, recs, &notes);
-		reader_log(&notes);
+		reader_log(&notes, evdev);
 		manager_log_switch(m);
 	}
 

@@ -3,7 +3,7 @@
 #   make install [DESTDIR=...] [PREFIX=/usr/local]
 #	install-daemon: joystickd, joystickctl, the unit, udev rules,
 #	  sysusers.d and modules-load.d files, the default ini, man pages,
-#	  the example inis;
+#	  the example inis, the FlightGear joystick binding (FGJOYDIR);
 #	install-module: joystickd_kfilter.ko built for KVER into
 #	  /lib/modules/KVER/updates/ (the .deb uses DKMS instead).
 #	Without DESTDIR the joystickd group is created and systemd and udev
@@ -28,6 +28,11 @@ UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
 SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
 MODLOADDIR	?= $(PREFIX)/lib/modules-load.d
 MODDIR		?= /lib/modules/$(KVER)/updates
+# FlightGear reads joystick bindings from $FG_HOME/Input/Joysticks (per
+# user) and $FG_ROOT/Input/Joysticks, recursively, whatever the prefix:
+# Debian's FG_ROOT is /usr/share/games/flightgear.
+FGJOYDIR	?= /usr/share/games/flightgear/Input/Joysticks/joystickd
+FGJOY		:= config/flightgear/joystickd-virtual-flight-stick.xml
 MODKDIR		?= /lib/modules/$(KVER)/build
 CONFDIR		:= $(SYSCONFDIR)/joystickd
 
@@ -51,6 +56,8 @@ install-daemon: $(BUILD)/joystickd $(BUILD)/joystickctl $(BUILD)/systemd/joystic
 	$(INSTALL) -m 0644 systemd/joystickd.sysusers $(DESTDIR)$(SYSUSERSDIR)/joystickd.conf
 	$(INSTALL) -m 0644 systemd/modules-load.conf $(DESTDIR)$(MODLOADDIR)/joystickd.conf
 	$(INSTALL) -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -d $(DESTDIR)$(FGJOYDIR)
+	$(INSTALL) -m 0644 $(FGJOY) $(DESTDIR)$(FGJOYDIR)/
 	@if [ -e $(DESTDIR)$(CONFDIR)/joystickd.ini ]; then \
 		echo "keeping $(DESTDIR)$(CONFDIR)/joystickd.ini"; \
 	else \
@@ -88,7 +95,9 @@ endif
 		$(DESTDIR)$(UDEVRULESDIR)/60-joystickd.rules \
 		$(DESTDIR)$(SYSUSERSDIR)/joystickd.conf \
 		$(DESTDIR)$(MODLOADDIR)/joystickd.conf \
-		$(DESTDIR)$(MODDIR)/joystickd_kfilter.ko
+		$(DESTDIR)$(MODDIR)/joystickd_kfilter.ko \
+		$(DESTDIR)$(FGJOYDIR)/$(notdir $(FGJOY))
+	-rmdir $(DESTDIR)$(FGJOYDIR) 2>/dev/null
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@for m in $(MAN_PAGES); do \
 		echo "rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}"; \

@@ -13,12 +13,27 @@
  *   kfilter (backend-kfilter.c)  the ioctls of /dev/joystickd_kfilter;
  *   evdev   (backend-evdev.c)    the same records made in user space from
  *                                /dev/input/event*, EVIOCGRAB and a uinput
- *                                pointer, for machines where the module
- *                                cannot load.
+ *                                copy of each grabbed mouse, for machines
+ *                                where the module cannot load.
  *
- * Every operation returns 0 or -errno and never logs.  All but read() and
- * cancel() run on the main thread; read() runs on the reader thread, and
- * cancel() from any thread wakes it.
+ * Every operation returns 0 or -errno and never logs.  read() runs on the
+ * reader thread, and cancel() from any thread wakes it.  The others run
+ * under the manager's lock, so never two at once: on the main thread, or
+ * on the reader thread between two reads when a record asks for them
+ * (a toggle-capture button's set_active(), a look button's capture() and
+ * capture_keys(), a hotplugged device's list()).
+ *
+ * A capture sent again by its owner changes the selection, the classes
+ * swallowed, the hotkey, the dead-man bound and the active flag, and
+ * keeps the rest: hold-to-look (manager-capture.c) sends it with no class
+ * and then with the configured ones, and relies on both backends to keep
+ * over it what the owner was given (the release of every press it got;
+ * no STATE record unless the active flag changed; the keys of
+ * capture_keys()), to decide the classes per frame at the frame's first
+ * event, and to stop hiding anything from the desktop at once when no
+ * class is swallowed (kernel filter: nothing is swallowed, releases never
+ * are; evdev: the mice are let go, EVIOCGRAB off, and grabbed again once
+ * their buttons are up).
  */
 #ifndef JSD_BACKEND_H
 #define JSD_BACKEND_H
@@ -30,6 +45,49 @@
 #include "kfilter.h"
 
 struct backend;
+
+/*
+ * What only the evdev backend says of a listed device (struct
+ * jskf_device), in bits of its flags the kernel filter never sets: how its
+ * grab stands, with a detail in its reserved field, and whether it is
+ * another remapper's virtual device.  With the kernel filter all are 0.
+ */
+enum backend_grab {
+	BACKEND_GRAB_NONE,		/* no grab wanted (capture off, nothing swallowed) */
+	BACKEND_GRAB_ON,		/* grabbed: the desktop gets its passthrough copy */
+	BACKEND_GRAB_WAITING,		/* for keys the desktop saw pressed (detail: one) */
+	BACKEND_GRAB_HELD,		/* a key stayed down BACKEND_GRAB_WAIT_S: not captured
+					 * until capture turns on again (detail: the key) */
+	BACKEND_GRAB_BUSY,		/* another program holds EVIOCGRAB; tried every second */
+	BACKEND_GRAB_FAILED,		/* EVIOCGRAB failed (detail: errno); tried every second */
+	BACKEND_GRAB_NO_PASSTHROUGH,	/* its passthrough could not be made (detail: errno) */
+};
+#define BACKEND_GRAB_WAIT_S		5
+#define BACKEND_DEVF_GRAB_SHIFT		24
+#define BACKEND_DEVF_GRAB_MASK		(0xfu << BACKEND_DEVF_GRAB_SHIFT)
+#define BACKEND_DEVF_REMAPPER		(1u << 28)	/* keyd's, input-remapper's ...: not in mice = all */
+
+static inline enum backend_grab backend_device_grab(const struct jskf_device *d)
+{
+	return (enum backend_grab)((d->flags & BACKEND_DEVF_GRAB_MASK) >> BACKEND_DEVF_GRAB_SHIFT);
+}
+
+static inline uint32_t backend_device_detail(const struct jskf_device *d)
+{
+	return d->reserved;
+}
+
+/*
+ * Records only the evdev backend queues, for the log (the engine passes
+ * over them): code BACKEND_NOTE_OVERFLOW, dev_id's evdev buffer
+ * overflowed (SYN_DROPPED: the events of the gap are lost, its keys are
+ * resynced), value its overflows so far; BACKEND_NOTE_UNOPENED, value
+ * input devices that could not be opened (flags: the errno), 0 once all
+ * are open.
+ */
+#define BACKEND_REC_NOTE		0x1f0
+#define BACKEND_NOTE_OVERFLOW		0
+#define BACKEND_NOTE_UNOPENED		1
 
 struct backend_ops {
 	const char *name;	/* "kfilter", "evdev": joystickctl status, the log */
@@ -66,6 +124,11 @@ int backend_evdev_open(struct backend **ret, struct jskf_info *ret_info);
 static inline const char *backend_name(const struct backend *b)
 {
 	return b ? b->ops->name : "none";
+}
+
+static inline int backend_info(struct backend *b, struct jskf_info *ret)
+{
+	return b->ops->info(b, ret);
 }
 
 static inline int backend_list(struct backend *b, struct jskf_device **ret_devs, size_t *ret_n,

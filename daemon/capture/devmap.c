@@ -64,8 +64,14 @@ int devmap_mouse_of(const struct devmap *dm, uint32_t id)
 
 bool devmap_wanted(const struct devmap *dm, const struct jsd_config *cfg, size_t i)
 {
-	return (dm->devs[i].flags & JSKF_DEVF_POINTER) &&
-	       jsd_config_captures(cfg, dm->mouse[i]);
+	const struct jskf_device *d = &dm->devs[i];
+
+	if (!(d->flags & JSKF_DEVF_POINTER))
+		return false;
+	/* Another remapper's device could feed our passthrough back to us: named only. */
+	if (cfg->capture.all_mice)
+		return !(d->flags & BACKEND_DEVF_REMAPPER);
+	return jsd_config_captures(cfg, dm->mouse[i]);
 }
 
 size_t devmap_capture_ids(const struct devmap *dm, const struct jsd_config *cfg,

@@ -37,7 +37,10 @@ ssize_t devmap_find(const struct devmap *dm, uint32_t id);
 /* The [mouse] index of kernel id @id, or -1 (unknown or unmatched). */
 int devmap_mouse_of(const struct devmap *dm, uint32_t id);
 
-/* Whether entry @i is a pointer the configuration captures. */
+/*
+ * Whether entry @i is a pointer the configuration captures (mice = all
+ * leaves out what the evdev backend flags BACKEND_DEVF_REMAPPER).
+ */
 bool devmap_wanted(const struct devmap *dm, const struct jsd_config *cfg, size_t i);
 
 /*

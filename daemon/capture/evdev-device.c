@@ -45,6 +45,9 @@ static void describe(struct evdev_device *d)
 	}
 	if (libevdev_has_event_code(e, EV_REL, REL_X) && libevdev_has_event_code(e, EV_REL, REL_Y))
 		info->flags |= JSKF_DEVF_POINTER;
+	if (evdev_is_remapper(info->name, &(struct jskf_input_id){ info->bustype, info->vendor,
+								   info->product, info->version }))
+		info->flags |= BACKEND_DEVF_REMAPPER;
 }
 
 int evdev_device_open(const char *syspath, const char *devnode, struct evdev_device **ret)
@@ -101,22 +104,131 @@ void evdev_device_free(struct evdev_device *d)
 	free(d);
 }
 
-bool evdev_device_keys_down(const struct evdev_device *d)
+/*
+ * The virtual devices other remappers make: keyd's ("keyd virtual
+ * keyboard", "keyd virtual pointer", vendor 0x0fac), input-remapper's
+ * (named "input-remapper ..."), evsieve's unless renamed, ydotoold's.
+ */
+static const char *const remapper_prefixes[] = {
+	"keyd virtual ", "input-remapper ", "Evsieve Virtual Device", "ydotoold virtual device",
+};
+#define KEYD_VENDOR	0x0fac
+
+bool evdev_is_remapper(const char *name, const struct jskf_input_id *id)
 {
-	uint64_t keys[(KEY_CNT + 63) / 64] = { 0 };
 	size_t i;
 
-	if (ioctl(d->fd, EVIOCGKEY(sizeof(keys)), keys) < 0)
+	if (id->vendor == KEYD_VENDOR && (id->product == 0x0ade || id->product == 0x1ade))
 		return true;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (keys[i])
+	for (i = 0; i < sizeof(remapper_prefixes) / sizeof(remapper_prefixes[0]); i++)
+		if (strncmp(name, remapper_prefixes[i], strlen(remapper_prefixes[i])) == 0)
 			return true;
 	return false;
 }
 
-int evdev_device_grab(struct evdev_device *d, bool grab)
+/* The first key set in @keys, in *ret_code; whether there is one. */
+static bool first_key(const uint64_t *keys, uint16_t *ret_code)
 {
-	return ioctl(d->fd, EVIOCGRAB, grab ? (void *)1 : (void *)0) < 0 ? -errno : 0;
+	unsigned int w;
+
+	for (w = 0; w < EVF_KEY_WORDS; w++) {
+		if (keys[w]) {
+			*ret_code = w * 64 + __builtin_ctzll(keys[w]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The key events the witness got, applied to @keys; -EOVERFLOW when its
+ * buffer overflowed (the key state is not known then).
+ */
+static int witness_replay(int witness, uint64_t *keys)
+{
+	struct input_event ev[64];
+	ssize_t n, i;
+
+	while ((n = read(witness, ev, sizeof(ev))) > 0) {
+		for (i = 0; i < n / (ssize_t)sizeof(ev[0]); i++) {
+			if (ev[i].type == EV_SYN && ev[i].code == SYN_DROPPED)
+				return -EOVERFLOW;
+			if (ev[i].type != EV_KEY || ev[i].code >= KEY_CNT)
+				continue;
+			if (ev[i].value)
+				keys[ev[i].code / 64] |= 1ull << (ev[i].code % 64);
+			else
+				keys[ev[i].code / 64] &= ~(1ull << (ev[i].code % 64));
+		}
+	}
+	return n < 0 && errno != EAGAIN ? -errno : 0;
+}
+
+static int grab_ioctl(int fd, bool grab)
+{
+	int r;
+
+	do {
+		r = ioctl(fd, EVIOCGRAB, grab ? (void *)1 : (void *)0);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+int evdev_device_grab(struct evdev_device *d, uint16_t *ret_code)
+{
+	uint64_t keys[EVF_KEY_WORDS] = { 0 }, sw[(SW_CNT + 63) / 64];
+	char path[40];
+	int witness, r;
+
+	*ret_code = 0;
+	/* A second file of the same device (not its node: that may be another device now). */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", d->fd);
+	witness = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (witness < 0)
+		return -errno;
+	/*
+	 * The key state now, which holds every press the desktop got so far;
+	 * the witness's own queue keeps what comes after it.
+	 */
+	if (ioctl(witness, EVIOCGKEY(sizeof(keys)), keys) < 0) {
+		r = -errno;
+		goto out_close;
+	}
+	if (first_key(keys, ret_code)) {
+		r = EVDEV_KEYS_DOWN;
+		goto out_close;
+	}
+	r = grab_ioctl(d->fd, true);
+	if (r < 0)
+		goto out_close;
+	/*
+	 * Events the desktop got between that read and the grab are in the
+	 * witness's queue, once a delivery under way has ended: EVIOCGSW takes
+	 * the device's event lock, which a delivery holds.
+	 */
+	ioctl(witness, EVIOCGSW(sizeof(sw)), sw);
+	r = witness_replay(witness, keys);
+	/*
+	 * Its buffer overflowed (a flood): the key state now stands in for the
+	 * lost events.  Only a press before the grab released in the
+	 * microseconds since then would escape it.
+	 */
+	if (r == -EOVERFLOW)
+		r = ioctl(witness, EVIOCGKEY(sizeof(keys)), keys) < 0 ? -errno : 0;
+	if (r < 0 || first_key(keys, ret_code)) {
+		grab_ioctl(d->fd, false);
+		r = EVDEV_KEYS_DOWN;
+		goto out_close;
+	}
+	r = EVDEV_GRABBED;
+ out_close:
+	close(witness);
+	return r;
+}
+
+void evdev_device_ungrab(struct evdev_device *d)
+{
+	grab_ioctl(d->fd, false);	/* fails only for a device that is gone: no grab left */
 }
 
 bool evdev_device_has_id(const struct evdev_device *d, const struct jskf_input_id *id)

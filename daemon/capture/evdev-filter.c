@@ -16,33 +16,32 @@ static void key_assign(uint64_t *bits, unsigned int code, bool on)
 static void frame_latch(struct evf_dev *d, const struct evf_capture *c)
 {
 	d->frame_open = true;
-	d->frame_capturing = c->owner && c->active && d->selected &&
+	d->frame_capturing = c->owner && c->active && d->selected && !d->desktop_only &&
 			     (d->flags & JSKF_DEVF_POINTER);
 	d->frame_swallow = d->frame_capturing ? c->swallow : 0;
 }
 
+/* The caller takes stage[] and fwd[] when either is full (EVF_FULL), so both have room. */
 static void stage(struct evf_dev *d, const struct input_event *ev, bool swallowed)
 {
-	struct jskf_record *rec;
-
-	if (d->stage_n == EVF_STAGE_MAX) {
-		d->stage_lost++;
+	if (d->stage_n == EVF_STAGE_MAX)
 		return;
-	}
-	rec = &d->stage[d->stage_n++];
-	*rec = (struct jskf_record){
+	d->stage[d->stage_n++] = (struct jskf_record){
 		.dev_id = d->id,
 		.type = ev->type,
 		.code = ev->code,
 		.value = ev->value,
 		.flags = (swallowed ? JSKF_RECF_SWALLOWED : 0) | (d->resync ? JSKF_RECF_RESYNC : 0),
 	};
+	d->frame_staged = true;
 }
 
 static void forward(struct evf_dev *d, const struct input_event *ev)
 {
-	if (d->fwd_n < EVF_STAGE_MAX)
-		d->fwd[d->fwd_n++] = *ev;
+	if (d->fwd_n == EVF_STAGE_MAX)
+		return;
+	d->fwd[d->fwd_n++] = *ev;
+	d->frame_forwarded = true;
 }
 
 /* Returns whether the event was swallowed (kept from the desktop). */
@@ -57,15 +56,13 @@ static bool filter_rel(struct evf_dev *d, const struct input_event *ev)
 	return swallow;
 }
 
-static enum evf_result filter_key(struct evf_dev *d, const struct evf_capture *c,
-				  const struct input_event *ev, bool *swallowed)
+static bool filter_key(struct evf_dev *d, const struct evf_capture *c, const struct input_event *ev)
 {
 	unsigned int code = ev->code;
 	bool capturing, swallow;
 
-	*swallowed = false;
 	if (code >= KEY_CNT)
-		return EVF_NOTHING;
+		return false;
 	if (ev->value == 0) {
 		/* A release goes wherever its press went, capture or not. */
 		if (evf_key_test(d->given_down, code)) {
@@ -76,11 +73,12 @@ static enum evf_result filter_key(struct evf_dev *d, const struct evf_capture *c
 			key_assign(d->fwd_down, code, false);
 			forward(d, ev);
 		}
-		return EVF_NOTHING;
+		return false;
 	}
 	if (c->owner && c->toggle_code && code == c->toggle_code) {
-		*swallowed = d->grabbed;
-		return ev->value == 1 ? EVF_TOGGLE : EVF_NOTHING;
+		if (ev->value == 1)
+			d->toggle = true;
+		return d->grabbed;
 	}
 	capturing = d->frame_capturing && evf_key_test(c->keys, code);
 	swallow = capturing && (d->frame_swallow & JSKF_CLASS_BUTTONS);
@@ -89,27 +87,49 @@ static enum evf_result filter_key(struct evf_dev *d, const struct evf_capture *c
 			key_assign(d->given_down, code, true);
 		stage(d, ev, swallow);
 	}
-	if (!swallow && d->grabbed) {
-		if (ev->value == 1)
-			key_assign(d->fwd_down, code, true);
-		if (ev->value == 1 || evf_key_test(d->fwd_down, code))
-			forward(d, ev);
+	/* The passthrough repeats a held key itself, as its source does. */
+	if (!swallow && d->grabbed && ev->value == 1) {
+		key_assign(d->fwd_down, code, true);
+		forward(d, ev);
 	}
-	*swallowed = swallow;
-	return EVF_NOTHING;
+	return swallow;
+}
+
+/*
+ * The other event types the device makes go to the desktop as they are
+ * (EV_ABS, EV_SW ...), but MSC_SCAN and friends, which go with the buttons
+ * of a plain pointer, as in the kernel filter.  Output types (LEDs,
+ * sound, force feedback) flow the other way and are never forwarded.
+ */
+static bool filter_other(struct evf_dev *d, const struct input_event *ev)
+{
+	bool swallow = ev->type == EV_MSC && (d->frame_swallow & JSKF_CLASS_BUTTONS) &&
+		       !(d->flags & JSKF_DEVF_KEYBOARD);
+
+	switch (ev->type) {
+	case EV_LED:
+	case EV_SND:
+	case EV_REP:
+	case EV_FF:
+	case EV_PWR:
+	case EV_FF_STATUS:
+		return d->grabbed;
+	}
+	if (!swallow && d->grabbed)
+		forward(d, ev);
+	return swallow;
 }
 
 enum evf_result evf_event(struct evf_dev *d, const struct evf_capture *c,
 			  const struct input_event *ev)
 {
-	enum evf_result res = EVF_NOTHING;
-	bool swallow = false;
+	bool swallow, counted;
 
 	if (ev->type == EV_SYN) {
 		if (ev->code != SYN_REPORT)
 			return EVF_NOTHING;	/* SYN_DROPPED: the caller resyncs */
 		d->frame_open = false;
-		return d->stage_n || d->stage_lost || d->fwd_n ? EVF_FRAME : EVF_NOTHING;
+		return d->frame_staged || d->frame_forwarded || d->toggle ? EVF_FRAME : EVF_NOTHING;
 	}
 	if (!d->frame_open)
 		frame_latch(d, c);
@@ -119,17 +139,18 @@ enum evf_result evf_event(struct evf_dev *d, const struct evf_capture *c,
 		if (ev->value == 0)
 			return EVF_NOTHING;	/* the input core drops these too */
 		swallow = filter_rel(d, ev);
+		counted = true;
 		break;
 	case EV_KEY:
-		res = filter_key(d, c, ev, &swallow);
+		swallow = filter_key(d, c, ev);
+		counted = ev->code < KEY_CNT && evf_key_test(c->keys, ev->code);
 		break;
 	default:
-		/* EV_MSC goes with the buttons; the passthrough carries none of it. */
-		swallow = d->grabbed;
+		swallow = filter_other(d, ev);
+		counted = false;
 		break;
 	}
-	if ((d->flags & JSKF_DEVF_POINTER) && ev->type != EV_MSC &&
-	    (ev->type != EV_KEY || (ev->code < KEY_CNT && evf_key_test(c->keys, ev->code)))) {
+	if (counted && (d->flags & JSKF_DEVF_POINTER) && !d->desktop_only) {
 		d->seen++;
 		d->swallowed += swallow;
 	}
@@ -137,7 +158,13 @@ enum evf_result evf_event(struct evf_dev *d, const struct evf_capture *c,
 		d->frame_swallowed = true;
 	else
 		d->frame_passed = true;
-	return res;
+	return d->stage_n == EVF_STAGE_MAX || d->fwd_n == EVF_STAGE_MAX ? EVF_FULL : EVF_NOTHING;
+}
+
+void evf_flushed(struct evf_dev *d)
+{
+	d->stage_n = 0;
+	d->fwd_n = 0;
 }
 
 struct jskf_record evf_frame_syn(const struct evf_dev *d, uint64_t time_ns)
@@ -154,13 +181,30 @@ struct jskf_record evf_frame_syn(const struct evf_dev *d, uint64_t time_ns)
 void evf_frame_done(struct evf_dev *d)
 {
 	d->stage_n = 0;
-	d->stage_lost = 0;
 	d->fwd_n = 0;
+	d->frame_staged = false;
+	d->frame_forwarded = false;
 	d->frame_swallowed = false;
 	d->frame_passed = false;
+	d->toggle = false;
 }
 
 void evf_forget_given(struct evf_dev *d)
 {
 	memset(d->given_down, 0, sizeof(d->given_down));
+}
+
+bool evf_holds_given(const struct evf_dev *d)
+{
+	size_t i;
+
+	for (i = 0; i < EVF_KEY_WORDS; i++)
+		if (d->given_down[i])
+			return true;
+	return false;
+}
+
+bool evf_removal_owed(const struct evf_dev *d)
+{
+	return d->selected || evf_holds_given(d);
 }

@@ -1,28 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The evdev backend's passthrough pointer: a uinput mouse that carries to
- * the desktop what a grabbed mouse does and the capture does not swallow
- * (the wheel with swallow = motion, buttons with swallow = motion, wheel,
- * the keys of a keyboard with a touchpad).  Its input id is
- * EVDEV_PASSTHROUGH_ID, which the backend never attaches to.
+ * The passthrough of one grabbed device: a uinput copy of it that carries
+ * to the desktop what the device does and the capture does not swallow
+ * (the wheel and buttons with swallow = motion, a combo keyboard's keys,
+ * everything while hold-to-look swallows nothing).  As input-remapper and
+ * evsieve do, one per source device, cloned from it: its name with
+ * EVDEV_PASSTHROUGH_SUFFIX, its input id and phys, its properties
+ * (INPUT_PROP_POINTING_STICK ...) and every event code it has (buttons 9
+ * to 16, KEY_MICMUTE, EV_ABS, EV_MSC, LEDs, hi-res wheels only if it has
+ * them), so the desktop sees the same mouse, with its own button state.
+ * Force feedback is left out: nobody would answer an upload.
+ *
+ * The backend never attaches to a device whose name ends with the suffix
+ * (its own passthroughs, or another joystickd's), so their events never
+ * come back to it.
  */
 #ifndef JSD_EVDEV_PASSTHROUGH_H
 #define JSD_EVDEV_PASSTHROUGH_H
 
+#include <libevdev/libevdev.h>
 #include <linux/input.h>
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "joystickd_kfilter.h"
-
-#define EVDEV_PASSTHROUGH_NAME	"joystickd passthrough pointer"
-#define EVDEV_PASSTHROUGH_ID	{ .bustype = BUS_VIRTUAL, .vendor = 0x6a73, .product = 0x7074, .version = 1 }
+#define EVDEV_PASSTHROUGH_SUFFIX	" (joystickd passthrough)"
 
 struct passthrough;
 
-int passthrough_new(struct passthrough **ret);
+/* A copy of @src on uinput; 0 or -errno. */
+int passthrough_new(const struct libevdev *src, struct passthrough **ret);
 struct passthrough *passthrough_free(struct passthrough *p);
 
-/* Writes @n events (EV_REL, EV_KEY) and a SYN_REPORT; 0 or -errno. */
-int passthrough_write(struct passthrough *p, const struct input_event *ev, size_t n);
+/* Writes @n events (not EV_SYN), then a SYN_REPORT if @syn, in one write; 0 or -errno. */
+int passthrough_write(struct passthrough *p, const struct input_event *ev, size_t n, bool syn);
+
+/* Whether a device called @name is a passthrough (ours, or another joystickd's). */
+bool passthrough_named(const char *name);
 
 #endif

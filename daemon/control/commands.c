@@ -56,13 +56,17 @@ static int cmd_status_locked(struct manager *m, FILE *out)
 	const struct jsd_config *cfg = manager_config(m);
 	const struct devmap *dm = manager_devmap_locked(m);
 	const struct stick *stick = manager_stick_locked(m);
+	char game[MANAGER_GAME_STATUS_SIZE];
 	struct jskf_stats st;
 	size_t i, n = 0;
 	int r;
 
 	fprintf(out, "active: %s\n", manager_active_locked(m) ? "yes" : "no");
+	fprintf(out, "look: %s\n", manager_looking_locked(m) ? "held" : "no");
 	fprintf(out, "backend: %s\n", backend_name(manager_backend(m)));
 	fprintf(out, "profile: %s\n", cfg->profiles[manager_profile_locked(m)].name);
+	manager_game_status_locked(m, game, sizeof(game));
+	fprintf(out, "game: %s\n", game);
 	fprintf(out, "profiles:");
 	for (i = 0; i < cfg->n_profiles; i++)
 		fprintf(out, " %s", cfg->profiles[i].name);
@@ -88,6 +92,9 @@ static int cmd_status_locked(struct manager *m, FILE *out)
 	fprintf(out, "kernel coalesced: %llu\nkernel dropped: %llu\n",
 		(unsigned long long)c->coalesced, (unsigned long long)c->dropped);
 	fprintf(out, "stick write errors: %llu\n", (unsigned long long)c->stick_errors);
+	if (strcmp(backend_name(manager_backend(m)), "evdev") == 0)
+		fprintf(out, "evdev overflows: %llu (SYN_DROPPED: the events of each gap were lost)\n",
+			(unsigned long long)c->overflows);
 	fprintf(out, "reloads: %llu (%llu failed)\n",
 		(unsigned long long)c->reloads, (unsigned long long)c->reload_failures);
 	r = backend_stats(manager_backend(m), 0, &st);
@@ -111,12 +118,53 @@ static const char *device_kind(const struct jskf_device *d)
 	return "other";
 }
 
+/* The CAPTURE column, and the evdev backend's grab states that need a word below. */
+enum device_note {
+	NOTE_WAITING = 1 << 0,
+	NOTE_HELD = 1 << 1,
+	NOTE_FAILED = 1 << 2,
+	NOTE_REMAPPER = 1 << 3,
+};
+
+static const char *device_state(const struct devmap *dm, const struct jsd_config *cfg, size_t i,
+				unsigned int *notes)
+{
+	const struct jskf_device *d = &dm->devs[i];
+
+	if (d->flags & JSKF_DEVF_GRABBED)
+		return "grabbed";
+	switch (backend_device_grab(d)) {
+	case BACKEND_GRAB_WAITING:
+		*notes |= NOTE_WAITING;
+		return "waiting";
+	case BACKEND_GRAB_HELD:
+		*notes |= NOTE_HELD;
+		return "held";
+	case BACKEND_GRAB_FAILED:
+	case BACKEND_GRAB_NO_PASSTHROUGH:
+		*notes |= NOTE_FAILED;
+		return "failed";
+	default:
+		break;
+	}
+	if (d->flags & JSKF_DEVF_CAPTURED)
+		return "yes";
+	if (devmap_wanted(dm, cfg, i))
+		return "pending";
+	if ((d->flags & BACKEND_DEVF_REMAPPER) && cfg->capture.all_mice) {
+		*notes |= NOTE_REMAPPER;
+		return "remapper";
+	}
+	return "-";
+}
+
 /* One line per device the kernel filter attached to.  No lock: its own list, udev. */
 static int cmd_devices(struct manager *m, FILE *out)
 {
 	const struct jsd_config *cfg = manager_config(m);
 	struct discovery *discovery = manager_discovery(m);
 	char name[ESCAPE_SIZE(JSKF_NAME_LEN)];
+	unsigned int notes = 0;
 	struct devmap dm;
 	size_t i;
 	int r;
@@ -129,14 +177,8 @@ static int cmd_devices(struct manager *m, FILE *out)
 	for (i = 0; i < dm.n; i++) {
 		const struct jskf_device *d = &dm.devs[i];
 		const char *node = NULL, *id_path = NULL;
-		const char *state = "-";
+		const char *state = device_state(&dm, cfg, i, &notes);
 
-		if (d->flags & JSKF_DEVF_GRABBED)
-			state = "grabbed";
-		else if (d->flags & JSKF_DEVF_CAPTURED)
-			state = "yes";
-		else if (devmap_wanted(&dm, cfg, i))
-			state = "pending";
 		if (discovery)
 			discovery_lookup(discovery, d, &node, &id_path);
 		fprintf(out, "%-4u %-8s %-8s %04x:%04x %-12s %-18s %s\n", d->id, device_kind(d),
@@ -144,6 +186,15 @@ static int cmd_devices(struct manager *m, FILE *out)
 			dm.mouse[i] >= 0 ? cfg->mice[dm.mouse[i]].name : "-",
 			node ? node : "-", escape_string(d->name, name, sizeof(name)));
 	}
+	if (notes & NOTE_WAITING)
+		fprintf(out, "waiting: waiting for buttons to be released before the grab (the desktop saw them pressed)\n");
+	if (notes & NOTE_HELD)
+		fprintf(out, "held: a button stayed down %d s: not captured until capture is turned on again\n",
+			BACKEND_GRAB_WAIT_S);
+	if (notes & NOTE_FAILED)
+		fprintf(out, "failed: the grab failed (the journal says why); tried again every second\n");
+	if (notes & NOTE_REMAPPER)
+		fprintf(out, "remapper: another remapper's virtual device: mice = all leaves it out, a [mouse] section takes it\n");
 	devmap_done(&dm);
 	return 0;
 }

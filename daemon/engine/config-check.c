@@ -145,6 +145,7 @@ static const char *const action_words[] = {
 	[JSD_ACTION_TOGGLE_CAPTURE] = "toggle-capture",
 	[JSD_ACTION_PROFILE_NEXT] = "profile-next",
 	[JSD_ACTION_PROFILE] = "profile",
+	[JSD_ACTION_LOOK] = "look",
 };
 
 int jsd_action_parse(const struct jsd_config *cfg, unsigned int profile,
@@ -158,11 +159,11 @@ int jsd_action_parse(const struct jsd_config *cfg, unsigned int profile,
 
 	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
 		len--;
-	for (kind = JSD_ACTION_RECENTER; kind <= JSD_ACTION_PROFILE; kind++)
+	for (kind = JSD_ACTION_RECENTER; kind <= JSD_ACTION_LOOK; kind++)
 		if (strlen(action_words[kind]) == len && strncmp(text, action_words[kind], len) == 0)
 			break;
-	if (kind > JSD_ACTION_PROFILE) {
-		*ret_why = "expected recenter, trim, reset-trim (each optionally :AXIS), toggle-capture, profile-next or profile:NAME";
+	if (kind > JSD_ACTION_LOOK) {
+		*ret_why = "expected recenter, trim, reset-trim (each optionally :AXIS), toggle-capture, profile-next, profile:NAME or look";
 		return -EINVAL;
 	}
 
@@ -195,7 +196,7 @@ int jsd_action_parse(const struct jsd_config *cfg, unsigned int profile,
 		break;
 	default:
 		if (arg) {
-			*ret_why = "toggle-capture and profile-next take no argument";
+			*ret_why = "toggle-capture, profile-next and look take no argument";
 			return -EINVAL;
 		}
 		index = 0;
@@ -377,4 +378,6 @@ void check_file_end(struct parser *p)
 		return;
 	derive_stick(p->cfg);
 	check_stick_class(p);
+	if (!p->failed)
+		check_stick_shape(p);
 }

@@ -83,6 +83,10 @@ unsigned int parser_key_line(const struct parser *p, const char *key);
 void parser_error(struct parser *p, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Records a warning at @line (0: none); the load goes on. */
+void parser_warning(struct parser *p, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Records an out-of-memory error (-ENOMEM). */
 void parser_oom(struct parser *p);
 
@@ -118,5 +122,8 @@ int parser_add_ref(struct parser *p, enum ref_kind kind, unsigned int profile,
 /* config-check.c: checks at the end of a section and of the file. */
 void check_section_end(struct parser *p);
 void check_file_end(struct parser *p);
+
+/* config-shape.c: what games make of the stick's shape (shape.h); after derive_stick. */
+void check_stick_shape(struct parser *p);
 
 #endif

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/codes.h"
 #include "config-int.h"
@@ -443,6 +444,115 @@ static const struct key_desc axis_keys[] = {
 	KEY("all_actions", axis_all_actions),
 };
 
+/* [profile NAME] */
+
+/*
+ * One word of a `games` list at *@s: blanks and commas separate words,
+ * double quotes keep a name with blanks whole.  Returns its length (0 at
+ * the end of the list), the word in *@ret_word, or -EINVAL.
+ */
+static int games_word(struct parser *p, const char *key, const char **s, const char **ret_word)
+{
+	const char *w = *s + strspn(*s, ", \t"), *end;
+
+	if (*w != '"') {
+		end = w + strcspn(w, ", \t");
+		*ret_word = w;
+		*s = end;
+		return (int)(end - w);
+	}
+	end = strchr(w + 1, '"');
+	if (!end) {
+		parser_error(p, p->line, "%s: a quote is not closed", key);
+		return -EINVAL;
+	}
+	if (end == w + 1) {
+		parser_error(p, p->line, "%s: an empty name (\"\")", key);
+		return -EINVAL;
+	}
+	*ret_word = w + 1;
+	*s = end + 1;
+	return (int)(end - w - 1);
+}
+
+/* A pattern must name a file (no path), close its brackets, and be new to the file. */
+static int games_check(struct parser *p, const char *key, const char *word)
+{
+	const char *slash = strpbrk(word, "/\\"), *open = strchr(word, '[');
+	const struct jsd_config *cfg = p->cfg;
+
+	if (slash) {
+		const char *base = word + strlen(word);
+
+		while (base > word && base[-1] != '/' && base[-1] != '\\')
+			base--;
+		parser_error(p, p->line, "%s: '%s' is a path: give the program's file name (%s) or a pattern",
+			     key, word, *base ? base : "DCS.exe");
+		return -EINVAL;
+	}
+	/* fnmatch() would take it for a '[' to match: a typo, surely */
+	if (open && !strchr(open + 2, ']') && !(open[1] == ']' && strchr(open + 2, ']'))) {
+		parser_error(p, p->line, "%s: '%s' has a '[' without its ']'", key, word);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < cfg->n_profiles; i++) {
+		const struct jsd_profile *other = &cfg->profiles[i];
+
+		for (unsigned int j = 0; j < other->n_games; j++) {
+			if (strcasecmp(other->games[j], word) == 0) {
+				parser_error(p, p->line, "%s: '%s' is a game of profile '%s' already (line %u)",
+					     key, word, other->name, other->games_line);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+static int profile_games(struct parser *p, const char *key, const char *v)
+{
+	struct jsd_profile *profile = parser_profile(p);
+	unsigned int before = profile->n_games;
+	const char *s = v, *word;
+	char **games;
+	char *copy;
+	int len;
+
+	if (!profile->games_line)
+		profile->games_line = p->line;
+	while ((len = games_word(p, key, &s, &word)) > 0) {
+		copy = strndup(word, (size_t)len);
+		if (!copy) {
+			parser_oom(p);
+			return -ENOMEM;
+		}
+		if (games_check(p, key, copy) < 0) {
+			free(copy);
+			return -EINVAL;
+		}
+		games = reallocarray(profile->games, profile->n_games + 1, sizeof(*games));
+		if (!games) {
+			free(copy);
+			parser_oom(p);
+			return -ENOMEM;
+		}
+		profile->games = games;
+		games[profile->n_games++] = copy;
+	}
+	if (len < 0)
+		return len;
+	if (profile->n_games == before) {
+		parser_error(p, p->line,
+			     "%s: expected one or more executable names or patterns (dcs.exe, *.exe ...)", key);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct key_desc profile_keys[] = {
+	{ .name = "games", .set = profile_games, .repeat = true },
+};
+
 /* [button NAME] */
 
 static int button_input(struct parser *p, const char *key, const char *v)
@@ -512,8 +622,10 @@ const struct key_desc *section_keys(enum section_kind kind, unsigned int *ret_n)
 	case SECTION_BUTTON:
 		*ret_n = N(button_keys);
 		return button_keys;
-	case SECTION_NONE:
 	case SECTION_PROFILE:
+		*ret_n = N(profile_keys);
+		return profile_keys;
+	case SECTION_NONE:
 		break;
 	}
 	*ret_n = 0;

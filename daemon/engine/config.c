@@ -35,6 +35,27 @@ void parser_error(struct parser *p, unsigned int line, const char *fmt, ...)
 	va_end(ap);
 }
 
+void parser_warning(struct parser *p, unsigned int line, const char *fmt, ...)
+{
+	struct jsd_config *cfg = p->cfg;
+	struct jsd_warning *w;
+	va_list ap;
+
+	if (p->failed)
+		return;
+	w = reallocarray(cfg->warnings, cfg->n_warnings + 1, sizeof(*w));
+	if (!w) {
+		parser_oom(p);
+		return;
+	}
+	cfg->warnings = w;
+	w = &w[cfg->n_warnings++];
+	w->line = line;
+	va_start(ap, fmt);
+	vsnprintf(w->message, sizeof(w->message), fmt, ap);
+	va_end(ap);
+}
+
 struct jsd_profile *parser_profile(struct parser *p)
 {
 	return &p->cfg->profiles[p->cfg->n_profiles - 1];
@@ -557,8 +578,12 @@ struct jsd_config *jsd_config_free(struct jsd_config *cfg)
 	for (unsigned int i = 0; i < cfg->n_profiles; i++) {
 		free(cfg->profiles[i].axes);
 		free(cfg->profiles[i].buttons);
+		for (unsigned int j = 0; j < cfg->profiles[i].n_games; j++)
+			free(cfg->profiles[i].games[j]);
+		free(cfg->profiles[i].games);
 	}
 	free(cfg->profiles);
+	free(cfg->warnings);
 	free(cfg->path);
 	free(cfg);
 	return NULL;
@@ -570,6 +595,16 @@ char *jsd_error_format(const struct jsd_error *err, char *buf, size_t size)
 		snprintf(buf, size, "%s:%u: %s", err->file, err->line, err->message);
 	else
 		snprintf(buf, size, "%s: %s", err->file, err->message);
+	return buf;
+}
+
+char *jsd_warning_format(const struct jsd_config *cfg, const struct jsd_warning *w,
+			 char *buf, size_t size)
+{
+	if (w->line)
+		snprintf(buf, size, "%s:%u: warning: %s", cfg->path, w->line, w->message);
+	else
+		snprintf(buf, size, "%s: warning: %s", cfg->path, w->message);
 	return buf;
 }
 
@@ -588,6 +623,14 @@ int jsd_config_match_mouse(const struct jsd_config *cfg, const char *name,
 		return (int)i;
 	}
 	return -1;
+}
+
+bool jsd_config_has_games(const struct jsd_config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->n_profiles; i++)
+		if (cfg->profiles[i].n_games)
+			return true;
+	return false;
 }
 
 bool jsd_config_captures(const struct jsd_config *cfg, int mouse)

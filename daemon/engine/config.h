@@ -46,6 +46,17 @@ struct jsd_error {
 	char message[256];
 };
 
+/*
+ * A warning: the file loads, but part of it works badly in some games
+ * (shape.h).  Printed as "file:line: warning: message" ("file: warning:
+ * message" if line is 0) by check-config, and logged by the daemon at
+ * start and reload.
+ */
+struct jsd_warning {
+	unsigned int line;
+	char message[256];
+};
+
 enum jsd_model {
 	JSD_MODEL_SPRING,	/* deltas accumulate; returns to trim at `rate` */
 	JSD_MODEL_HOLD,		/* deltas accumulate; stays */
@@ -65,6 +76,7 @@ enum jsd_action_kind {
 	JSD_ACTION_TOGGLE_CAPTURE,	/* request to the daemon */
 	JSD_ACTION_PROFILE_NEXT,	/* request to the daemon */
 	JSD_ACTION_PROFILE,		/* request to the daemon: profile arg */
+	JSD_ACTION_LOOK,		/* while held: axes frozen, the pointer given back */
 };
 
 struct jsd_action {
@@ -111,6 +123,9 @@ struct jsd_button_cfg {
 struct jsd_profile {
 	char name[JSD_NAME_MAX];
 	unsigned int line;		/* 0 for the implicit "default" */
+	char **games;			/* `games` patterns (games.h), malloc'ed */
+	unsigned int n_games;
+	unsigned int games_line;	/* of the `games` key, 0 without one */
 	struct jsd_axis_cfg *axes;
 	unsigned int n_axes;
 	struct jsd_button_cfg *buttons;
@@ -174,6 +189,8 @@ struct jsd_config {
 	unsigned int n_mice;
 	struct jsd_profile *profiles;	/* at least one; the first is active at start */
 	unsigned int n_profiles;
+	struct jsd_warning *warnings;	/* what loaded but some games misread */
+	unsigned int n_warnings;
 };
 
 /*
@@ -198,6 +215,10 @@ struct jsd_config *jsd_config_free(struct jsd_config *cfg);
 /* Writes "file:line: message" (or "file: message") into buf; returns buf. */
 char *jsd_error_format(const struct jsd_error *err, char *buf, size_t size);
 
+/* Writes "file:line: warning: message" (or "file: warning: message"); returns buf. */
+char *jsd_warning_format(const struct jsd_config *cfg, const struct jsd_warning *w,
+			 char *buf, size_t size);
+
 /*
  * The [mouse] section a device belongs to: the first in file order whose
  * tests all match.  @name and @phys may be NULL (a glob test on them then
@@ -209,6 +230,9 @@ int jsd_config_match_mouse(const struct jsd_config *cfg, const char *name,
 /* Whether a device that matched mouse index @mouse (-1: none) is captured. */
 bool jsd_config_captures(const struct jsd_config *cfg, int mouse);
 
+/* Whether any profile has `games`: then the daemon watches processes. */
+bool jsd_config_has_games(const struct jsd_config *cfg);
+
 /* Index of the profile called @name, or -ENOENT. */
 int jsd_config_find_profile(const struct jsd_config *cfg, const char *name);
 
@@ -218,8 +242,8 @@ int jsd_profile_find_axis(const struct jsd_profile *profile, const char *name);
 /*
  * Parses an action as written after "action =" ("recenter", "recenter:roll",
  * "trim", "reset-trim:roll", "toggle-capture", "profile-next",
- * "profile:NAME"); axis names are looked up in profile @profile.  Returns 0,
- * or -EINVAL with *ret_why pointing at a static sentence.
+ * "profile:NAME", "look"); axis names are looked up in profile @profile.
+ * Returns 0, or -EINVAL with *ret_why pointing at a static sentence.
  */
 int jsd_action_parse(const struct jsd_config *cfg, unsigned int profile,
 		     const char *text, struct jsd_action *ret, const char **ret_why);

@@ -40,6 +40,7 @@ struct held {
 	uint32_t dev_id;
 	int mouse;
 	uint16_t code;
+	bool look;		/* it started the look: it drives nothing else */
 };
 
 struct engine {
@@ -50,6 +51,7 @@ struct engine {
 
 	unsigned int profile;
 	bool capture_active;
+	bool looking;			/* a held input (its held.look) started a look */
 	bool time_known;		/* time was given once */
 	uint64_t time;			/* ns, the latest time given */
 
@@ -112,12 +114,14 @@ static bool mouse_matches(int filter, int mouse)
 	return filter == JSD_MOUSE_ANY || filter == mouse;
 }
 
+/* A look button's input is held for the look alone: it drives no mapping. */
 static bool is_held(const struct engine *e, uint16_t code, int filter)
 {
 	if (!code)
 		return false;
 	for (unsigned int i = 0; i < e->n_held; i++)
-		if (e->held[i].code == code && mouse_matches(filter, e->held[i].mouse))
+		if (e->held[i].code == code && !e->held[i].look &&
+		    mouse_matches(filter, e->held[i].mouse))
 			return true;
 	return false;
 }
@@ -222,6 +226,8 @@ static void advance(struct engine *e, uint64_t now)
 		return;		/* never backwards: a record older than a tick */
 	dt = e->n_timed ? (double)(now - e->time) / NS_PER_SEC : 0.0;
 	e->time = now;
+	if (e->looking)
+		return;		/* frozen: the time of the look is not made up for after it */
 	e->stale |= e->timed_mask;
 	for (unsigned int i = 0; i < e->n_timed; i++) {
 		const struct jsd_axis_cfg *a = e->timed[i];
@@ -378,6 +384,8 @@ static void run_action(struct engine *e, const struct jsd_action *action)
 	case JSD_ACTION_PROFILE:
 		request(e, ENGINE_REQ_PROFILE, (unsigned int)action->arg);
 		break;
+	case JSD_ACTION_LOOK:
+		break;		/* a held input's: feed_key() starts it */
 	}
 }
 
@@ -392,8 +400,8 @@ static void feed_rel(struct engine *e, int mouse, uint16_t code, int32_t value)
 	unsigned int k, first, end;
 	bool modified = false;
 
-	if (code >= REL_CNT)
-		return;		/* no axis has it as source */
+	if (code >= REL_CNT || e->looking)
+		return;		/* no axis has it as source, or the desktop's motion */
 	k = code * e->n_slots + slot_of(e, mouse);
 	first = e->rel_first[k];
 	end = e->rel_first[k + 1];
@@ -421,27 +429,60 @@ static int find_held(const struct engine *e, uint32_t dev_id, uint16_t code)
 	return -1;
 }
 
+/* Forgets held input @i; the look it started, if any, ends. */
 static void drop_held(struct engine *e, unsigned int i)
 {
+	bool look = e->held[i].look;
+
 	e->held[i] = e->held[--e->n_held];
 	e->buttons_stale = true;
+	if (look) {
+		e->looking = false;
+		request(e, ENGINE_REQ_LOOK_END, 0);
+	}
 }
 
+/* Whether a button of the current profile makes this press a look. */
+static bool starts_look(const struct engine *e, int mouse, uint16_t code)
+{
+	const struct jsd_profile *profile = current(e);
+
+	for (unsigned int b = 0; b < profile->n_buttons; b++) {
+		const struct jsd_button_cfg *button = &profile->buttons[b];
+
+		if (button->input == code && mouse_matches(button->mouse, mouse) &&
+		    button->action.kind == JSD_ACTION_LOOK)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A press during a look is the desktop's: it is not held, so its release
+ * is nothing to the engine either.  A look press does nothing else.
+ */
 static void feed_key(struct engine *e, int mouse, const struct jskf_record *rec)
 {
 	const struct jsd_profile *profile = current(e);
 	int i = find_held(e, rec->dev_id, rec->code);
+	bool look;
 
 	if (rec->value == 0) {
 		if (i >= 0)
 			drop_held(e, (unsigned int)i);
 		return;
 	}
-	if (rec->value != 1 || i >= 0 || e->n_held == ENGINE_MAX_HELD)
-		return;		/* a repeat, or a press we know already */
+	if (rec->value != 1 || i >= 0 || e->n_held == ENGINE_MAX_HELD || e->looking)
+		return;		/* a repeat, a press we know already, or the desktop's */
+	look = starts_look(e, mouse, rec->code);
 	e->held[e->n_held++] = (struct held){
-		.dev_id = rec->dev_id, .mouse = mouse, .code = rec->code,
+		.dev_id = rec->dev_id, .mouse = mouse, .code = rec->code, .look = look,
 	};
+	if (look) {
+		e->looking = true;
+		request(e, ENGINE_REQ_LOOK_START, 0);
+		return;
+	}
 	e->buttons_stale = true;
 	for (unsigned int b = 0; b < profile->n_buttons; b++) {
 		const struct jsd_button_cfg *button = &profile->buttons[b];
@@ -505,6 +546,8 @@ uint64_t engine_next_tick(const struct engine *e)
 {
 	uint64_t period = NS_PER_SEC / e->cfg->stick.update_rate;
 
+	if (e->looking)
+		return ENGINE_IDLE;	/* frozen */
 	for (unsigned int i = 0; i < e->n_timed; i++) {
 		const struct jsd_axis_cfg *a = e->timed[i];
 
@@ -556,6 +599,10 @@ int engine_run_action(struct engine *e, const char *action, uint64_t now_ns,
 	r = jsd_action_parse(e->cfg, e->profile, action, &a, ret_why);
 	if (r < 0)
 		return r;
+	if (a.kind == JSD_ACTION_LOOK) {
+		*ret_why = "look needs a held button: map one with action = look";
+		return -EINVAL;
+	}
 	advance(e, now_ns);
 	run_action(e, &a);
 	emit(e, false);
@@ -565,6 +612,11 @@ int engine_run_action(struct engine *e, const char *action, uint64_t now_ns,
 bool engine_capture_active(const struct engine *e)
 {
 	return e->capture_active;
+}
+
+bool engine_looking(const struct engine *e)
+{
+	return e->looking;
 }
 
 const struct jsd_config *engine_config(const struct engine *e)
@@ -641,6 +693,10 @@ int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 	memcpy(e->meters, old->meters, sizeof(e->meters));
 	memcpy(e->button_sent, old->button_sent, sizeof(e->button_sent));
 	e->buttons_known = old->buttons_known;
+	for (unsigned int i = 0; i < old->n_held; i++)
+		if (old->held[i].look)
+			e->held[e->n_held++] = old->held[i];	/* ends at its release */
+	e->looking = old->looking;
 	profile = jsd_config_find_profile(cfg, current(old)->name);
 	use_profile(e, profile < 0 ? 0 : (unsigned int)profile);
 	*ret = e;

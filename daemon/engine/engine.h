@@ -13,6 +13,14 @@
  * switching profiles or reloading the configuration keeps the position and
  * trim of every axis code.  joystickd.ini(5) gives the exact maths.
  *
+ * Hold-to-look (action = look): from the press of a look button to its
+ * release every axis is frozen (time passes without moving anything),
+ * motion is ignored and presses are left to the desktop (they are not
+ * held: their releases do nothing either); the releases of inputs held
+ * before still come up.  The engine asks the daemon to stop and resume
+ * swallowing (ENGINE_REQ_LOOK_START, _END); a look ends at its release,
+ * when capture goes off or when its device goes away.
+ *
  * Typical use in the daemon:
  *
  *	engine_new(cfg, &output, ctx, &e);
@@ -39,6 +47,8 @@
 enum engine_request_kind {
 	ENGINE_REQ_TOGGLE_CAPTURE,	/* flip the kernel's active flag (JSKF_IOC_SET_ACTIVE) */
 	ENGINE_REQ_PROFILE,		/* switch to profile `profile` (engine_set_profile) */
+	ENGINE_REQ_LOOK_START,		/* a look began: swallow nothing (the pointer is the desktop's) */
+	ENGINE_REQ_LOOK_END,		/* the look ended: swallow as configured again */
 };
 
 /* Something only the daemon can do, asked for by a button or engine_run_action(). */
@@ -87,9 +97,10 @@ int engine_new(const struct jsd_config *cfg, const struct engine_output *out,
  * A new engine for @cfg that carries over @old's state: per axis code the
  * position, trim and smoothing state and the value last sent; the buttons
  * last sent; the capture flag; the profile of the same name (else the
- * first).  Input buttons held now are forgotten, so engine_emit_state()
- * releases their joystick buttons.  @old is not changed; the new engine
- * uses @old's output and ctx.  Returns 0 or -ENOMEM.
+ * first); a look in progress, which still ends at its release.  Other
+ * input buttons held now are forgotten, so engine_emit_state() releases
+ * their joystick buttons.  @old is not changed; the new engine uses
+ * @old's output and ctx.  Returns 0 or -ENOMEM.
  */
 int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 		    struct engine **ret);
@@ -145,14 +156,18 @@ unsigned int engine_profile(const struct engine *e);
 /*
  * Runs an action written as in the configuration (jsd_action_parse(), axis
  * names of the current profile), as if a button mapped to it was pressed
- * at @now_ns.  Requests go to the request callback.  Returns 0, or -EINVAL
- * with *ret_why set, -EBUSY from a callback.
+ * at @now_ns; "look", which lasts while a button is held, is refused.
+ * Requests go to the request callback.  Returns 0, or -EINVAL with
+ * *ret_why set, -EBUSY from a callback.
  */
 int engine_run_action(struct engine *e, const char *action, uint64_t now_ns,
 		      const char **ret_why);
 
 /* Whether the kernel filter said capture is active (last state record). */
 bool engine_capture_active(const struct engine *e);
+
+/* Whether a look button is held (the axes are frozen). */
+bool engine_looking(const struct engine *e);
 
 /* The configuration the engine runs. */
 const struct jsd_config *engine_config(const struct engine *e);

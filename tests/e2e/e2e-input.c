@@ -28,6 +28,9 @@
  *                              at 100 Hz, the wheel up then down, the left
  *                              button pressed every other second
  *   gone NODE MS               ok once NODE is gone, else err
+ *   grab 1|0                   EVIOCGRAB on the mouse's event node, as
+ *                              another program may: the mouse's events
+ *                              go to that node alone; 0 lets go
  *   kill-move PID DX DY MS     SIGKILL to PID, wait for it to be gone
  *                              (pidfd), then at once a mouse frame; answers
  *                              "ok N ELAPSED_US": the REL events the mouse's
@@ -443,6 +446,8 @@ int main(void)
 			while (access(node, F_OK) == 0 && now_us() < end)
 				sleep_ms(10);
 			answer(access(node, F_OK) == 0 ? -EEXIST : 0, "ok");
+		} else if (sscanf(line, "grab %d", &a) == 1) {
+			answer(ioctl(seen_fd, EVIOCGRAB, (void *)(long)a) < 0 ? -errno : 0, "ok");
 		} else if (sscanf(line, "kill-move %d %d %d %d", &a, &b, &c, &d) == 4) {
 			int n = 0;
 

@@ -388,7 +388,40 @@ step_control() {
 	grep -q 'permission denied' <<<"$out" || { why="another user got: $out"; return 1; }
 }
 
-# 5b ... 5e: live changes and joystickctl tune (issue 18).
+# ---------------------------------------------------------------- 5b. games
+
+# Profiles that follow the game under the unit's hardening: a process of
+# another user (e2e-pilot) named DCS.exe makes the profile with "games =
+# dcs.exe" current, and its exit brings "default" back.  ProtectProc=
+# invisible would hide it from the daemon (root without CAP_SYS_PTRACE).
+step_games() {
+	local rc=0
+	cp $INI /run/jsd-e2e.ini
+	printf '\n[profile dcs]\ngames = dcs.exe\n\n[axis aileron]\ntarget = ABS_X\nsource = REL_X\n' >>$INI
+	games_follow || rc=1
+	cp /run/jsd-e2e.ini $INI
+	systemctl reload joystickd.service || { why="${why:+$why; }reload of the shipped ini failed"; rc=1; }
+	return $rc
+}
+profile_is() { joystickctl status 2>/dev/null | grep -qx "profile: $1"; }
+games_follow() {
+	local pid dir=/var/tmp/jsd-e2e-games
+	systemctl reload joystickd.service || { why="reload with [profile dcs] failed"; return 1; }
+	mkdir -p $dir && cp "$(command -v sleep)" $dir/DCS.exe && chmod 0755 $dir $dir/DCS.exe || return 1
+	runuser -u e2e-pilot -- $dir/DCS.exe 60 &
+	pid=$!
+	wait_for 5 profile_is dcs || { why="e2e-pilot's DCS.exe did not make profile dcs current: $(joystickctl status | grep -E '^(profile|game):' | tr '\n' ' ')"; kill $pid; return 1; }
+	journal_has "^profile dcs: game DCS.exe (pid " || { why="the journal does not name the game"; kill $pid; return 1; }
+	kill $pid
+	wait $pid 2>/dev/null
+	wait_for 5 profile_is default || { why="profile default did not return after the game's exit"; return 1; }
+}
+
+# ---------------------------------------------------------------- 9. doctor
+
+. "$JSD_REPO/tests/e2e/doctor-steps.sh"
+
+# 5c ... 5f: live changes and joystickctl tune (issue 18).
 # shellcheck source=tests/e2e/tune-steps.sh
 . "$JSD_REPO/tests/e2e/tune-steps.sh"
 
@@ -477,10 +510,17 @@ check "3b. broken ini + reload: systemctl reload fails, old mapping kept, journa
 check "4a. kill -9: the mouse is released at once, systemd restarts joystickd, the stick is back" step_kill9
 check "4b. kill -STOP: the watchdog restarts joystickd" step_stop_signal
 check "5. joystickctl status: root and group joystickd yes, another user refused" step_control
-check "5b. live changes on the conffile: a joystickd member sets (the stick follows at once) and diffs but cannot save it, another user can do neither; root saves: one line changed, still a root:root 0644 conffile; a reload keeps it" step_live_conffile
-check "5c. joystickctl tune aileron under tmux: the axis and its curve, the live point moves with the mouse, Right sets sensitivity 840 in the daemon and u undoes it, a resize redraws, q gives the terminal back (stty -a unchanged)" step_tune
-check "5d. tune with LANG=C and NO_COLOR: ASCII only, no colour; Ctrl-C gives the terminal back" step_tune_ascii
-check "5e. tune ended by SIGTERM and by the daemon stopping: the terminal given back each time" step_tune_ends
+check "5b. games = dcs.exe: another user's DCS.exe makes its profile current under the unit's hardening, its exit brings default back" step_games
+check "5c. live changes on the conffile: a joystickd member sets (the stick follows at once) and diffs but cannot save it, another user can do neither; root saves: one line changed, still a root:root 0644 conffile; a reload keeps it" step_live_conffile
+check "5d. joystickctl tune aileron under tmux: the axis and its curve, the live point moves with the mouse, Right sets sensitivity 840 in the daemon and u undoes it, a resize redraws, q gives the terminal back (stty -a unchanged)" step_tune
+check "5e. tune with LANG=C and NO_COLOR: ASCII only, no colour; Ctrl-C gives the terminal back" step_tune_ascii
+check "5f. tune ended by SIGTERM and by the daemon stopping: the terminal given back each time" step_tune_ends
+check "9a. joystickctl doctor: all is well (exit 0, --json valid), $SEAT_USER at seat0 reads the stick; a variable hiding it from SDL warns" step_doctor_ok
+check "9b. doctor, service stopped: fails, the fix is 'sudo systemctl start joystickd'" step_doctor_service_stopped
+check "9c. doctor, module gone for this kernel: the evdev backend flies, doctor warns and names DKMS" step_doctor_module_absent
+check "9d. doctor, 60-input-id.rules overridden: no ID_INPUT_JOYSTICK, the fix names the file" step_doctor_udev_rule
+check "9e. doctor, 73-seat-late.rules overridden: no uaccess ACL, the seat user cannot read the stick, the fix names the file" step_doctor_no_uaccess
+check "9f. doctor, a mouse another program grabs: fails naming the program, passes once it lets go" step_doctor_grab
 check "6. systemctl stop: stick gone, mouse free, module loaded and unused" step_stop
 check "7. systemd-analyze security: exposure 2.0 or lower" step_security
 check "8. dpkg -r and -P remove everything, DKMS module included" step_remove

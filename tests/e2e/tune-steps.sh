@@ -10,7 +10,7 @@
 # send-keys, the screen comes out with capture-pane.  One screen of it
 # goes to the fourth serial port, for the README (tools/tune-screen.sh).
 
-# ---------------------------------------------------------------- 5b. live changes
+# ---------------------------------------------------------------- 5c. live changes
 
 # A member sets, the stick follows at once; the member cannot save the
 # root-owned conffile and is told what to do; a stranger can do neither;
@@ -68,7 +68,7 @@ live_conffile() {
 	[ "$out" = "sensitivity = 400" ] || { why="after the reload: $out"; return 1; }
 }
 
-# ---------------------------------------------------------------- 5c. tune
+# ---------------------------------------------------------------- 5d-5f. tune
 
 tm() { LANG=C.UTF-8 tmux -L jsd-tune "$@"; }
 pane() { tm capture-pane -p -t tune "$@"; }

@@ -46,10 +46,20 @@ static void fake_request(void *ctx, const struct engine_request *req)
 {
 	struct fake *f = ctx;
 
-	if (req->kind == ENGINE_REQ_TOGGLE_CAPTURE)
+	switch (req->kind) {
+	case ENGINE_REQ_TOGGLE_CAPTURE:
 		fake_printf(f, "request capture\n");
-	else
+		break;
+	case ENGINE_REQ_PROFILE:
 		fake_printf(f, "request profile %s\n", f->cfg->profiles[req->profile].name);
+		break;
+	case ENGINE_REQ_LOOK_START:
+		fake_printf(f, "request look on\n");
+		break;
+	case ENGINE_REQ_LOOK_END:
+		fake_printf(f, "request look off\n");
+		break;
+	}
 }
 
 const struct engine_output fake_output = {

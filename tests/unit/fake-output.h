@@ -2,7 +2,8 @@
 /*
  * A fake engine output for the unit tests: every callback appends a line
  * to a text log ("ABS_X 500", "BTN_TRIGGER 1", "SYN", "request capture",
- * "request profile NAME"), which tests compare with the expected text.
+ * "request profile NAME", "request look on", "request look off"), which
+ * tests compare with the expected text.
  */
 #ifndef JSD_FAKE_OUTPUT_H
 #define JSD_FAKE_OUTPUT_H

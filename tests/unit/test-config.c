@@ -505,10 +505,13 @@ static void test_actions(void **state)
 	check_action(cfg, "toggle-capture", JSD_ACTION_TOGGLE_CAPTURE, 0);
 	check_action(cfg, "profile-next", JSD_ACTION_PROFILE_NEXT, 0);
 	check_action(cfg, "profile:default", JSD_ACTION_PROFILE, 0);
+	check_action(cfg, "look", JSD_ACTION_LOOK, 0);
 	check_bad_action(cfg, "profile", "profile needs a name: profile:NAME");
-	check_bad_action(cfg, "toggle-capture:x", "toggle-capture and profile-next take no argument");
+	check_bad_action(cfg, "toggle-capture:x",
+			 "toggle-capture, profile-next and look take no argument");
+	check_bad_action(cfg, "look:a", "toggle-capture, profile-next and look take no argument");
 	check_bad_action(cfg, "recenter:c", "no axis of that name in the profile");
-	check_bad_action(cfg, "", "expected recenter, trim, reset-trim (each optionally :AXIS), toggle-capture, profile-next or profile:NAME");
+	check_bad_action(cfg, "", "expected recenter, trim, reset-trim (each optionally :AXIS), toggle-capture, profile-next, profile:NAME or look");
 	jsd_config_free(cfg);
 }
 

@@ -370,6 +370,57 @@ static void test_keep_held(void **state)
 	env_free(env);
 }
 
+/*
+ * A look in progress survives a reload (it ends at its release, in the new
+ * engine, whose request says so), unlike other held inputs; "look" is no
+ * command (engine_run_action); a looking engine wants no tick.
+ */
+static void test_look_reload(void **state)
+{
+	static const char look_ini[] =
+		"[capture]\nactive_at_start = yes\n"
+		"[stick]\nmin = -1000\nmax = 1000\nupdate_rate = 100\n"
+		"[axis s]\ntarget = ABS_X\nsource = REL_X\nmodel = spring\nsensitivity = 100\n"
+		"[button t]\ninput = BTN_LEFT\noutput = BTN_TRIGGER\n"
+		"[button n]\ninput = BTN_RIGHT\noutput = BTN_THUMB\n"
+		"[button l]\ninput = BTN_SIDE\naction = look\n";
+	struct env *env = env_new(look_ini);
+	struct jsd_config *cfg2;
+	struct jsd_error err;
+	struct engine *e2;
+	const char *why = NULL;
+
+	engine_emit_state(env->e, true);
+	frame(env, 0, EV_REL, REL_X, 50);
+	frame(env, 0, EV_KEY, BTN_LEFT, 1);
+	fake_clear(&env->fake);
+	frame(env, 0, EV_KEY, BTN_SIDE, 1);
+	assert_true(engine_looking(env->e));
+	assert_int_equal(engine_next_tick(env->e), ENGINE_IDLE);
+	assert_string_equal(env->fake.log, "request look on\n");
+	assert_int_equal(engine_run_action(env->e, "look", 0, &why), -EINVAL);
+	assert_string_equal(why, "look needs a held button: map one with action = look");
+
+	assert_int_equal(jsd_config_parse_string("new.ini", look_ini, &cfg2, &err), 0);
+	assert_int_equal(engine_new_from(cfg2, env->e, &e2), 0);
+	assert_true(engine_looking(e2));
+	assert_int_equal(engine_next_tick(e2), ENGINE_IDLE);
+	fake_clear(&env->fake);
+	/* BTN_LEFT is forgotten: released; the spring stays frozen at 0.5 */
+	engine_emit_state(e2, false);
+	assert_string_equal(env->fake.log, "BTN_TRIGGER 0\nSYN\n");
+	fake_clear(&env->fake);
+	engine_tick(e2, 500 * MS);
+	assert_string_equal(env->fake.log, "");
+	feed(&(struct env){ .e = e2 }, 600 * MS, EV_KEY, BTN_SIDE, 0);
+	assert_false(engine_looking(e2));
+	assert_string_equal(env->fake.log, "request look off\n");
+	assert_int_equal(engine_next_tick(e2), 610 * MS);
+	engine_free(e2);
+	jsd_config_free(cfg2);
+	env_free(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_reload_keeps_state),
 		cmocka_unit_test(test_counts_rate),
 		cmocka_unit_test(test_keep_held),
+		cmocka_unit_test(test_look_reload),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

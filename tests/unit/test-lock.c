@@ -306,6 +306,8 @@ int backend_evdev_open(struct backend **ret, struct jskf_info *ret_info)
 }
 
 static int kf_capture_error;	/* what kf_capture() fails with, or 0 */
+static uint64_t kf_gen = 1;	/* the device list's devlist_gen */
+static unsigned int kf_lists;	/* kf_list() calls */
 
 int kf_open(const char *path, int *ret_fd)
 {
@@ -323,7 +325,7 @@ int kf_info(int fd, struct jskf_info *ret)
 	ret->abi_version = JSKF_ABI_VERSION;
 	ret->max_batch = 16;
 	ret->max_capture_ids = JSKF_MAX_CAPTURE_IDS;
-	ret->devlist_gen = 1;
+	ret->devlist_gen = kf_gen;
 	ret->n_devices = 2;
 	return 0;
 }
@@ -332,6 +334,7 @@ int kf_list(int fd, struct jskf_device **ret_devs, size_t *ret_n, uint64_t *ret_
 {
 	struct jskf_device *d = calloc(2, sizeof(*d));
 
+	kf_lists++;
 	if (!d)
 		return -ENOMEM;
 	d[0] = (struct jskf_device){ .id = 1, .flags = JSKF_DEVF_POINTER, .bustype = 3,
@@ -342,7 +345,7 @@ int kf_list(int fd, struct jskf_device **ret_devs, size_t *ret_n, uint64_t *ret_
 	snprintf(d[1].name, sizeof(d[1].name), "USB Keyboard");
 	*ret_devs = d;
 	*ret_n = 2;
-	*ret_gen = 1;
+	*ret_gen = kf_gen;
 	return 0;
 }
 
@@ -476,6 +479,7 @@ static int setup(void **state)
 
 	n_calls = 0;
 	kf_capture_error = 0;
+	kf_gen = 1;
 	stick_writes_fail = false;
 	kr_queued = kr_parked = false;
 	kr_reads = kr_cancels = 0;
@@ -685,6 +689,27 @@ static void test_batch_warnings(void **state)
 	assert_int_equal(by_reader, 1);
 	assert_int_equal(count_calls("log", "dead-man switch", &by_reader), 1);
 	assert_int_equal(by_reader, 1);
+	stop();
+	assert_nothing_slow_under_lock();
+}
+
+/*
+ * A hotplug is reported twice, by udev's monitor and by the reader (the
+ * device list's generation moved): the list is read once.
+ */
+static void test_one_refresh_per_change(void **state)
+{
+	struct manager *m = *state;
+
+	kf_gen = 2;
+	kf_lists = 0;
+	loop_on_udev_change(m);
+	assert_int_equal(manager_refresh_devices(m, false), 0);
+	assert_int_equal(kf_lists, 1);
+	kf_gen = 3;
+	assert_int_equal(manager_refresh_devices(m, false), 0);
+	loop_on_udev_change(m);
+	assert_int_equal(kf_lists, 2);
 	stop();
 	assert_nothing_slow_under_lock();
 }
@@ -980,6 +1005,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_drops_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_and_adopt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_axis_state_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_refresh_per_change, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,12 +2,13 @@
 # binaries, no VM, no root.  `make unit` prints one line per test and ends
 # with "N passed, N failed"; the scenario runner also runs under valgrind.
 
-UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape test-ini-edit \
-		   test-live
+UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape test-shape \
+		   test-ini-edit test-live
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 # Tests of the daemon's parts, each with the daemon files it tests.
 UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
-		    $(BUILD)/tests/unit/test-lock $(BUILD)/tests/unit/test-evdev-backend
+		    $(BUILD)/tests/unit/test-lock $(BUILD)/tests/unit/test-evdev-backend \
+		    $(BUILD)/tests/unit/test-doctor $(BUILD)/tests/unit/test-games
 # Every test-*.c here must be one of the binaries above (run.sh -e).
 UNIT_SOURCES	:= $(notdir $(basename $(wildcard tests/unit/test-*.c)))
 UNIT_CFLAGS	= $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -29,12 +30,31 @@ $(BUILD)/tests/unit/test-ratelimit: tests/unit/test-ratelimit.c daemon/ratelimit
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/ratelimit.c $(UNIT_LIBS)
 
-# The evdev backend's pure parts: which backend runs, and what an evdev event becomes.
-$(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c daemon/capture/evdev-filter.c \
-		daemon/capture/evdev-filter.h daemon/capture/backend-choice.c daemon/capture/backend-choice.h | unit-deps
+# The evdev backend's pure parts: which backend runs, what an evdev event
+# becomes, the record queue, budgeted reads (against a fake libevdev_next_event()).
+TEST_EVDEV_SRCS	:= daemon/capture/evdev-filter.c daemon/capture/evdev-queue.c \
+		   daemon/capture/evdev-drain.c daemon/capture/backend-choice.c
+$(BUILD)/tests/unit/test-evdev-backend: tests/unit/test-evdev-backend.c $(TEST_EVDEV_SRCS) \
+		$(TEST_EVDEV_SRCS:.c=.h) | unit-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/capture/evdev-filter.c \
-		daemon/capture/backend-choice.c $(UNIT_LIBS)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) $(shell pkg-config --cflags libevdev) -o $@ $< \
+		$(TEST_EVDEV_SRCS) $(UNIT_LIBS)
+
+# joystickctl doctor's pure parts: access from mode and ACL, environment variables, the report.
+TEST_DOCTOR_SRCS := ctl/doctor-access.c ctl/doctor-env.c ctl/doctor-report.c
+$(BUILD)/tests/unit/test-doctor: tests/unit/test-doctor.c $(TEST_DOCTOR_SRCS) ctl/doctor.h \
+		$(ENGINE_LIB) | unit-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -Ictl -o $@ $< $(TEST_DOCTOR_SRCS) \
+		$(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
+
+# Profiles that follow the game: the matcher (in the engine), the game session,
+# and the listing of this machine's /proc.
+$(BUILD)/tests/unit/test-games: tests/unit/test-games.c daemon/games/session.c \
+		daemon/games/session.h daemon/games/proc.c daemon/games/proc.h $(ENGINE_LIB) | unit-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/games/session.c \
+		daemon/games/proc.c $(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
 
 # stick.c against a fake libevdev and write(2), with UBSan on integer overflow.
 $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/stick.h \
@@ -50,6 +70,8 @@ $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/st
 TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-capture.c \
 		   daemon/manager-reload.c daemon/manager-batch.c daemon/manager-state.c \
 		   daemon/manager-live.c daemon/control/commands-live.c \
+		   daemon/manager-games.c daemon/games/proc.c daemon/games/session.c daemon/games/watch.c \
+		   daemon/games/watch-scan.c \
 		   daemon/reader.c daemon/control/commands.c daemon/capture/devmap.c daemon/ratelimit.c \
 		   daemon/capture/backend-kfilter.c daemon/capture/backend-choice.c
 $(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h daemon/*/*.h) \
@@ -66,6 +88,9 @@ $(UNIT_LOCALE_DIR)/de_DE.UTF-8: | unit-deps
 	@mkdir -p $(@D)
 	localedef -i de_DE -f UTF-8 $@ || test -e $@/LC_NUMERIC
 
+# Shipped files checked by scripts that print TAP: the FlightGear binding.
+UNIT_SCRIPTS	:= tests/unit/flightgear.sh
+
 unit: $(UNIT_BINS) $(UNIT_DAEMON_BINS) $(UNIT_LOCALE_DIR)/de_DE.UTF-8
 	@VALGRIND=$(BUILD)/tests/unit/test-scenario tests/unit/run.sh \
-		-e "$(UNIT_SOURCES)" $(UNIT_BINS) $(UNIT_DAEMON_BINS)
+		-e "$(UNIT_SOURCES)" $(UNIT_BINS) $(UNIT_DAEMON_BINS) $(UNIT_SCRIPTS)

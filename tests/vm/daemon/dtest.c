@@ -130,8 +130,7 @@ void dt_sleep_ms(unsigned int ms)
 
 /* ---- uinput */
 
-static int vdev_create(struct vdev *v, const char *name, uint16_t bus, uint16_t vendor,
-		       uint16_t product)
+int vdev_create(struct vdev *v, const char *name, uint16_t bus, uint16_t vendor, uint16_t product)
 {
 	struct uinput_setup us = { .id = { bus, vendor, product, 1 } };
 
@@ -355,6 +354,19 @@ int evdev_count(int fd, uint16_t type, int timeout_ms)
 		if (wait_readable(fd, deadline) <= 0)
 			return count;
 	}
+}
+
+bool dt_grabbed_by_another(int fd, int timeout_ms)
+{
+	uint64_t deadline = dt_now_ms() + timeout_ms;
+
+	while (dt_now_ms() < deadline) {
+		if (ioctl(fd, EVIOCGRAB, (void *)1) < 0)
+			return errno == EBUSY;
+		ioctl(fd, EVIOCGRAB, (void *)0);
+		dt_sleep_ms(10);
+	}
+	return false;
 }
 
 int evdev_abs(int fd, uint16_t code, int32_t *ret)

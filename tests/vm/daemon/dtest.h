@@ -41,6 +41,8 @@ struct vdev {
 int vdev_mouse(struct vdev *v, const char *name, uint16_t vendor, uint16_t product);
 /* A keyboard with KEY_ESC..KEY_F12 and KEY_SCROLLLOCK..KEY_PAUSE. */
 int vdev_keyboard(struct vdev *v, const char *name);
+/* Creates the device whose bits were set on v->fd (an open /dev/uinput); 0 or -errno. */
+int vdev_create(struct vdev *v, const char *name, uint16_t bus, uint16_t vendor, uint16_t product);
 void vdev_destroy(struct vdev *v);
 /* One frame: the events, then SYN_REPORT, in one write(). */
 int vdev_frame(struct vdev *v, const struct input_event *ev, size_t n);
@@ -66,6 +68,12 @@ int evdev_count(int fd, uint16_t type, int timeout_ms);
 int evdev_abs(int fd, uint16_t code, int32_t *ret);	/* EVIOCGABS value */
 /* Waits until axis @code has @want (EVIOCGABS, every 20 ms), up to @timeout_ms. */
 bool evdev_settles(int fd, uint16_t code, int32_t want, int timeout_ms);
+/*
+ * Whether another file holds EVIOCGRAB on the device of @fd (ours gets
+ * EBUSY) within @timeout_ms.  It grabs for an instant when nobody does: a
+ * grab tried meanwhile fails with EBUSY.
+ */
+bool dt_grabbed_by_another(int fd, int timeout_ms);
 void evdev_drain(int fd);
 
 /*

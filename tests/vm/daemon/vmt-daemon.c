@@ -40,7 +40,9 @@
 #include "dtest.h"
 #include "joystickd_kfilter.h"
 #include "kmodule.h"
+#include "vmt-evdev.h"
 #include "vmt-live.h"
+#include "vmt-shape.h"
 
 #define JOYSTICKD	"/usr/bin/joystickd"
 #define JOYSTICKD_ASAN	"/usr/bin/joystickd-asan"
@@ -2083,7 +2085,9 @@ static const char *const checks[] = {
 	"daemon-journal-log", "notify-stall-flies", "kill9-pointer-back", "shipped-stick-is-joystick",
 	"shipped-config", "mouse-sections", "mouse-sections-replug", "ctl-limits",
 	"ctl-idle-timeout", "reload-root-only", "ctl-group", "config-points-too-close",
-	"config-control-in-name", "stick-int32-range", "daemon-asan", LIVE_CHECKS,
+	"config-control-in-name", "stick-int32-range", "daemon-asan",
+	"stick-flat-fuzz-zero", "shape-check-config", "shape-start-refused", "shape-start-warns",
+	"stick-flat-fuzz-nine-axes", "shape-reload-refused", "shape-reload-warns", LIVE_CHECKS,
 };
 
 /* ---- the evdev backend (the module absent) */
@@ -2120,20 +2124,6 @@ static void pointer_back(const char *test)
 	else
 		dt_pass(test);
 	close(fd);
-}
-
-/* Waits until another file holds EVIOCGRAB on the device of @fd (ours gets EBUSY). */
-static bool grabbed_by_another(int fd)
-{
-	uint64_t deadline = dt_now_ms() + WAIT_MS;
-
-	while (dt_now_ms() < deadline) {
-		if (ioctl(fd, EVIOCGRAB, (void *)1) < 0)
-			return errno == EBUSY;
-		ioctl(fd, EVIOCGRAB, (void *)0);
-		dt_sleep_ms(10);
-	}
-	return false;
 }
 
 /*
@@ -2179,7 +2169,7 @@ static void test_evdev_held_on(void)
 		dt_fail(test, "the desktop never got the release of the press it saw");
 		goto out;
 	}
-	if (!grabbed_by_another(mfd)) {
+	if (!dt_grabbed_by_another(mfd, WAIT_MS)) {
 		dt_fail(test, "the mouse was not grabbed once its button was up");
 		goto out;
 	}
@@ -2209,12 +2199,13 @@ static const char *const evdev_checks[] = {
 	"hotkey-toggle", "evdev-held-at-capture-on", "reload-keeps-position", "reload-curve",
 	"reload-bad-keeps", "mouse-replug", "ctl-recenter", "daemon-sigterm",
 	"evdev-stop-pointer-back", "kill9-pointer-back", "mouse-sections",
-	"mouse-sections-replug", LIVE_CHECKS,
+	"mouse-sections-replug", "stick-flat-fuzz-zero", LIVE_CHECKS,
 };
 
 /*
  * The module-absent run (daemon.mk: vm-run-daemon-evdev): the device and
- * mapping checks of the kernel-backend run, against the evdev backend.
+ * mapping checks of the kernel-backend run, against the evdev backend,
+ * then the evdev backend's own (vmt-evdev.c).
  */
 static int main_evdev(void)
 {
@@ -2224,6 +2215,7 @@ static int main_evdev(void)
 	}
 	test_evdev_chosen();
 	test_joystick_class("stick-is-joystick", STICK_NAME);
+	vmt_flat_fuzz_zero("stick-flat-fuzz-zero", STICK_NAME, 3);
 	test_motion();
 	test_swallow();
 	test_ctl();
@@ -2243,7 +2235,23 @@ static int main_evdev(void)
 	daemon_close(&jsd);
 	test_mouse_sections();
 	test_live(&mouse);
+	vmt_evdev_tests(&mouse, &kbd);
 	return dt_done();
+}
+
+/* The plan of the evdev run: the shared checks, then the evdev backend's own. */
+static void plan_evdev(void)
+{
+	size_t n = sizeof(evdev_checks) / sizeof(evdev_checks[0]);
+	const char **all = calloc(n + vmt_evdev_n_checks, sizeof(*all));
+
+	if (!all) {
+		dt_plan(evdev_checks, n);
+		return;
+	}
+	memcpy(all, evdev_checks, n * sizeof(*all));
+	memcpy(all + n, vmt_evdev_checks, vmt_evdev_n_checks * sizeof(*all));
+	dt_plan(all, n + vmt_evdev_n_checks);
 }
 
 int main(void)
@@ -2257,7 +2265,7 @@ int main(void)
 	/* The initramfs root comes from mktemp -d (0700): let uid 1000 in. */
 	chmod("/", 0755);
 	if (evdev_mode)
-		dt_plan(evdev_checks, sizeof(evdev_checks) / sizeof(evdev_checks[0]));
+		plan_evdev();
 	else
 		dt_plan(checks, sizeof(checks) / sizeof(checks[0]));
 	if (vdev_mouse(&mouse, MOUSE_NAME, 0x046d, 0xc077) < 0 || vdev_keyboard(&kbd, KBD_NAME) < 0 ||
@@ -2277,6 +2285,7 @@ int main(void)
 	}
 	test_kfilter_chosen();
 	test_joystick_class("stick-is-joystick", STICK_NAME);
+	vmt_flat_fuzz_zero("stick-flat-fuzz-zero", STICK_NAME, 3);
 	test_motion();
 	test_batch_merge();
 	test_swallow();
@@ -2322,6 +2331,7 @@ int main(void)
 	test_live(&mouse);
 	test_check_config_refusals();
 	test_full_range_stick();
+	vmt_shape();
 	test_asan();
 
 	return dt_done();
