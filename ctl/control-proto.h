@@ -21,6 +21,12 @@
 
 #define CONTROL_SOCKET_PATH	"/run/joystickd/control.sock"
 #define CONTROL_GROUP		"joystickd"
-#define CONTROL_MAX_LINE	512	/* longest request line, newline included */
+/*
+ * The longest request line, newline included, and the most words in it:
+ * room for "set AXIS curve points" and 32 points of any precision.
+ * Words are separated by blanks; a word cannot hold one.
+ */
+#define CONTROL_MAX_LINE	1024
+#define CONTROL_MAX_ARGS	40
 
 #endif

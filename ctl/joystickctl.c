@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "control-proto.h"
 #include "ctl-client.h"
 #include "ctl-curve.h"
 #include "ctl-monitor.h"
+#include "ctl-save.h"
+#include "ctl-tune.h"
 #include "doctor.h"
 
 #define EXIT_USAGE	2
@@ -31,6 +34,15 @@ static void usage(FILE *f)
 		"                         live view of every axis and button (q quits)\n"
 		"  curve AXIS [--svg FILE] [--size COLSxROWS]\n"
 		"                         response curve of AXIS of the current profile\n"
+		"  tune [AXIS]            tune the axes on their curves while flying (q quits)\n"
+		"  set AXIS KEY VALUE     change a key of an [axis] of the current profile now\n"
+		"  set AXIS curve points X,Y X,Y ...\n"
+		"                         a points curve and its points in one\n"
+		"  unset AXIS KEY         the key back at its default\n"
+		"  get AXIS [KEY]         the running values, as ini lines\n"
+		"  diff                   the changes against the loaded file, as ini lines\n"
+		"  revert [AXIS]          drop the changes (of AXIS)\n"
+		"  save [FILE]            write the changes into the loaded file (or FILE)\n"
 		"Commands working from a file:\n"
 		"  curve AXIS -c FILE [--profile NAME] [--svg FILE] [--size COLSxROWS]\n"
 		"  check-config FILE      validate a configuration (exit 0 or 78)\n"
@@ -102,6 +114,11 @@ static int simple_command(int argc, char **argv)
 	size_t len = 0;
 	int i, r;
 
+	if (argc > CONTROL_MAX_ARGS) {
+		fprintf(stderr, "joystickctl: too many arguments: a request holds at most %d words\n",
+			CONTROL_MAX_ARGS);
+		return EXIT_USAGE;
+	}
 	for (i = 0; i < argc; i++) {
 		if (strpbrk(argv[i], " \t\r\n")) {
 			fprintf(stderr, "joystickctl: arguments cannot contain blanks: '%s'\n",
@@ -110,7 +127,8 @@ static int simple_command(int argc, char **argv)
 		}
 		r = snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
 		if (r < 0 || (size_t)r >= sizeof(line) - len) {
-			fprintf(stderr, "joystickctl: request too long\n");
+			fprintf(stderr, "joystickctl: request too long (at most %d bytes)\n",
+				CONTROL_MAX_LINE - 1);
 			return EXIT_USAGE;
 		}
 		len += r;
@@ -118,6 +136,41 @@ static int simple_command(int argc, char **argv)
 	if (connect_daemon(&c) < 0)
 		return 1;
 	r = request(&c, line, stdout);
+	ctl_close(&c);
+	return r;
+}
+
+/* save [FILE]: written by joystickctl with the caller's rights (ctl-save.c). */
+static int cmd_save(int argc, char **argv)
+{
+	struct ctl_conn c;
+	char msg[1200];
+	int r;
+
+	if (connect_daemon(&c) < 0)
+		return 1;
+	r = ctl_save(&c, argc == 2 ? argv[1] : NULL, msg, sizeof(msg));
+	ctl_close(&c);
+	fprintf(r ? stderr : stdout, "%s%s\n", r ? "joystickctl: " : "", msg);
+	return r;
+}
+
+static int cmd_tune(int argc, char **argv)
+{
+	struct ctl_conn c;
+	int r;
+
+	if (argc > 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "joystickctl: tune is a full-screen program: run it in a terminal (`joystickctl get` and `set` work without one)\n");
+		return EXIT_USAGE;
+	}
+	if (connect_daemon(&c) < 0)
+		return 1;
+	r = ctl_tune(&c, argc == 2 ? argv[1] : NULL);
 	ctl_close(&c);
 	return r;
 }
@@ -324,6 +377,15 @@ int main(int argc, char *argv[])
 		return simple_command(argc, argv);
 	if ((strcmp(cmd, "recenter") == 0 || strcmp(cmd, "profile") == 0) && argc <= 2)
 		return simple_command(argc, argv);
+	/* Live changes (commands-live.c in the daemon). */
+	if ((strcmp(cmd, "set") == 0 && argc >= 4) || (strcmp(cmd, "unset") == 0 && argc == 3) ||
+	    (strcmp(cmd, "get") == 0 && (argc == 2 || argc == 3)) ||
+	    (strcmp(cmd, "diff") == 0 && argc == 1) || (strcmp(cmd, "revert") == 0 && argc <= 2))
+		return simple_command(argc, argv);
+	if (strcmp(cmd, "save") == 0 && argc <= 2)
+		return cmd_save(argc, argv);
+	if (strcmp(cmd, "tune") == 0)
+		return cmd_tune(argc, argv);
 	usage(stderr);
 	return EXIT_USAGE;
 }

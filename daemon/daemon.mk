@@ -11,6 +11,7 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/manager-reload.c \
 		   daemon/manager-batch.c \
 		   daemon/manager-state.c \
+		   daemon/manager-live.c \
 		   daemon/manager-games.c \
 		   daemon/games/proc.c \
 		   daemon/games/session.c \
@@ -18,6 +19,7 @@ DAEMON_SRCS	:= daemon/main.c \
 		   daemon/games/watch-scan.c \
 		   daemon/reader.c \
 		   daemon/control/commands.c \
+		   daemon/control/commands-live.c \
 		   daemon/capture/devmap.c \
 		   daemon/capture/discovery.c \
 		   daemon/control/control.c \
@@ -36,12 +38,15 @@ DAEMON_SRCS	:= daemon/main.c \
 CTL_SRCS	:= ctl/joystickctl.c \
 		   ctl/ctl-client.c \
 		   ctl/ctl-monitor.c \
-		   ctl/ctl-curve.c
+		   ctl/ctl-curve.c \
+		   ctl/ctl-save.c \
+		   ctl/ctl-tune.c \
+		   ctl/tune-draw.c \
+		   ctl/tune-keys.c
 # joystickctl doctor asks systemd and logind (libsystemd) and udev (libudev).
 DOCTOR_SRCS	:= ctl/doctor.c ctl/doctor-report.c ctl/doctor-daemon.c ctl/doctor-module.c \
 		   ctl/doctor-stick.c ctl/doctor-seat.c ctl/doctor-access.c ctl/doctor-env.c
 CTL_SRCS	+= $(DOCTOR_SRCS)
-CTL_LIBS	= $(shell pkg-config --libs libudev libsystemd 2>/dev/null)
 DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/%.o)
 # joystickd --reload is a client of the control socket, as joystickctl is.
@@ -54,6 +59,10 @@ DAEMON_PKGS	:= libevdev libudev libsystemd
 DAEMON_CFLAGS	= $(shell pkg-config --cflags $(DAEMON_PKGS) 2>/dev/null)
 DAEMON_LIBS	= $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null) -pthread
 CTL_CFLAGS	:= -Ictl
+# doctor asks libsystemd and libudev; tune draws with ncurses (the
+# wide-character build, for UTF-8).
+CTL_LIBS	= $(shell pkg-config --libs libudev libsystemd 2>/dev/null) \
+		  $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 ASAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: daemon daemon-asan
@@ -65,10 +74,13 @@ $(DAEMON_OBJS) $(CTL_OBJS): $(BUILD)/%.o: %.c | engine-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(CTL_OBJS): CTL_CFLAGS += $(shell pkg-config --cflags ncursesw 2>/dev/null)
+
 $(BUILD)/joystickd: $(DAEMON_LINK_OBJS) $(ENGINE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_LINK_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS)
 
-# joystickctl needs the engine (curves, config checks) and, for doctor, libsystemd and libudev.
+# joystickctl needs the engine (curves, config checks, live changes), for
+# doctor libsystemd and libudev, for tune ncurses.
 $(BUILD)/joystickctl: $(CTL_OBJS) $(ENGINE_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(ENGINE_LIB) $(ENGINE_LIBS) $(CTL_LIBS)
 

@@ -18,6 +18,8 @@
 #include "capture/backend.h"
 #include "capture/devmap.h"
 #include "engine/engine.h"
+#include "engine/ini-file.h"
+#include "engine/live.h"
 #include "joystickd_kfilter.h"
 #include "capture/kfilter.h"
 #include "games/session.h"
@@ -39,6 +41,19 @@ struct manager_mouse {
 	char name[JSKF_NAME_LEN];
 };
 
+/*
+ * What the running configuration was made from (manager-live.c): the
+ * bytes of the file as the last load read them, and the live changes made
+ * since.  The text that runs is the one, rewritten with the other.
+ */
+struct manager_source {
+	struct ini_file file;		/* the baseline: what the last load read */
+	struct live_changes changes;	/* made with `set` since, not saved */
+	char *running;			/* file.text with the changes: what runs */
+	size_t running_len;
+	uint64_t generation;		/* +1 whenever the text that runs changes */
+};
+
 struct manager {
 	struct manager_options opt;
 
@@ -57,6 +72,7 @@ struct manager {
 	bool refreshed;			/* manager_refresh_devices() listed the devices at: */
 	uint64_t refreshed_gen;		/* this devlist_gen */
 	char backend_choice[300];	/* the line saying which backend runs and why */
+	struct manager_source source;	/* the file and the live changes */
 	struct games_watch *games;	/* NULL when no profile has games */
 	bool keys_unsupported_logged;	/* the module has no JSKF_IOC_CAPTURE_KEYS; said once */
 
@@ -196,11 +212,52 @@ void status_send(const struct manager_status *st);
 /* udev saw an input device come or go (discovery.h callback). */
 void loop_on_udev_change(void *userdata);
 
+/* ---- manager-reload.c */
+
+/* How manager_swap() treats a new configuration. */
+struct swap_opts {
+	/*
+	 * A live change, not a reload: refused if it needs another stick
+	 * device; the capture is sent again only if it changed, and then
+	 * held buttons are kept.
+	 */
+	bool keep_stick;
+	/* Axes of the current profile whose trim key changed (NULL-terminated): their running trim follows. */
+	const char *const *reset_trim;
+};
+
+/*
+ * Main thread, without the lock (it takes it for the commit).  Makes @cfg
+ * (taken: freed on failure) the running configuration, with the stick
+ * and capture it needs, all or nothing (the top of manager-reload.c).
+ * Whether a new stick was made goes to *@ret_new_stick (may be NULL).
+ * Returns 0, or -errno with the reason in @why (nothing logged).
+ */
+int manager_swap(struct manager *m, struct jsd_config *cfg, const struct swap_opts *o,
+		 bool *ret_new_stick, char *why, size_t why_size);
+
+/* ---- manager-live.c */
+
+/*
+ * Reads @path and parses exactly those bytes: 0 with both, or -errno
+ * with the loader's error in @err (-EINVAL: the contents).
+ */
+int source_read(const char *path, struct ini_file *file, struct jsd_config **ret_cfg,
+		struct jsd_error *err);
+/*
+ * Main thread: @file (taken), just loaded and now running, is the new
+ * baseline; the live changes are dropped.  Returns how many there were.
+ */
+unsigned int source_reset(struct manager *m, struct ini_file *file);
+void source_free(struct manager *m);
+/* Logs the warnings of a configuration just loaded (check-config's, issue 19). */
+void source_log_warnings(const struct jsd_config *cfg);
+
 /* ---- manager-games.c: profiles that follow the game */
 
 /* Main thread, no lock.  Watches for games if a profile has some; 0 or -errno. */
 int manager_games_start(struct manager *m);
-/* Main thread, no lock, after a reload's commit: games of the new configuration. */
+/* Main thread, no lock, after a swap (a reload, a live change): games of the new configuration. */
 void manager_games_reload(struct manager *m);
 void manager_games_stop(struct manager *m);
 /* Under lock: the user switched profiles by hand. */

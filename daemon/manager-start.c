@@ -149,22 +149,23 @@ static int startup_fail(enum startup_step step, const char *path, int r)
 
 /* ---- the steps, in order */
 
+/* The file's bytes are kept: live changes rewrite them (manager-live.c). */
 static int load_config(struct manager *m)
 {
+	struct ini_file file;
 	struct jsd_error err;
 	char line[600];
 	int r;
 
-	r = jsd_config_load(m->opt.config_path, &m->cfg, &err);
+	r = source_read(m->opt.config_path, &file, &m->cfg, &err);
 	if (r == -EINVAL) {	/* the content: "file:line: message" */
 		log_raw(LOG_ERR, "%s", jsd_error_format(&err, line, sizeof(line)));
 		return EX_CONFIG;
 	}
 	if (r < 0)
 		return startup_fail(STEP_CONFIG, m->opt.config_path, r);
-	for (unsigned int i = 0; i < m->cfg->n_warnings; i++)
-		log_raw(LOG_WARNING, "%s",
-			jsd_warning_format(m->cfg, &m->cfg->warnings[i], line, sizeof(line)));
+	source_log_warnings(m->cfg);
+	source_reset(m, &file);
 	return 0;
 }
 
@@ -330,6 +331,7 @@ void manager_free(struct manager *m)
 	m->stick = stick_free(m->stick);
 	m->engine = engine_free(m->engine);
 	m->cfg = jsd_config_free(m->cfg);
+	source_free(m);
 	devmap_done(&m->devmap);
 	free(m->mice);
 	m->mice = NULL;

@@ -28,9 +28,10 @@
  * Files: manager-start.c (start-up, its exit statuses, shutdown),
  * manager-loop.c (the sd-event callbacks, ticks, STATUS=),
  * manager-capture.c (the capture request and the captured mice),
- * manager-reload.c (all-or-nothing reload), manager-batch.c (what a batch
- * of records does), manager-state.c (the lock, the engine's output, the
- * accessors below).
+ * manager-reload.c (all-or-nothing reload, and the swap a live change
+ * shares), manager-live.c (live changes: set, revert, the file they
+ * change), manager-batch.c (what a batch of records does),
+ * manager-state.c (the lock, the engine's output, the accessors below).
  */
 #ifndef JSD_MANAGER_H
 #define JSD_MANAGER_H
@@ -42,6 +43,7 @@
 
 #include "capture/devmap.h"
 #include "engine/engine.h"
+#include "engine/live.h"
 #include "joystickd_kfilter.h"
 
 struct discovery;
@@ -200,5 +202,32 @@ void manager_game_status_locked(struct manager *m, char *buf, size_t size);
 
 /* Under lock: switches to profile index @profile (a switch by hand).  0 or -errno. */
 int manager_set_profile_locked(struct manager *m, unsigned int profile);
+
+/*
+ * ---- live changes (manager-live.c), main thread, no lock
+ *
+ * `set` changes one key of [axis @axis] of the current profile in the
+ * running mapping: the file as loaded, with every change so far and this
+ * one, is parsed as a file and swapped in like a reload (manager_swap()),
+ * on the same stick.  Each returns 0, or -errno with the reason in @why
+ * (the loader's "file:line: message" for a refused value).
+ */
+int manager_set(struct manager *m, const char *axis, const char *key, bool unset,
+		unsigned int n_values, char *const *values, char *why, size_t why_size);
+/* Drops the changes of [axis @axis] of the current profile (NULL: all of them). */
+int manager_revert(struct manager *m, const char *axis, char *why, size_t why_size);
+/*
+ * After `joystickctl save`: if the file now holds exactly the text that
+ * runs, it becomes the baseline and no change is left unsaved; else
+ * -ESTALE and the changes stay.
+ */
+int manager_adopt(struct manager *m, char *why, size_t why_size);
+const struct live_changes *manager_changes(struct manager *m);
+const char *manager_running_text(struct manager *m, size_t *ret_len);
+const struct ini_file_id *manager_loaded_id(struct manager *m);
+/* +1 whenever the text that runs changes (a set, a reload). */
+uint64_t manager_generation(struct manager *m);
+/* Under lock: the counts per second reaching axis @axis of the current profile now. */
+double manager_axis_counts_rate_locked(struct manager *m, unsigned int axis);
 
 #endif

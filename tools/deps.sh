@@ -8,7 +8,7 @@
 # apt-get command that would install them is printed and the exit status is 1.
 set -eu
 
-pkgs_build="build-essential pkg-config libevdev-dev libudev-dev libsystemd-dev libinih-dev"
+pkgs_build="build-essential pkg-config libevdev-dev libudev-dev libsystemd-dev libinih-dev libncurses-dev"
 pkgs_kmod="linux-headers-amd64"
 pkgs_unit="libcmocka-dev valgrind gcc-multilib locales libxml2-utils"
 pkgs_vm="linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod gcc-multilib udev xz-utils"
@@ -16,7 +16,7 @@ pkgs_vm="linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod gcc-multil
 pkgs_kernels="linux-headers-amd64 linux-headers-6.12-amd64 linux-headers-6.12-rt-amd64"
 pkgs_lint="sparse linux-source-6.1"
 pkgs_deb="debhelper dh-dkms dkms dpkg-dev lintian fakeroot"
-pkgs_e2e="udev joystick systemd jq"
+pkgs_e2e="udev joystick systemd jq tmux procps"
 pkgs_debugk="linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev cpio xz-utils"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="gnuplot-nox interception-tools valgrind gdb linux-perf"

@@ -71,6 +71,10 @@ static int cmd_status_locked(struct manager *m, FILE *out)
 	for (i = 0; i < cfg->n_profiles; i++)
 		fprintf(out, " %s", cfg->profiles[i].name);
 	fprintf(out, "\nconfig: %s\n", manager_config_path(m));
+	if (manager_changes(m)->n)
+		fprintf(out, "unsaved changes: %u (joystickctl diff)\n", manager_changes(m)->n);
+	else
+		fprintf(out, "unsaved changes: none\n");
 	fprintf(out, "stick: %s\n", stick_devnode(stick) ? stick_devnode(stick) : "-");
 	fprintf(out, "stick name: %s\n", stick_cfg(stick)->name);
 	fprintf(out, "captured:");
@@ -374,6 +378,9 @@ int commands_run(void *userdata, uid_t uid, int argc, char **argv, FILE *out, ch
 		return cmd_curve(m, argc, argv, out, err, err_size);
 	if (strcmp(cmd, "reload") == 0 && argc == 1)
 		return cmd_reload(m, uid, out, err, err_size);
+	r = commands_live_run(m, uid, argc, argv, out, err, err_size);
+	if (r != COMMANDS_NOT_LIVE)
+		return r;
 
 	manager_lock(m);
 	if (strcmp(cmd, "toggle") == 0 && argc == 1)

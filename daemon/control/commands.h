@@ -14,4 +14,13 @@
 int commands_run(void *userdata, uid_t uid, int argc, char **argv, FILE *out, char *err,
 		 size_t err_size);
 
+/*
+ * commands-live.c: the live-change and tune commands.  Returns what
+ * commands_run() returns, or COMMANDS_NOT_LIVE when @argv is none of them.
+ */
+#define COMMANDS_NOT_LIVE	1
+struct manager;
+int commands_live_run(struct manager *m, uid_t uid, int argc, char **argv, FILE *out,
+		      char *err, size_t err_size);
+
 #endif

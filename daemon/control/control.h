@@ -20,7 +20,8 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
-#define CONTROL_MAX_ARGS	8
+#include "control-proto.h"	/* CONTROL_MAX_LINE, CONTROL_MAX_ARGS */
+
 #define CONTROL_MAX_CLIENTS	64
 #define CONTROL_ROOT_RESERVE	8
 #define CONTROL_MAX_PER_UID	8

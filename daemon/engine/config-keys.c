@@ -631,3 +631,8 @@ const struct key_desc *section_keys(enum section_kind kind, unsigned int *ret_n)
 	*ret_n = 0;
 	return NULL;
 }
+
+const char *jsd_axis_key(unsigned int i)
+{
+	return i < N(axis_keys) ? axis_keys[i].name : NULL;
+}

@@ -545,11 +545,17 @@ int jsd_config_load(const char *path, struct jsd_config **ret, struct jsd_error 
 int jsd_config_parse_string(const char *name, const char *text,
 			    struct jsd_config **ret, struct jsd_error *err)
 {
+	return jsd_config_parse_buffer(name, text, strlen(text), ret, err);
+}
+
+int jsd_config_parse_buffer(const char *name, const char *text, size_t len,
+			    struct jsd_config **ret, struct jsd_error *err)
+{
 	FILE *f;
 	int r;
 
 	error_init(err, name);
-	f = fmemopen((void *)text, strlen(text), "r");
+	f = fmemopen((void *)text, len, "r");
 	if (!f) {
 		r = -errno;
 		snprintf(err->message, sizeof(err->message), "cannot read: %s", strerror(-r));

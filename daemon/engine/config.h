@@ -205,6 +205,10 @@ int jsd_config_load(const char *path, struct jsd_config **ret, struct jsd_error 
 int jsd_config_parse_string(const char *name, const char *text,
 			    struct jsd_config **ret, struct jsd_error *err);
 
+/* The same from @len bytes (a NUL among them is refused, as in a file). */
+int jsd_config_parse_buffer(const char *name, const char *text, size_t len,
+			    struct jsd_config **ret, struct jsd_error *err);
+
 /* Frees a configuration; NULL is fine.  Returns NULL. */
 struct jsd_config *jsd_config_free(struct jsd_config *cfg);
 
@@ -253,6 +257,9 @@ int jsd_action_parse(const struct jsd_config *cfg, unsigned int profile,
  * handles it apart.
  */
 void jsd_config_capture_keys(const struct jsd_config *cfg, uint64_t bits[JSKF_KEY_WORDS]);
+
+/* The name of the @i-th key of [axis] sections, in the order of joystickd.ini(5), or NULL past the last. */
+const char *jsd_axis_key(unsigned int i);
 
 /* True when two sticks need the same uinput device (name, id, axes, buttons). */
 bool jsd_stick_equal(const struct jsd_stick_cfg *a, const struct jsd_stick_cfg *b);

@@ -24,6 +24,17 @@
 
 #define NS_PER_SEC	1000000000ull
 
+/*
+ * Source counts reaching one axis code per second, for `joystickctl
+ * tune`: the counts since @start, and the rate of the window before.
+ */
+struct rate_meter {
+	bool started;
+	uint64_t start;		/* ns, the first record of the window */
+	double sum;		/* counts since then */
+	double rate;		/* counts per second of the last full window */
+};
+
 /* An input button held now, and the device it is held on. */
 struct held {
 	uint32_t dev_id;
@@ -47,6 +58,7 @@ struct engine {
 	/* Per ABS_* code: the current profile's axis driving it, and its state. */
 	const struct jsd_axis_cfg *driver[ABS_CNT];
 	struct axis_state axes[ABS_CNT];
+	struct rate_meter meters[ABS_CNT];
 
 	/*
 	 * Indexes of the current profile, rebuilt by use_profile() (at
@@ -186,6 +198,19 @@ static void use_profile(struct engine *e, unsigned int index)
 	index_sources(e, profile);
 	e->stale |= e->driven;
 	e->buttons_stale = true;
+}
+
+/* @counts at @now: a window of ENGINE_RATE_WINDOW_NS or more is closed first. */
+static void meter_add(struct rate_meter *m, uint64_t now, double counts)
+{
+	if (!m->started) {
+		*m = (struct rate_meter){ .started = true, .start = now };
+	} else if (now > m->start && now - m->start >= ENGINE_RATE_WINDOW_NS) {
+		m->rate = m->sum * 1e9 / (double)(now - m->start);
+		m->start = now;
+		m->sum = 0;
+	}
+	m->sum += counts;
 }
 
 static void advance(struct engine *e, uint64_t now)
@@ -390,6 +415,7 @@ static void feed_rel(struct engine *e, int mouse, uint16_t code, int32_t value)
 
 		if (modified ? is_held(e, a->modifier, a->mouse) : !a->modifier) {
 			axis_add(a, &e->axes[a->target], counts);
+			meter_add(&e->meters[a->target], e->time, counts);
 			e->stale |= code_bit(a->target);
 		}
 	}
@@ -689,6 +715,7 @@ int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 	e->time_known = old->time_known;
 	e->time = old->time;
 	memcpy(e->axes, old->axes, sizeof(e->axes));
+	memcpy(e->meters, old->meters, sizeof(e->meters));
 	memcpy(e->button_sent, old->button_sent, sizeof(e->button_sent));
 	e->buttons_known = old->buttons_known;
 	for (unsigned int i = 0; i < old->n_held; i++)
@@ -701,6 +728,12 @@ int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 	return 0;
 }
 
+void engine_keep_held(struct engine *e, const struct engine *old)
+{
+	memcpy(e->held, old->held, sizeof(e->held));
+	e->n_held = old->n_held;
+}
+
 struct engine *engine_free(struct engine *e)
 {
 	if (!e)
@@ -709,4 +742,19 @@ struct engine *engine_free(struct engine *e)
 	free(e->rel_axes);
 	free(e);
 	return NULL;
+}
+
+double engine_axis_counts_rate(const struct engine *e, unsigned int index, uint64_t now_ns)
+{
+	const struct jsd_profile *profile = current(e);
+	const struct rate_meter *m;
+
+	if (index >= profile->n_axes)
+		return 0;
+	m = &e->meters[profile->axes[index].target];
+	if (!m->started || now_ns <= m->start || now_ns - m->start < ENGINE_RATE_WINDOW_NS)
+		return m->rate;
+	if (now_ns - m->start >= 2 * ENGINE_RATE_WINDOW_NS)
+		return 0;	/* no count since the window's first: none in the last one */
+	return m->sum * 1e9 / (double)(now_ns - m->start);
 }

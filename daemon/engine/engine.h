@@ -107,6 +107,13 @@ int engine_new(const struct jsd_config *cfg, const struct engine_output *out,
 int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 		    struct engine **ret);
 
+/*
+ * After engine_new_from() for a configuration that captures the same keys
+ * (a live change, not a reload): the input buttons held on @old stay held
+ * on @e, so their joystick buttons stay down until they are released.
+ */
+void engine_keep_held(struct engine *e, const struct engine *old);
+
 /* Frees an engine; NULL is fine.  Returns NULL. */
 struct engine *engine_free(struct engine *e);
 
@@ -176,5 +183,15 @@ const struct jsd_config *engine_config(const struct engine *e);
  */
 int engine_axis_state(const struct engine *e, unsigned int index,
 		      struct engine_axis_state *ret);
+
+/*
+ * The source counts per second (signed; wheels in notches) that reached
+ * axis @index of the current profile, as of @now_ns: measured over windows
+ * of at least ENGINE_RATE_WINDOW_NS of record time, the last one averaged
+ * up to @now_ns once it is that long; 0 after two windows without counts,
+ * for an axis never moved, and for @index out of range.
+ */
+#define ENGINE_RATE_WINDOW_NS	(100 * 1000000ull)
+double engine_axis_counts_rate(const struct engine *e, unsigned int index, uint64_t now_ns);
 
 #endif

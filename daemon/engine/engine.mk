@@ -4,7 +4,8 @@
 #
 # One name prefix per module, the module's own: engine_ (engine.c), axis_
 # (axis.c, private to the engine), curve_ (curve.c), plot_ (plot.c),
-# escape_ (escape.c), codes_ (codes.c), shape_ (shape.c).  The configuration (config.h and
+# escape_ (escape.c), codes_ (codes.c), shape_ (shape.c), ini_edit_
+# (ini-edit.c), ini_file_ (ini-file.c), live_ (live.c).  The configuration (config.h and
 # config-*.c) is the data model every module and both programs share; its
 # types, constants and functions carry the project prefix jsd_/JSD_.
 #
@@ -28,7 +29,10 @@ ENGINE_SRCS	:= daemon/engine/codes.c \
 		   daemon/engine/axis.c \
 		   daemon/engine/engine.c \
 		   daemon/engine/games.c \
-		   daemon/engine/plot.c
+		   daemon/engine/plot.c \
+		   daemon/engine/ini-edit.c \
+		   daemon/engine/ini-file.c \
+		   daemon/engine/live.c
 ENGINE_OBJS	:= $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
 ENGINE_LIB	:= $(BUILD)/libjsdengine.a
 # Expanded when used, so that tools/deps.sh may install libinih-dev first.

@@ -16,7 +16,7 @@
 #define ASCII_MAX	1024	/* columns and rows */
 
 /* "axis roll -> ABS_X: expo:0.3, deadzone 0.05, outer_deadzone 0, inverted" */
-static void describe(const struct jsd_axis_cfg *a, char *buf, size_t size)
+void plot_title(const struct jsd_axis_cfg *a, char *buf, size_t size)
 {
 	const struct curve_response *r = &a->response;
 	const char *target = codes_name(EV_ABS, a->target);
@@ -47,8 +47,8 @@ static unsigned int row_of(double y, unsigned int rows)
 	return (unsigned int)lround((1.0 - y) / 2.0 * (rows - 1));
 }
 
-static void ascii_grid(char *grid, const struct jsd_axis_cfg *a,
-		       unsigned int cols, unsigned int rows, double mark)
+void plot_grid(const struct jsd_axis_cfg *a, unsigned int cols, unsigned int rows,
+	       double mark, char *grid)
 {
 	unsigned int prev = 0;
 
@@ -92,9 +92,9 @@ static int draw_ascii(FILE *f, const struct jsd_axis_cfg *a,
 	grid = malloc((size_t)cols * rows);
 	if (!grid)
 		return -ENOMEM;
-	ascii_grid(grid, a, cols, rows, mark);
+	plot_grid(a, cols, rows, mark, grid);
 
-	describe(a, title, sizeof(title));
+	plot_title(a, title, sizeof(title));
 	fprintf(f, "%s\n", title);
 	for (unsigned int r = 0; r < rows; r++) {
 		const char *label = r == 0 ? " +1" : r == rows / 2 ? "  0" : r == rows - 1 ? " -1" : "";
@@ -114,7 +114,7 @@ static int draw_svg(FILE *f, const struct jsd_axis_cfg *a, unsigned int width,
 	double h = (height < 100 ? 100 : height) - 2 * margin;
 	char title[256];
 
-	describe(a, title, sizeof(title));
+	plot_title(a, title, sizeof(title));
 	width = width < 100 ? 100 : width;
 	height = height < 100 ? 100 : height;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -27,6 +27,19 @@ int plot_ascii(FILE *f, const struct jsd_axis_cfg *axis,
 	       unsigned int cols, unsigned int rows, double mark);
 
 /*
+ * The picture plot_ascii() draws, without its frame: @rows rows of @cols
+ * characters in @grid (no NUL; @cols and @rows odd, at least the
+ * minimums): '*' the curve, 'O' the curve at @mark (NAN: none), '|' and
+ * '-' the axes, '+' their crossing, ' ' the rest.  `joystickctl tune`
+ * draws it with characters of its own.
+ */
+void plot_grid(const struct jsd_axis_cfg *axis, unsigned int cols, unsigned int rows,
+	       double mark, char *grid);
+
+/* The plot's title: "axis roll -> ABS_X: expo:0.3, deadzone 0.05, ...". */
+void plot_title(const struct jsd_axis_cfg *axis, char *buf, size_t size);
+
+/*
  * Writes a standalone SVG document of @width x @height pixels (at least
  * 100 x 100): grid, axes, the curve as a 201-point polyline and a title.
  * Returns 0, -EIO or -ENOMEM.

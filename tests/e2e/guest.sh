@@ -12,6 +12,7 @@ set -u
 
 exec 3>/dev/ttyS1	# results
 exec 4>/dev/ttyS2	# details for build/e2e/guest.log
+# (/dev/ttyS3 gets one screen of joystickctl tune: tune-steps.sh)
 # The steps: one `check` line each at the end of this file.
 echo "RUN guest.sh" >&3
 echo "PLAN $(grep -c '^check ' "$0")" >&3
@@ -420,6 +421,10 @@ games_follow() {
 
 . "$JSD_REPO/tests/e2e/doctor-steps.sh"
 
+# 5c ... 5f: live changes and joystickctl tune (issue 18).
+# shellcheck source=tests/e2e/tune-steps.sh
+. "$JSD_REPO/tests/e2e/tune-steps.sh"
+
 # ---------------------------------------------------------------- 6. stop
 
 # stop_frees_mouse: with capture on, systemctl stop removes the stick and
@@ -506,6 +511,10 @@ check "4a. kill -9: the mouse is released at once, systemd restarts joystickd, t
 check "4b. kill -STOP: the watchdog restarts joystickd" step_stop_signal
 check "5. joystickctl status: root and group joystickd yes, another user refused" step_control
 check "5b. games = dcs.exe: another user's DCS.exe makes its profile current under the unit's hardening, its exit brings default back" step_games
+check "5c. live changes on the conffile: a joystickd member sets (the stick follows at once) and diffs but cannot save it, another user can do neither; root saves: one line changed, still a root:root 0644 conffile; a reload keeps it" step_live_conffile
+check "5d. joystickctl tune aileron under tmux: the axis and its curve, the live point moves with the mouse, Right sets sensitivity 840 in the daemon and u undoes it, a resize redraws, q gives the terminal back (stty -a unchanged)" step_tune
+check "5e. tune with LANG=C and NO_COLOR: ASCII only, no colour; Ctrl-C gives the terminal back" step_tune_ascii
+check "5f. tune ended by SIGTERM and by the daemon stopping: the terminal given back each time" step_tune_ends
 check "9a. joystickctl doctor: all is well (exit 0, --json valid), $SEAT_USER at seat0 reads the stick; a variable hiding it from SDL warns" step_doctor_ok
 check "9b. doctor, service stopped: fails, the fix is 'sudo systemctl start joystickd'" step_doctor_service_stopped
 check "9c. doctor, module gone for this kernel: the evdev backend flies, doctor warns and names DKMS" step_doctor_module_absent

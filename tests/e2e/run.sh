@@ -9,7 +9,8 @@
 # .debs in DEBDIR and checks each step; its PASS/FAIL lines come back on the
 # second serial port and are printed here as they arrive.  OUTDIR keeps the
 # initramfs and the logs (console.log, results.log, guest.log with the
-# details of failures).  KERNELS (default OUTDIR/kernel) holds Debian's
+# details of failures) and tune-screen.txt, a screen of `joystickctl tune`
+# for the README (tools/tune-screen.sh).  KERNELS (default OUTDIR/kernel) holds Debian's
 # kernels unpacked by tests/vm/kernel.sh, one directory per release: the VM
 # tests' cache.
 set -eu
@@ -118,6 +119,7 @@ install -m 0755 "$here/init" "$out/initramfs/init"
 : >"$out/results.log"
 : >"$out/console.log"
 : >"$out/guest.log"
+: >"$out/tune-screen.txt"
 append="console=ttyS0 panic=-1 quiet mitigations=off systemd.unit=jsd-e2e.target"
 append="$append JSD_KVER=$kver JSD_MODULES=$out/modules JSD_REPO=$repo JSD_OUT=$debs"
 append="$append JSD_N_HEADERS=$(echo "$kernels" | wc -w)"
@@ -139,7 +141,7 @@ fi
 start=$(date +%s)
 echo "systemd-test: booting $kver under QEMU (TCG); console in $out/console.log"
 qemu -serial "file:$out/results.log" -serial "file:$out/guest.log" \
-	-append "$append JSD_GUEST=guest.sh" &
+	-serial "file:$out/tune-screen.txt" -append "$append JSD_GUEST=guest.sh" &
 pid=$!
 tail -n +1 -f --pid=$pid "$out/results.log" | grep --line-buffered -E '^(PASS|FAIL|INFO) '
 rc=0

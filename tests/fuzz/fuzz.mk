@@ -1,4 +1,5 @@
-# Fuzzing of the configuration parser and the mapping engine (libFuzzer).
+# Fuzzing of the configuration parser, the mapping engine and the ini
+# rewriter of live changes (libFuzzer).
 #
 #   make fuzz                 a bounded run of each harness (FUZZ_SECONDS each),
 #                             starting from the committed seed corpus, after
@@ -10,7 +11,7 @@
 # ASan, UBSan and libFuzzer's coverage instrumentation.
 
 FUZZ_SECONDS	?= 60
-FUZZ_HARNESSES	:= fuzz-config fuzz-engine
+FUZZ_HARNESSES	:= fuzz-config fuzz-engine fuzz-ini-edit
 FUZZ_BINS	:= $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%)
 FUZZ_CC		:= clang
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -302,6 +302,76 @@ static void test_reload_keeps_state(void **state)
 }
 
 /*
+ * The source counts per second each axis gets (what `joystickctl tune`
+ * shows): over windows of 100 ms of record time, signed, per axis, kept
+ * across a reload, and 0 once the mouse stopped for two windows.
+ */
+static void test_counts_rate(void **state)
+{
+	struct env *env = env_new(base_ini);
+	struct jsd_config *cfg2;
+	struct jsd_error err;
+	struct engine *e2;
+
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 0), 0, EPS);
+	/*
+	 * 10 counts every 10 ms from 0 to 290 ms: 1000 counts/s on h (REL_X,
+	 * ABS_X); -3 counts every 20 ms on v (REL_Y): -150 counts/s.
+	 */
+	for (uint64_t t = 0; t < 300; t += 10) {
+		frame(env, t * MS, EV_REL, REL_X, 10);
+		if (t % 20 == 0)
+			frame(env, t * MS, EV_REL, REL_Y, -3);
+	}
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 295 * MS), 1000, 1e-9);
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 300 * MS), 1000, 1e-9);
+	assert_float_equal(engine_axis_counts_rate(env->e, 1, 300 * MS), -150, 1e-9);
+	assert_float_equal(engine_axis_counts_rate(env->e, 2, 300 * MS), 0, EPS);
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 399 * MS), 100 / 0.199, 1e-9);
+	assert_float_equal(engine_axis_counts_rate(env->e, 0, 400 * MS), 0, EPS);
+	assert_float_equal(engine_axis_counts_rate(env->e, 9, 300 * MS), 0, EPS);
+
+	/* A reload keeps it per code. */
+	assert_int_equal(jsd_config_parse_string("new.ini", base_ini, &cfg2, &err), 0);
+	assert_int_equal(engine_new_from(cfg2, env->e, &e2), 0);
+	assert_float_equal(engine_axis_counts_rate(e2, 0, 300 * MS), 1000, 1e-9);
+	engine_free(e2);
+	jsd_config_free(cfg2);
+	env_free(env);
+}
+
+/*
+ * A live change (engine_keep_held()): the input buttons held go on being
+ * held, so their joystick buttons stay down and their release still
+ * comes up.
+ */
+static void test_keep_held(void **state)
+{
+	struct env *env = env_new(base_ini);
+	struct jsd_config *cfg2;
+	struct jsd_error err;
+	struct engine *e2;
+
+	engine_emit_state(env->e, true);
+	frame(env, 0, EV_KEY, BTN_LEFT, 1);
+	fake_clear(&env->fake);
+	assert_int_equal(jsd_config_parse_string("new.ini", base_ini, &cfg2, &err), 0);
+	assert_int_equal(engine_new_from(cfg2, env->e, &e2), 0);
+	engine_keep_held(e2, env->e);
+	engine_emit_state(e2, false);
+	assert_string_equal(env->fake.log, "");
+	fake_clear(&env->fake);
+	engine_feed(e2, -1, &(struct jskf_record){ .time_ns = MS, .dev_id = 7, .type = EV_KEY,
+						     .code = BTN_LEFT, .value = 0 });
+	engine_feed(e2, -1, &(struct jskf_record){ .time_ns = MS, .dev_id = 7, .type = EV_SYN,
+						     .code = SYN_REPORT });
+	assert_string_equal(env->fake.log, "BTN_TRIGGER 0\nSYN\n");
+	engine_free(e2);
+	jsd_config_free(cfg2);
+	env_free(env);
+}
+
+/*
  * A look in progress survives a reload (it ends at its release, in the new
  * engine, whose request says so), unlike other held inputs; "look" is no
  * command (engine_run_action); a looking engine wants no tick.
@@ -364,6 +434,8 @@ int main(void)
 		cmocka_unit_test(test_set_profile_errors),
 		cmocka_unit_test(test_reentry_refused),
 		cmocka_unit_test(test_reload_keeps_state),
+		cmocka_unit_test(test_counts_rate),
+		cmocka_unit_test(test_keep_held),
 		cmocka_unit_test(test_look_reload),
 	};
 

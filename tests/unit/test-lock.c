@@ -40,6 +40,7 @@
 #include <cmocka.h>
 
 #include "control/commands.h"
+#include "engine/live.h"
 #include "control/control.h"
 #include "capture/discovery.h"
 #include "capture/kfilter.h"
@@ -523,6 +524,7 @@ static int command(struct manager *m, const char *line, char *out, size_t out_si
 	FILE *f;
 
 	snprintf(words, sizeof(words), "%s", line);
+	out[0] = '\0';
 	for (w = strtok_r(words, " ", &save); w && argc < CONTROL_MAX_ARGS;
 	     w = strtok_r(NULL, " ", &save))
 		argv[argc++] = w;
@@ -744,6 +746,251 @@ static void test_status_updates(void **state)
 	assert_nothing_slow_under_lock();
 }
 
+/* ---- live changes (manager-live.c, commands-live.c): set, get, diff, revert, adopt */
+
+/* Runs @line and asserts its result @want; the answer in @out, the error in @err. */
+static int command_err(struct manager *m, const char *line, char *out, size_t out_size,
+		       char *err, size_t err_size)
+{
+	char words[512], *argv[64], *save = NULL, *w;
+	int argc = 0, r;
+	FILE *f;
+
+	snprintf(words, sizeof(words), "%s", line);
+	for (w = strtok_r(words, " ", &save); w && argc < 64; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	err[0] = '\0';
+	out[0] = '\0';
+	f = fmemopen(out, out_size, "w");
+	assert_non_null(f);
+	r = commands_run(m, 1000, argc, argv, f, err, err_size);
+	fclose(f);
+	return r;
+}
+
+/* The position and trim of the throttle (axis 2: hold, wheel, 10 notches, trim -1). */
+static struct engine_axis_state throttle_state(struct manager *m)
+{
+	struct engine_axis_state st;
+
+	manager_lock(m);
+	manager_axis_state_locked(m, 2, &st);
+	manager_unlock(m);
+	return st;
+}
+
+/* What check-config says of the file with "sensitivity = 0" on line 63, named as the daemon's file. */
+static void check_config_message(const char *from, const char *to, char *msg, size_t size)
+{
+	char text[16384], edited[128];
+	struct jsd_config *cfg = NULL;
+	struct jsd_error err;
+	FILE *f = fopen(config_path, "r");
+	size_t len;
+	char *at;
+
+	assert_non_null(f);
+	len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	at = strstr(text, from);
+	assert_non_null(at);
+	snprintf(edited, sizeof(edited), "%s/edited.ini", tmpdir);
+	f = fopen(edited, "w");
+	fwrite(text, 1, at - text, f);
+	fputs(to, f);
+	fputs(at + strlen(from), f);
+	fclose(f);
+	assert_int_equal(jsd_config_load(edited, &cfg, &err), -EINVAL);
+	unlink(edited);
+	snprintf(err.file, sizeof(err.file), "%s", config_path);
+	jsd_error_format(&err, msg, size);
+}
+
+/*
+ * set: the running mapping changes at once, on the same stick, positions
+ * kept; a refused value changes nothing and says what check-config says;
+ * get, diff and status show it; trim moves the running trim.
+ */
+static void test_set(void **state)
+{
+	const struct jskf_record recs[] = {
+		{ .dev_id = 1, .type = EV_REL, .code = REL_WHEEL, .value = 5 },
+		{ .dev_id = 1, .type = EV_SYN, .code = SYN_REPORT },
+	};
+	struct jskf_read rd = { .batch_seq = 1, .first_seq = 1, .count = 2,
+				.state = JSKF_STATE_OWNER | JSKF_STATE_ACTIVE };
+	struct manager *m = *state;
+	struct stick *stick = m->stick;
+	const struct jsd_config *before;
+	char out[4096], err[JSD_RELOAD_WHY_MAX], want[700];
+
+	reader_feed(&rd, recs);		/* throttle: s = -1 + 5 / 10 = -0.5 */
+	assert_float_equal(throttle_state(m).position, -0.5, 1e-12);
+
+	assert_int_equal(command_err(m, "set aileron sensitivity 400", out, sizeof(out), err,
+				     sizeof(err)), 0);
+	assert_string_equal(out, "sensitivity = 400\n");
+	assert_true(manager_config(m)->profiles[0].axes[0].sensitivity == 400);
+	assert_ptr_equal(m->stick, stick);
+	assert_int_equal(count_calls("stick_new", NULL, NULL), 1);
+	assert_float_equal(throttle_state(m).position, -0.5, 1e-12);
+
+	assert_int_equal(command_err(m, "get aileron sensitivity", out, sizeof(out), err,
+				     sizeof(err)), 0);
+	assert_string_equal(out, "sensitivity = 400\n");
+	assert_int_equal(command_err(m, "diff", out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, "[axis aileron]\nsensitivity = 400\n");
+	assert_int_equal(command_err(m, "status", out, sizeof(out), err, sizeof(err)), 0);
+	assert_non_null(strstr(out, "\nunsaved changes: 1 (joystickctl diff)\n"));
+
+	/* Refused: check-config's message for the file it would be, nothing changed. */
+	before = manager_config(m);
+	assert_int_equal(command_err(m, "set aileron sensitivity 0", out, sizeof(out), err,
+				     sizeof(err)), -EINVAL);
+	check_config_message("sensitivity = 800", "sensitivity = 0", want, sizeof(want));
+	assert_string_equal(err, want);
+	assert_ptr_equal(manager_config(m), before);
+	assert_true(manager_config(m)->profiles[0].axes[0].sensitivity == 400);
+	assert_int_equal(command_err(m, "set aileron target ABS_RX", out, sizeof(out), err,
+				     sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "target cannot change while joystickd runs"));
+	assert_int_equal(command_err(m, "set rudder rate 2", out, sizeof(out), err, sizeof(err)),
+			 -ENOENT);
+	assert_string_equal(err, "no axis 'rudder' in profile default");
+
+	/* trim: the running trim moves to it; the (hold) position stays. */
+	assert_int_equal(command_err(m, "set throttle trim 0.25", out, sizeof(out), err,
+				     sizeof(err)), 0);
+	assert_float_equal(throttle_state(m).trim, 0.25, 1e-12);
+	assert_float_equal(throttle_state(m).position, -0.5, 1e-12);
+	assert_int_equal(command_err(m, "set throttle sensitivity 20", out, sizeof(out), err,
+				     sizeof(err)), 0);
+	assert_float_equal(throttle_state(m).trim, 0.25, 1e-12);
+	assert_float_equal(throttle_state(m).position, -0.5, 1e-12);
+	assert_int_equal(command_err(m, "revert throttle", out, sizeof(out), err, sizeof(err)), 0);
+	assert_float_equal(throttle_state(m).trim, -1, 1e-12);
+
+	/* A points curve with its list in one command. */
+	assert_int_equal(command_err(m, "set aileron curve points 0,0 0.5,0.3 1,1", out,
+				     sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, "curve = points\npoint = 0, 0\npoint = 0.5, 0.3\npoint = 1, 1\n");
+	assert_int_equal(manager_config(m)->profiles[0].axes[0].response.curve.n, 3);
+	assert_int_equal(command_err(m, "unset aileron deadzone", out, sizeof(out), err,
+				     sizeof(err)), 0);
+	assert_int_equal(command_err(m, "diff", out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, "[axis aileron]\nsensitivity = 400\n"
+				 "curve = points\npoint = 0, 0\npoint = 0.5, 0.3\npoint = 1, 1\n"
+				 "; deadzone removed: its default applies\n");
+	assert_int_equal(count_calls("log", "set [axis aileron] sensitivity = 400", NULL), 1);
+
+	/* Back to the file. */
+	assert_int_equal(command_err(m, "revert aileron", out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(command_err(m, "diff", out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, "");
+	assert_true(manager_config(m)->profiles[0].axes[0].sensitivity == 800);
+	assert_int_equal(count_calls("stick_new", NULL, NULL), 1);
+	stop();
+	assert_nothing_slow_under_lock();
+}
+
+/* A reload drops the changes not saved, and says so. */
+static void test_reload_drops_changes(void **state)
+{
+	struct manager *m = *state;
+	char out[4096], err[JSD_RELOAD_WHY_MAX];
+
+	assert_int_equal(command_err(m, "set elevator rate 2", out, sizeof(out), err,
+				     sizeof(err)), 0);
+	assert_int_equal(command(m, "reload", out, sizeof(out)), 0);
+	assert_int_equal(command_err(m, "diff", out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, "");
+	assert_true(manager_config(m)->profiles[0].axes[1].rate == 0.5);
+	assert_int_equal(count_calls("log", "the reload dropped 1 unsaved change", NULL), 1);
+	assert_int_equal(command_err(m, "status", out, sizeof(out), err, sizeof(err)), 0);
+	assert_non_null(strstr(out, "\nunsaved changes: none\n"));
+	stop();
+	assert_nothing_slow_under_lock();
+}
+
+/*
+ * What save needs (save-info), and adopt: the file saved with the changes
+ * becomes the new baseline only when it is what runs.
+ */
+static void test_save_and_adopt(void **state)
+{
+	struct manager *m = *state;
+	struct live_changes ch = { 0 };
+	struct ini_file_id loaded = { 0 };
+	char out[8192], err[JSD_RELOAD_WHY_MAX], why[LIVE_WHY_MAX], *line, *save = NULL;
+	unsigned long long size, hash;
+	FILE *f;
+
+	assert_int_equal(command_err(m, "set aileron rate 2", out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(command_err(m, "adopt", out, sizeof(out), err, sizeof(err)), -ESTALE);
+	assert_non_null(strstr(err, "does not hold what runs"));
+	assert_int_equal(command_err(m, "save-info", out, sizeof(out), err, sizeof(err)), 0);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct live_change c;
+
+		if (sscanf(line, "loaded %llu %llx", &size, &hash) == 2) {
+			loaded.size = size;
+			loaded.hash = hash;
+		} else if (strncmp(line, "path ", 5) == 0) {
+			assert_string_equal(line + 5, config_path);
+		} else {
+			assert_int_equal(live_parse_wire(line, &c), 0);
+			assert_int_equal(live_changes_add(&ch, &c), 0);
+		}
+	}
+	assert_int_equal(ch.n, 1);
+	assert_int_equal(live_save_file(config_path, config_path, &loaded, &ch, why, sizeof(why)), 0);
+	live_changes_clear(&ch);
+	assert_int_equal(command_err(m, "adopt", out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(command_err(m, "diff", out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(command_err(m, "status", out, sizeof(out), err, sizeof(err)), 0);
+	assert_non_null(strstr(out, "\nunsaved changes: none\n"));
+	assert_true(manager_config(m)->profiles[0].axes[0].rate == 2);
+
+	/* The running text is the file's now. */
+	assert_int_equal(command_err(m, "running-config", out, sizeof(out), err, sizeof(err)), 0);
+	f = fopen(config_path, "r");
+	{
+		char file[8192];
+		size_t n = fread(file, 1, sizeof(file) - 1, f);
+
+		file[n] = '\0';
+		assert_string_equal(out, file);
+	}
+	fclose(f);
+	stop();
+	assert_nothing_slow_under_lock();
+}
+
+/* axis-state: what joystickctl tune polls. */
+static void test_axis_state_command(void **state)
+{
+	struct manager *m = *state;
+	char out[4096], err[JSD_RELOAD_WHY_MAX];
+
+	assert_int_equal(command_err(m, "axis-state aileron", out, sizeof(out), err, sizeof(err)), 0);
+	assert_non_null(strstr(out, "generation 1\n"));
+	assert_non_null(strstr(out, "profile default\n"));
+	assert_non_null(strstr(out, "position 0\n"));
+	assert_non_null(strstr(out, "value 0\n"));
+	assert_non_null(strstr(out, "counts_per_s 0\n"));
+	assert_non_null(strstr(out, "unsaved 0\n"));
+	assert_int_equal(command_err(m, "set aileron rate 2", out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(command_err(m, "axis-state aileron", out, sizeof(out), err, sizeof(err)), 0);
+	assert_non_null(strstr(out, "generation 2\n"));
+	assert_non_null(strstr(out, "unsaved 1\n"));
+	assert_int_equal(command_err(m, "axis-state rudder", out, sizeof(out), err, sizeof(err)),
+			 -ENOENT);
+	stop();
+	assert_nothing_slow_under_lock();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -755,6 +1002,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_warnings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_updates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_drops_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_and_adopt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_axis_state_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_refresh_per_change, setup, teardown),
 	};
 

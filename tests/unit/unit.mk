@@ -2,7 +2,8 @@
 # binaries, no VM, no root.  `make unit` prints one line per test and ends
 # with "N passed, N failed"; the scenario runner also runs under valgrind.
 
-UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape test-shape
+UNIT_TESTS	:= test-curve test-config test-engine test-scenario test-escape test-shape \
+		   test-ini-edit test-live
 UNIT_BINS	:= $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 # Tests of the daemon's parts, each with the daemon files it tests.
 UNIT_DAEMON_BINS := $(BUILD)/tests/unit/test-ratelimit $(BUILD)/tests/unit/test-stick \
@@ -77,6 +78,7 @@ $(BUILD)/tests/unit/test-stick: tests/unit/test-stick.c daemon/stick.c daemon/st
 # sd_notify() wrapped), which fail a test that makes one under manager.lock.
 TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-capture.c \
 		   daemon/manager-reload.c daemon/manager-batch.c daemon/manager-state.c \
+		   daemon/manager-live.c daemon/control/commands-live.c \
 		   daemon/manager-games.c daemon/games/proc.c daemon/games/session.c daemon/games/watch.c \
 		   daemon/games/watch-scan.c \
 		   daemon/reader.c daemon/control/commands.c daemon/capture/devmap.c daemon/ratelimit.c \
@@ -84,7 +86,7 @@ TEST_LOCK_SRCS	:= daemon/manager-start.c daemon/manager-loop.c daemon/manager-ca
 $(BUILD)/tests/unit/test-lock: tests/unit/test-lock.c $(TEST_LOCK_SRCS) $(wildcard daemon/*.h daemon/*/*.h) \
 		$(ENGINE_LIB) | unit-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(DAEMON_CFLAGS) $(UNIT_CFLAGS) -DSRCDIR='"$(CURDIR)"' \
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) $(UNIT_CFLAGS) -DSRCDIR='"$(CURDIR)"' \
 		-Wl,--wrap=sd_notify,--wrap=sd_notifyf \
 		-o $@ $< $(TEST_LOCK_SRCS) $(ENGINE_LIB) $(ENGINE_LIBS) $(DAEMON_LIBS) $(UNIT_LIBS)
 

@@ -7,7 +7,7 @@ VMD_DIR		:= $(VM_DIR)/daemon
 VMD_OUT		?= $(VM_OUT)/$(VM_KVER)/daemon
 VMD_PROG	:= $(VM_OUT)/bin/vmt-daemon
 VMD_SRCS	:= $(VMD_DIR)/vmt-daemon.c $(VMD_DIR)/dtest.c $(VMD_DIR)/vmt-shape.c \
-		   $(VMD_DIR)/vmt-evdev.c
+		   $(VMD_DIR)/vmt-evdev.c $(VMD_DIR)/vmt-live.c
 # Issue 19's hold-to-look and game-following checks, a program of their own
 VMC_PROG	:= $(VM_OUT)/bin/vmt-cockpit
 # The programs a run boots with (VMD_PROGS=... runs some alone)
@@ -34,7 +34,7 @@ vmtest-daemon:
 	@$(MAKE) --no-print-directory vm-run-daemon
 
 $(VMD_PROG): $(VMD_SRCS) $(VMD_DIR)/dtest.h $(VMD_DIR)/vmt-shape.h $(VMD_DIR)/vmt-evdev.h \
-		$(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
+		$(VMD_DIR)/vmt-live.h $(VM_DIR)/lib/kmodule.h kfilter/joystickd_kfilter.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Ikfilter -I$(VM_DIR)/lib -pthread -static -o $@ $(VMD_SRCS) -lm
 

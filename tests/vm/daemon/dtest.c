@@ -379,6 +379,19 @@ int evdev_abs(int fd, uint16_t code, int32_t *ret)
 	return 0;
 }
 
+bool evdev_settles(int fd, uint16_t code, int32_t want, int timeout_ms)
+{
+	uint64_t deadline = dt_now_ms() + timeout_ms;
+	int32_t v = 0;
+
+	do {
+		if (evdev_abs(fd, code, &v) == 0 && v == want)
+			return true;
+		dt_sleep_ms(20);
+	} while (dt_now_ms() < deadline);
+	return false;
+}
+
 void evdev_drain(int fd)
 {
 	struct input_event ev[64];

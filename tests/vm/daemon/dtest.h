@@ -66,6 +66,8 @@ int evdev_wait(int fd, uint16_t type, uint16_t code, bool any, int32_t value,
 /* Counts the events of @type waiting within @timeout_ms (drains). */
 int evdev_count(int fd, uint16_t type, int timeout_ms);
 int evdev_abs(int fd, uint16_t code, int32_t *ret);	/* EVIOCGABS value */
+/* Waits until axis @code has @want (EVIOCGABS, every 20 ms), up to @timeout_ms. */
+bool evdev_settles(int fd, uint16_t code, int32_t want, int timeout_ms);
 /*
  * Whether another file holds EVIOCGRAB on the device of @fd (ours gets
  * EBUSY) within @timeout_ms.  It grabs for an instant when nobody does: a

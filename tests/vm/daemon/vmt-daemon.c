@@ -41,6 +41,7 @@
 #include "joystickd_kfilter.h"
 #include "kmodule.h"
 #include "vmt-evdev.h"
+#include "vmt-live.h"
 #include "vmt-shape.h"
 
 #define JOYSTICKD	"/usr/bin/joystickd"
@@ -166,15 +167,7 @@ static int stick_next(int fd, uint16_t code, int32_t *ret)
 /* Waits until the stick reports @want for @code (the spring returns ...). */
 static bool stick_settles(int fd, uint16_t code, int32_t want)
 {
-	uint64_t deadline = dt_now_ms() + WAIT_MS;
-	int32_t v;
-
-	do {
-		if (evdev_abs(fd, code, &v) == 0 && v == want)
-			return true;
-		dt_sleep_ms(20);
-	} while (dt_now_ms() < deadline);
-	return false;
+	return evdev_settles(fd, code, want, WAIT_MS);
 }
 
 /* ---- faults: one clear line, the right exit status, nothing left */
@@ -2094,7 +2087,7 @@ static const char *const checks[] = {
 	"ctl-idle-timeout", "reload-root-only", "ctl-group", "config-points-too-close",
 	"config-control-in-name", "stick-int32-range", "daemon-asan",
 	"stick-flat-fuzz-zero", "shape-check-config", "shape-start-refused", "shape-start-warns",
-	"stick-flat-fuzz-nine-axes", "shape-reload-refused", "shape-reload-warns",
+	"stick-flat-fuzz-nine-axes", "shape-reload-refused", "shape-reload-warns", LIVE_CHECKS,
 };
 
 /* ---- the evdev backend (the module absent) */
@@ -2206,7 +2199,7 @@ static const char *const evdev_checks[] = {
 	"hotkey-toggle", "evdev-held-at-capture-on", "reload-keeps-position", "reload-curve",
 	"reload-bad-keeps", "mouse-replug", "ctl-recenter", "daemon-sigterm",
 	"evdev-stop-pointer-back", "kill9-pointer-back", "mouse-sections",
-	"mouse-sections-replug", "stick-flat-fuzz-zero",
+	"mouse-sections-replug", "stick-flat-fuzz-zero", LIVE_CHECKS,
 };
 
 /*
@@ -2241,6 +2234,7 @@ static int main_evdev(void)
 		dt_fail("kill9-pointer-back", "daemon did not start again");
 	daemon_close(&jsd);
 	test_mouse_sections();
+	test_live(&mouse);
 	vmt_evdev_tests(&mouse, &kbd);
 	return dt_done();
 }
@@ -2334,6 +2328,7 @@ int main(void)
 	test_shipped();
 	test_mouse_sections();
 	test_control_group();
+	test_live(&mouse);
 	test_check_config_refusals();
 	test_full_range_stick();
 	vmt_shape();
