@@ -815,7 +815,9 @@ static void check_config_message(const char *from, const char *to, char *msg, si
 static void test_set(void **state)
 {
 	const struct jskf_record recs[] = {
-		{ .dev_id = 1, .type = EV_REL, .code = REL_WHEEL, .value = 5 },
+		/* swallowed, as a capture that swallows the wheel delivers it */
+		{ .dev_id = 1, .type = EV_REL, .code = REL_WHEEL, .value = 5,
+		  .flags = JSKF_RECF_SWALLOWED },
 		{ .dev_id = 1, .type = EV_SYN, .code = SYN_REPORT },
 	};
 	struct jskf_read rd = { .batch_seq = 1, .first_seq = 1, .count = 2,
