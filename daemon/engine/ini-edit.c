@@ -140,8 +140,13 @@ static int scan(const char *text, size_t len, struct scan *s)
 		}
 		l = &s->lines[s->n++];
 		*l = (struct line){ .start = pos, .next = nl ? (size_t)(nl - text) + 1 : len };
+		/*
+		 * The line end is the '\n' and the '\r's before it.  A last line
+		 * without '\n' keeps its '\r's as content (the loader drops
+		 * them, as blanks): they are no line end a new line could follow.
+		 */
 		l->end = nl ? (size_t)(nl - text) : len;
-		while (l->end > pos && (text[l->end - 1] == '\r' || text[l->end - 1] == '\n'))
+		while (nl && l->end > pos && text[l->end - 1] == '\r')
 			l->end--;
 		l->head = pos;
 		if (s->n == 1 && len - pos >= 3 && memcmp(text, BOM, 3) == 0)

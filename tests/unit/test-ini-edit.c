@@ -397,6 +397,17 @@ static void test_no_final_newline(void **state)
 		free(out);
 	}
 	{
+		/* A last line ended by a '\r' and no '\n': the loader reads it as CR-less. */
+		const char cr[] = "[axis a]\r\ntarget = ABS_X\r";
+
+		out = apply1(cr, "default", "a", "target", "ABS_X");
+		assert_string_equal(out, cr);
+		free(out);
+		out = apply1(cr, "default", "a", "rate", "2");
+		assert_string_equal(out, "[axis a]\r\ntarget = ABS_X\r\r\nrate = 2");
+		free(out);
+	}
+	{
 		const char bare[] = "[axis a]";
 
 		out = apply1(bare, "default", "a", "target", "ABS_X");
