@@ -133,6 +133,7 @@ $1 == "ROUND" {
 	next
 }
 $1 == "SYSC" { sysc[$2, $3] = ($5 == "-" ? "not measured" : sprintf("%.2f", $5 / $4)); next }
+$1 == "SYSCN" { syscn[$2, $3, $5] = $6 / $4; if (!($5 in syscall_seen)) { syscall_seen[$5] = 1; syscall_order[++nsyscall] = $5 }; next }
 $1 == "TPUT" {
 	ntput++
 	if ($11 == 1 && $4 > best) { best = $4; best_rate = $2; best_gen = ($10 == 0) }
@@ -326,6 +327,26 @@ END {
 		print "- A chunk loses motion when the backend falls more than evdev'\''s buffer (about 21 frames) behind, that is in the rounds of the longest stalls: the evdev column'\''s latency figures over all rounds leave those chunks out (a bias in its favour), while the paired ratios leave those rounds out for both paths alike. Read the lost and untimed rows with them." > md
 		print "- The CPU is that of the evdev joystickd'\''s threads while it carries its own chunk; its reader thread also wakes for every other pointer it watches but does not capture (the floor'\''s and interception'\''s output devices, during their chunks), which no figure here counts." > md
 		print "- Peak RSS: the evdev joystickd'\''s is read after the latency phase, the kernel filter'\''s after the throughput phase as well (eight mice), so theirs is the larger workload." > md
+	}
+	# What each system call per frame is: one row a call, one column a path and rate.
+	if (nsyscall) {
+		print "\n## System calls per frame, by call\n" > md
+		print "The same perf run as the \"system calls per frame\" rows: every call a path'\''s processes entered while carrying 2000 frames, divided by 2000, counted one by one (a `syscalls:sys_enter_NAME` tracepoint each, bench/vm/syscalls.c); \"other\" is the rest of the total, calls not in that list. bench/README.md says what each is for.\n" > md
+		split(J " " E " " F " " I, spath, " ")
+		printf "| call |" > md
+		for (r = 1; r <= 2; r++) for (k = 1; k <= 4; k++) printf " %s, %s |", spath[k], (rates[r] == 1000 ? "1 kHz" : "8 kHz") > md
+		printf "\n|---|" > md
+		for (k = 1; k <= 8; k++) printf "---|" > md
+		print "" > md
+		for (c = 1; c <= nsyscall; c++) {
+			printf "| %s |", syscall_order[c] > md
+			for (r = 1; r <= 2; r++) for (k = 1; k <= 4; k++)
+				printf " %s |", ((spath[k], rates[r], syscall_order[c]) in syscn ? sprintf("%.2f", syscn[spath[k], rates[r], syscall_order[c]]) : "-") > md
+			print "" > md
+		}
+		printf "| **all** |" > md
+		for (r = 1; r <= 2; r++) for (k = 1; k <= 4; k++) printf " %s |", ((spath[k], rates[r]) in sysc ? sysc[spath[k], rates[r]] : "-") > md
+		print "" > md
 	}
 	if (fails != "") printf "\nFailures in the VM run:%s\n", fails > md
 	# The README block: headline figures, from the same numbers.
