@@ -19,8 +19,21 @@
 #include "manager-int.h"
 #include "stick.h"
 
+/*
+ * The time for the rate limits of the batch's warnings, read once and only
+ * when a batch has something to warn about: a batch that has not costs no
+ * clock_gettime() (a system call where the vDSO cannot read the clock
+ * source, as under QEMU/TCG with the HPET).
+ */
+static uint64_t batch_now(uint64_t *now)
+{
+	if (!*now)
+		*now = manager_now_ns();
+	return *now;
+}
+
 /* Under lock: bookkeeping of one batch, counters and the sequence check. */
-static void batch_account_locked(struct manager *m, const struct jskf_read *rd, uint64_t now,
+static void batch_account_locked(struct manager *m, const struct jskf_read *rd, uint64_t *now,
 				 struct batch_notes *notes)
 {
 	struct manager_counters *c = &m->counters;
@@ -32,14 +45,15 @@ static void batch_account_locked(struct manager *m, const struct jskf_read *rd, 
 	c->dropped += rd->dropped;
 	if (rd->dropped) {
 		m->wake_status = true;
-		notes->dropped = ratelimit_allow(&m->rl_dropped, now, &notes->held_dropped);
+		notes->dropped = ratelimit_allow(&m->rl_dropped, batch_now(now),
+						 &notes->held_dropped);
 		notes->n_dropped = rd->dropped;
 		notes->total_dropped = c->dropped;
 	}
 	if (m->next_seq && rd->first_seq != m->next_seq) {
 		c->seq_gaps++;
 		c->seq_lost += rd->first_seq > m->next_seq ? rd->first_seq - m->next_seq : 0;
-		notes->gap = ratelimit_allow(&m->rl_seq_gap, now, &notes->held_gap);
+		notes->gap = ratelimit_allow(&m->rl_seq_gap, batch_now(now), &notes->held_gap);
 		notes->gap_expected = m->next_seq;
 		notes->gap_got = rd->first_seq;
 		notes->total_gaps = c->seq_gaps;
@@ -106,7 +120,7 @@ static void batch_state_locked(struct manager *m, const struct jskf_record *rec,
 void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 			const struct jskf_record *recs, struct batch_notes *notes)
 {
-	uint64_t before, now = manager_now_ns();
+	uint64_t before, now = 0;
 	bool was_active;
 	uint32_t i;
 
@@ -114,7 +128,7 @@ void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 	before = m->counters.stick_errors;
 	was_active = m->active;
 	if (rd->count)
-		batch_account_locked(m, rd, now, notes);
+		batch_account_locked(m, rd, &now, notes);
 	/* A batch reaches the stick as its latest state, in one write. */
 	stick_hold(m->stick, true);
 	for (i = 0; i < rd->count; i++) {
@@ -150,7 +164,8 @@ void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 	}
 	if (m->counters.stick_errors != before) {
 		/* The main loop writes the whole state again until it goes through. */
-		notes->stick_failed = ratelimit_allow(&m->rl_stick, now, &notes->held_stick);
+		notes->stick_failed = ratelimit_allow(&m->rl_stick, batch_now(&now),
+						      &notes->held_stick);
 		notes->n_stick_errors = m->counters.stick_errors - before;
 		notes->total_stick_errors = m->counters.stick_errors;
 		m->wake_timer = true;
