@@ -76,7 +76,7 @@ static void batch_learn_device_locked(struct manager *m, uint32_t id)
 }
 
 /* Under lock: a note of the evdev backend (backend.h, BACKEND_REC_NOTE), for the log. */
-static void batch_note_locked(struct manager *m, const struct jskf_record *rec, uint64_t now,
+static void batch_note_locked(struct manager *m, const struct jskf_record *rec, uint64_t *now,
 			      struct batch_notes *notes)
 {
 	ssize_t i;
@@ -86,7 +86,8 @@ static void batch_note_locked(struct manager *m, const struct jskf_record *rec, 
 	case BACKEND_NOTE_OVERFLOW:
 		m->counters.overflows++;
 		m->wake_status = true;
-		if (notes->overflow || !ratelimit_allow(&m->rl_overflow, now, &notes->held_overflow))
+		if (notes->overflow ||
+		    !ratelimit_allow(&m->rl_overflow, batch_now(now), &notes->held_overflow))
 			break;
 		notes->overflow = true;
 		notes->overflow_dev = rec->dev_id;
@@ -146,7 +147,7 @@ void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 			m->wake_devlist = true;
 			break;
 		case BACKEND_REC_NOTE:
-			batch_note_locked(m, rec, now, notes);
+			batch_note_locked(m, rec, &now, notes);
 			break;
 		}
 		engine_feed(m->engine, devmap_mouse_of(&m->devmap, rec->dev_id), rec);
