@@ -3,7 +3,10 @@
  * What a batch of kernel records does to the manager (manager_take_batch(),
  * called by the reader thread): counters and the sequence check, the
  * capture state, devices learnt early, the engine fed and the stick
- * written as one frame, and the main loop woken for the rest.
+ * written as one frame, and the main loop woken for the rest.  And the
+ * engine's ticks, which the reader runs too, when a read's deadline passes
+ * (manager_tick()); the main thread moves that deadline earlier only by
+ * cancelling the read (manager_retick_locked()).
  *
  * Nothing slow runs under the lock: what a batch has to say is noted in
  * struct batch_notes and logged by the reader once the lock is dropped.
@@ -118,10 +121,32 @@ static void batch_state_locked(struct manager *m, const struct jskf_record *rec,
 	}
 }
 
-void manager_take_batch(struct manager *m, const struct jskf_read *rd,
-			const struct jskf_record *recs, struct batch_notes *notes)
+/*
+ * Under lock, the reader's thread, after a batch or a tick: the stick's
+ * write failed (the main loop writes it whole again), and the deadline of
+ * the next read.
+ */
+static uint64_t batch_end_locked(struct manager *m, uint64_t before, uint64_t *now,
+				 struct batch_notes *notes)
 {
-	uint64_t before, now = 0;
+	manager_assert_locked(m);
+	if (m->counters.stick_errors != before) {
+		notes->stick_failed = ratelimit_allow(&m->rl_stick, batch_now(now),
+						      &notes->held_stick);
+		notes->n_stick_errors = m->counters.stick_errors - before;
+		notes->total_stick_errors = m->counters.stick_errors;
+		manager_wake_locked(m);	/* the main loop writes it whole again */
+	}
+	if (m->wake_devlist || m->wake_status)
+		manager_wake_locked(m);
+	m->tick_at = engine_next_tick(m->engine);
+	return m->tick_at;
+}
+
+uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
+			    const struct jskf_record *recs, struct batch_notes *notes)
+{
+	uint64_t before, next, now = 0;
 	bool was_active;
 	uint32_t i;
 
@@ -163,19 +188,53 @@ void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 		notes->active = m->active;
 		m->wake_status = true;
 	}
-	if (m->counters.stick_errors != before) {
-		/* The main loop writes the whole state again until it goes through. */
-		notes->stick_failed = ratelimit_allow(&m->rl_stick, batch_now(&now),
-						      &notes->held_stick);
-		notes->n_stick_errors = m->counters.stick_errors - before;
-		notes->total_stick_errors = m->counters.stick_errors;
-		m->wake_timer = true;
-	}
-	if (engine_next_tick(m->engine) < m->tick_at)
-		m->wake_timer = true;
-	if (m->wake_timer || m->wake_devlist || m->wake_status)
-		manager_wake_locked(m);
+	next = batch_end_locked(m, before, &now, notes);
 	manager_unlock(m);
+	return next;
+}
+
+uint64_t manager_tick(struct manager *m, uint64_t now, struct batch_notes *notes)
+{
+	uint64_t before, next;
+
+	manager_lock(m);
+	before = m->counters.stick_errors;
+	stick_hold(m->stick, true);
+	engine_tick(m->engine, now);
+	manager_apply_requests_locked(m);
+	if (stick_hold(m->stick, false) < 0)
+		m->counters.stick_errors++;
+	next = batch_end_locked(m, before, &now, notes);
+	manager_unlock(m);
+	return next;
+}
+
+uint64_t manager_next_tick(struct manager *m)
+{
+	uint64_t next;
+
+	manager_lock(m);
+	m->tick_at = engine_next_tick(m->engine);
+	next = m->tick_at;
+	manager_unlock(m);
+	return next;
+}
+
+void manager_retick_locked(struct manager *m)
+{
+	uint64_t next;
+
+	manager_assert_locked(m);
+	next = engine_next_tick(m->engine);
+	if (next >= m->tick_at)
+		return;
+	/*
+	 * The reader reads again with the earlier deadline; until it has,
+	 * tick_at says what it will be, so this cancels once.  A cancel
+	 * while no read is pended is kept for the next (sticky).
+	 */
+	m->tick_at = next;
+	backend_cancel(m->backend);
 }
 
 uint64_t manager_devlist_gen(struct manager *m)
