@@ -6,6 +6,7 @@
 #   make bench                        everything: one VM boot, callgrind, report
 #   make bench VM_KVER=6.12           ... on another kernel (tests/vm/vm.mk)
 #   make bench-vm                     only the VM part (results in BENCH_OUT/vm)
+#   make bench-vm BENCH_ROUNDS=5      ... with 5 latency rounds per rate, not 100 (a quick look)
 #   make bench-ipe                    only the engine's instructions per event
 #   make bench-report                 the table and plot from the last runs
 #   make bench-vm BENCH_ONLY=readers  the VM part's readers phase alone
@@ -71,7 +72,8 @@ bench-vm: $(BENCH_VM_PROG) $(BENCH_FLOOR) $(BUILD)/joystickd $(BUILD)/joystickct
 		$$(command -v perf >/dev/null && echo -b $$(command -v perf)) \
 		-f $(BENCH_INI):/etc/jsd-bench/bench.ini \
 		-f $(BENCH_EVDEV_INI):/etc/jsd-bench/bench-evdev.ini \
-		$(if $(BENCH_ONLY),-e BVM_ONLY=$(BENCH_ONLY)) $(addprefix -e ,$(BENCH_VM_ENV))
+		$(if $(BENCH_ONLY),-e BVM_ONLY=$(BENCH_ONLY)) $(addprefix -e ,$(BENCH_VM_ENV)) \
+		$(if $(BENCH_ROUNDS),-e BENCH_ROUNDS=$(BENCH_ROUNDS))
 
 # Instructions of manager_take_batch() and everything it calls (engine,
 # output adapter, stick, its write()), per input frame, under the shipped

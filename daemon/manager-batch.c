@@ -3,7 +3,10 @@
  * What a batch of kernel records does to the manager (manager_take_batch(),
  * called by the reader thread): counters and the sequence check, the
  * capture state, devices learnt early, the engine fed and the stick
- * written as one frame, and the main loop woken for the rest.
+ * written as one frame, and the main loop woken for the rest.  And the
+ * engine's ticks, which the reader runs too, when a read's deadline passes
+ * (manager_tick()); the main thread moves that deadline earlier only by
+ * cancelling the read (manager_retick_locked()).
  *
  * Nothing slow runs under the lock: what a batch has to say is noted in
  * struct batch_notes and logged by the reader once the lock is dropped.
@@ -19,8 +22,21 @@
 #include "manager-int.h"
 #include "stick.h"
 
+/*
+ * The time for the rate limits of the batch's warnings, read once and only
+ * when a batch has something to warn about: a batch that has not costs no
+ * clock_gettime() (a system call where the vDSO cannot read the clock
+ * source, as under QEMU/TCG with the HPET).
+ */
+static uint64_t batch_now(uint64_t *now)
+{
+	if (!*now)
+		*now = manager_now_ns();
+	return *now;
+}
+
 /* Under lock: bookkeeping of one batch, counters and the sequence check. */
-static void batch_account_locked(struct manager *m, const struct jskf_read *rd, uint64_t now,
+static void batch_account_locked(struct manager *m, const struct jskf_read *rd, uint64_t *now,
 				 struct batch_notes *notes)
 {
 	struct manager_counters *c = &m->counters;
@@ -32,14 +48,15 @@ static void batch_account_locked(struct manager *m, const struct jskf_read *rd, 
 	c->dropped += rd->dropped;
 	if (rd->dropped) {
 		m->wake_status = true;
-		notes->dropped = ratelimit_allow(&m->rl_dropped, now, &notes->held_dropped);
+		notes->dropped = ratelimit_allow(&m->rl_dropped, batch_now(now),
+						 &notes->held_dropped);
 		notes->n_dropped = rd->dropped;
 		notes->total_dropped = c->dropped;
 	}
 	if (m->next_seq && rd->first_seq != m->next_seq) {
 		c->seq_gaps++;
 		c->seq_lost += rd->first_seq > m->next_seq ? rd->first_seq - m->next_seq : 0;
-		notes->gap = ratelimit_allow(&m->rl_seq_gap, now, &notes->held_gap);
+		notes->gap = ratelimit_allow(&m->rl_seq_gap, batch_now(now), &notes->held_gap);
 		notes->gap_expected = m->next_seq;
 		notes->gap_got = rd->first_seq;
 		notes->total_gaps = c->seq_gaps;
@@ -62,7 +79,7 @@ static void batch_learn_device_locked(struct manager *m, uint32_t id)
 }
 
 /* Under lock: a note of the evdev backend (backend.h, BACKEND_REC_NOTE), for the log. */
-static void batch_note_locked(struct manager *m, const struct jskf_record *rec, uint64_t now,
+static void batch_note_locked(struct manager *m, const struct jskf_record *rec, uint64_t *now,
 			      struct batch_notes *notes)
 {
 	ssize_t i;
@@ -72,7 +89,8 @@ static void batch_note_locked(struct manager *m, const struct jskf_record *rec, 
 	case BACKEND_NOTE_OVERFLOW:
 		m->counters.overflows++;
 		m->wake_status = true;
-		if (notes->overflow || !ratelimit_allow(&m->rl_overflow, now, &notes->held_overflow))
+		if (notes->overflow ||
+		    !ratelimit_allow(&m->rl_overflow, batch_now(now), &notes->held_overflow))
 			break;
 		notes->overflow = true;
 		notes->overflow_dev = rec->dev_id;
@@ -103,10 +121,32 @@ static void batch_state_locked(struct manager *m, const struct jskf_record *rec,
 	}
 }
 
-void manager_take_batch(struct manager *m, const struct jskf_read *rd,
-			const struct jskf_record *recs, struct batch_notes *notes)
+/*
+ * Under lock, the reader's thread, after a batch or a tick: the stick's
+ * write failed (the main loop writes it whole again), and the deadline of
+ * the next read.
+ */
+static uint64_t batch_end_locked(struct manager *m, uint64_t before, uint64_t *now,
+				 struct batch_notes *notes)
 {
-	uint64_t before, now = manager_now_ns();
+	manager_assert_locked(m);
+	if (m->counters.stick_errors != before) {
+		notes->stick_failed = ratelimit_allow(&m->rl_stick, batch_now(now),
+						      &notes->held_stick);
+		notes->n_stick_errors = m->counters.stick_errors - before;
+		notes->total_stick_errors = m->counters.stick_errors;
+		manager_wake_locked(m);	/* the main loop writes it whole again */
+	}
+	if (m->wake_devlist || m->wake_status)
+		manager_wake_locked(m);
+	m->tick_at = engine_next_tick(m->engine);
+	return m->tick_at;
+}
+
+uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
+			    const struct jskf_record *recs, struct batch_notes *notes)
+{
+	uint64_t before, next, now = 0;
 	bool was_active;
 	uint32_t i;
 
@@ -114,7 +154,7 @@ void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 	before = m->counters.stick_errors;
 	was_active = m->active;
 	if (rd->count)
-		batch_account_locked(m, rd, now, notes);
+		batch_account_locked(m, rd, &now, notes);
 	/* A batch reaches the stick as its latest state, in one write. */
 	stick_hold(m->stick, true);
 	for (i = 0; i < rd->count; i++) {
@@ -132,7 +172,7 @@ void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 			m->wake_devlist = true;
 			break;
 		case BACKEND_REC_NOTE:
-			batch_note_locked(m, rec, now, notes);
+			batch_note_locked(m, rec, &now, notes);
 			break;
 		}
 		engine_feed(m->engine, devmap_mouse_of(&m->devmap, rec->dev_id), rec);
@@ -148,18 +188,53 @@ void manager_take_batch(struct manager *m, const struct jskf_read *rd,
 		notes->active = m->active;
 		m->wake_status = true;
 	}
-	if (m->counters.stick_errors != before) {
-		/* The main loop writes the whole state again until it goes through. */
-		notes->stick_failed = ratelimit_allow(&m->rl_stick, now, &notes->held_stick);
-		notes->n_stick_errors = m->counters.stick_errors - before;
-		notes->total_stick_errors = m->counters.stick_errors;
-		m->wake_timer = true;
-	}
-	if (engine_next_tick(m->engine) < m->tick_at)
-		m->wake_timer = true;
-	if (m->wake_timer || m->wake_devlist || m->wake_status)
-		manager_wake_locked(m);
+	next = batch_end_locked(m, before, &now, notes);
 	manager_unlock(m);
+	return next;
+}
+
+uint64_t manager_tick(struct manager *m, uint64_t now, struct batch_notes *notes)
+{
+	uint64_t before, next;
+
+	manager_lock(m);
+	before = m->counters.stick_errors;
+	stick_hold(m->stick, true);
+	engine_tick(m->engine, now);
+	manager_apply_requests_locked(m);
+	if (stick_hold(m->stick, false) < 0)
+		m->counters.stick_errors++;
+	next = batch_end_locked(m, before, &now, notes);
+	manager_unlock(m);
+	return next;
+}
+
+uint64_t manager_next_tick(struct manager *m)
+{
+	uint64_t next;
+
+	manager_lock(m);
+	m->tick_at = engine_next_tick(m->engine);
+	next = m->tick_at;
+	manager_unlock(m);
+	return next;
+}
+
+void manager_retick_locked(struct manager *m)
+{
+	uint64_t next;
+
+	manager_assert_locked(m);
+	next = engine_next_tick(m->engine);
+	if (next >= m->tick_at)
+		return;
+	/*
+	 * The reader reads again with the earlier deadline; until it has,
+	 * tick_at says what it will be, so this cancels once.  A cancel
+	 * while no read is pended is kept for the next (sticky).
+	 */
+	m->tick_at = next;
+	backend_cancel(m->backend);
 }
 
 uint64_t manager_devlist_gen(struct manager *m)

@@ -29,7 +29,7 @@ static bool switch_to_locked(struct manager *m, const char *name)
 	    engine_set_profile(m->engine, (unsigned int)profile, manager_now_ns()) < 0)
 		return false;
 	m->wake_status = true;
-	loop_arm_tick_locked(m);
+	manager_retick_locked(m);
 	return true;
 }
 

@@ -59,7 +59,6 @@ struct manager {
 
 	/* Main thread only. */
 	sd_event *event;
-	sd_event_source *tick_timer;	/* engine_tick(); disabled while idle */
 	sd_event_source *wake_source;	/* wake_fd */
 	sd_event_source *status_timer;	/* refreshes STATUS= */
 	sd_event_source *resync_timer;	/* writes a stale stick whole again */
@@ -104,14 +103,16 @@ struct manager {
 	int look_error;			/* sending a look's capture failed with this, to log */
 	int pending_profile;		/* profile request of a button, or -1 */
 	int switched_profile;		/* profile switched to, not yet logged, or -1 */
-	uint64_t tick_at;		/* armed tick time, ENGINE_IDLE if none */
+	uint64_t tick_at;		/* the deadline of the reader's read: the engine's
+					 * next tick when the reader last looked,
+					 * ENGINE_IDLE if none */
 	uint64_t next_seq;		/* first_seq expected from the next batch */
 	struct manager_counters counters;
 	struct ratelimit rl_dropped;	/* "kernel filter dropped" warnings */
 	struct ratelimit rl_seq_gap;	/* "record sequence gap" warnings */
 	struct ratelimit rl_stick;	/* "writing the virtual stick failed" warnings */
 	struct ratelimit rl_overflow;	/* "events of ... were lost" warnings (evdev's SYN_DROPPED) */
-	bool wake_timer;		/* the reader wants an earlier tick */
+	bool wake_pending;		/* wake_fd written, on_wake() not yet run */
 	bool wake_devlist;		/* the kernel's device list changed */
 	bool wake_status;		/* STATUS= is stale */
 	int reader_error;		/* the reader died with this -errno */
@@ -203,8 +204,6 @@ struct manager_status {
 
 /* Sets up sd-event: signals, watchdog, timers, the reader's eventfd. */
 int loop_setup(struct manager *m);
-/* Under lock: the tick timer follows what the engine wants. */
-void loop_arm_tick_locked(struct manager *m);
 /* Under lock: the STATUS= line, for status_send() once the lock is dropped. */
 void status_format_locked(struct manager *m, struct manager_status *st);
 /* No lock: sd_notify() is a system call that may block on a full socket. */
@@ -267,5 +266,14 @@ void manager_games_manual_locked(struct manager *m);
 
 /* Main thread: a summary of the reader's warnings held back, once their interval is over. */
 void manager_log_suppressed(struct manager *m);
+
+/*
+ * Under lock, main thread, after anything that may have changed when the
+ * engine wants its next tick: if that is earlier than the deadline the
+ * reader's pended read has, that read is cancelled, and the reader reads
+ * again with the new one (manager.h, Threads).  Cheap when nothing moved
+ * earlier: no system call.
+ */
+void manager_retick_locked(struct manager *m);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The main thread's event loop: every sd-event callback (engine ticks, the
- * reader's wake-ups, STATUS= refreshes, stick resyncs, signals, udev) and
+ * The main thread's event loop: every sd-event callback (the reader's
+ * wake-ups, STATUS= refreshes, stick resyncs, signals, udev) and
  * manager_run().  Each callback takes manager.lock for the state it needs
  * and does its slow parts (logging, sd_notify(), device refresh) after.
  */
@@ -20,22 +20,6 @@
 
 #define STATUS_PERIOD_USEC	(10 * 1000000ull)
 #define RESYNC_RETRY_USEC	(100 * 1000ull)	/* a stale stick is written again after */
-
-void loop_arm_tick_locked(struct manager *m)
-{
-	uint64_t next;
-
-	manager_assert_locked(m);
-	next = engine_next_tick(m->engine);
-	m->tick_at = next;
-	m->wake_timer = false;
-	if (next == ENGINE_IDLE) {
-		sd_event_source_set_enabled(m->tick_timer, SD_EVENT_OFF);
-		return;
-	}
-	sd_event_source_set_time(m->tick_timer, next / 1000);
-	sd_event_source_set_enabled(m->tick_timer, SD_EVENT_ONESHOT);
-}
 
 /* ---- status */
 
@@ -85,27 +69,6 @@ static int on_resync(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct manager *m = userdata;
-	struct manager_status st = { "" };
-	bool stale;
-
-	manager_lock(m);
-	engine_tick(m->engine, manager_now_ns());
-	manager_apply_requests_locked(m);
-	loop_arm_tick_locked(m);
-	if (m->wake_status)
-		status_format_locked(m, &st);
-	stale = stick_stale(m->stick);
-	manager_unlock(m);
-	manager_log_switch(m);
-	status_send(&st);
-	if (stale)
-		arm_resync(m);
-	return 0;
-}
-
 static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct manager *m = userdata;
@@ -118,6 +81,7 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		return 0;
 
 	manager_lock(m);
+	m->wake_pending = false;	/* what is flagged from now on writes again */
 	r = m->reader_error;
 	devlist = m->wake_devlist;
 	m->wake_devlist = false;
@@ -144,8 +108,7 @@ static int on_wake(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 			log_warning("updating the captured mice failed: %s", strerror(-r));
 	}
 	manager_lock(m);
-	if (m->wake_timer)
-		loop_arm_tick_locked(m);
+	manager_retick_locked(m);	/* a refresh may have changed what moves */
 	if (m->wake_status)
 		status_format_locked(m, &st);
 	stale = stick_stale(m->stick);
@@ -227,11 +190,6 @@ int loop_setup(struct manager *m)
 	if (r >= 0)
 		r = sd_event_set_watchdog(m->event, true);
 	if (r >= 0)
-		r = sd_event_add_time(m->event, &m->tick_timer, CLOCK_MONOTONIC, 0, 1,
-				      on_tick, m);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(m->tick_timer, SD_EVENT_OFF);
-	if (r >= 0)
 		r = sd_event_add_time_relative(m->event, &m->status_timer, CLOCK_MONOTONIC,
 					       STATUS_PERIOD_USEC, 0, on_status_timer, m);
 	if (r >= 0)
@@ -264,7 +222,7 @@ int manager_run(struct manager *m)
 	n_devices = m->devmap.n;
 	active = m->active;
 	profile = engine_profile(m->engine);
-	loop_arm_tick_locked(m);
+	manager_retick_locked(m);
 	status_format_locked(m, &st);
 	manager_unlock(m);
 	log_info("running: stick %s, %zu devices known, capture %s, profile %s",

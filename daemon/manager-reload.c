@@ -161,7 +161,7 @@ static int swap_commit_locked(struct manager *m, struct swap *sw,
 	m->pending_profile = -1;
 	if (!live)
 		m->counters.reloads++;
-	loop_arm_tick_locked(m);
+	manager_retick_locked(m);
 	status_format_locked(m, st);
 	return 0;
 }

@@ -336,7 +336,6 @@ void manager_free(struct manager *m)
 	free(m->mice);
 	m->mice = NULL;
 	m->n_mice = 0;
-	sd_event_source_disable_unref(m->tick_timer);
 	sd_event_source_disable_unref(m->status_timer);
 	sd_event_source_disable_unref(m->resync_timer);
 	sd_event_source_disable_unref(m->wake_source);

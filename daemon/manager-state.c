@@ -160,6 +160,9 @@ void manager_wake_locked(struct manager *m)
 	uint64_t one = 1;
 
 	manager_assert_locked(m);
+	if (m->wake_pending)
+		return;		/* on_wake() has not read the eventfd yet */
+	m->wake_pending = true;
 	/* Fails only when the counter is saturated: a wake-up is pending then. */
 	if (write(m->wake_fd, &one, sizeof(one)) < 0)
 		return;
@@ -261,10 +264,7 @@ int manager_run_action_locked(struct manager *m, const char *action, const char 
 	manager_apply_requests_locked(m);
 	if (r < 0)
 		return r;
-	if (engine_next_tick(m->engine) < m->tick_at) {
-		m->wake_timer = true;
-		manager_wake_locked(m);
-	}
+	manager_retick_locked(m);
 	return 0;
 }
 
@@ -277,6 +277,7 @@ int manager_set_profile_locked(struct manager *m, unsigned int profile)
 	if (r < 0)
 		return r;
 	manager_games_manual_locked(m);
+	manager_retick_locked(m);
 	m->wake_status = true;
 	manager_wake_locked(m);
 	return 0;

@@ -10,9 +10,17 @@
  * which feeds the engine and writes the stick itself, so an event reaches
  * the stick with no hop through another thread or a queue (lowest latency;
  * while the reader is busy the kernel queues, and sums motion once its
- * ring is full, so nothing is lost).  The main thread runs sd-event: the
- * engine's tick timer (spring return, velocity decay), signals (SIGHUP
- * reload, SIGTERM/SIGINT), the watchdog, udev and the control socket
+ * ring is full, so nothing is lost).  The reader also runs the engine's
+ * ticks (spring return, velocity decay, smoothing): its read carries the
+ * time of the next tick as its deadline, and a read that times out is a
+ * tick (manager_tick()).  So a batch costs one read and one write() and a
+ * tick the same, a tick that falls due while batches come is folded into
+ * them (the engine advances on the records' time), and moving the next
+ * tick costs nothing: it is the next read's deadline.  Only a change made
+ * by the main thread that wants a tick earlier than the pended read's
+ * deadline cancels that read, once (manager_retick_locked()).  The main
+ * thread runs sd-event: signals (SIGHUP reload, SIGTERM/SIGINT), the
+ * watchdog, udev, STATUS=, stick resyncs and the control socket
  * (commands.c).
  *
  * Locking.  manager.lock guards the engine, the stick, the device map,
@@ -162,9 +170,22 @@ uint64_t manager_devlist_gen(struct manager *m);
  * Takes the lock: feeds a batch the kernel returned to the engine (which
  * writes the stick), keeps the counters and the capture state, and wakes
  * the main loop for what it must do.  What to log is left in @notes.
+ * Returns the time of the engine's next tick, the deadline of the next
+ * read (ENGINE_IDLE: none).
  */
-void manager_take_batch(struct manager *m, const struct jskf_read *rd,
-			const struct jskf_record *recs, struct batch_notes *notes);
+uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
+			    const struct jskf_record *recs, struct batch_notes *notes);
+
+/*
+ * Takes the lock: the read's deadline @now passed with nothing to read: the
+ * engine's tick at that time (one stick frame if anything moved).  What to
+ * log is left in @notes.  Returns the time of the next tick, as
+ * manager_take_batch().
+ */
+uint64_t manager_tick(struct manager *m, uint64_t now, struct batch_notes *notes);
+
+/* Takes the lock: the time of the engine's next tick, for a read that starts afresh. */
+uint64_t manager_next_tick(struct manager *m);
 
 /* Takes the lock: the reader died with @error (-errno); the main loop exits. */
 void manager_reader_failed(struct manager *m, int error);

@@ -9,6 +9,11 @@
  * batch has to say and this thread logs it once the lock is dropped
  * (manager-batch.c rate-limits the per-batch warnings).
  *
+ * The read's deadline is the engine's next tick (spring return, velocity
+ * decay, smoothing): a read that times out runs that tick
+ * (manager_tick()), and one the main thread cancelled because it wants a
+ * tick earlier starts again with the new deadline.
+ *
  * Stopping: JSKF_IOC_CANCEL wakes only the reads pended at that moment, so
  * reader_stop() sets `stopping` and repeats the cancel until the thread
  * has left (it may be between two reads when the first cancel lands).
@@ -64,13 +69,14 @@ static void *reader_main(void *userdata)
 	struct manager *m = rd->manager;
 	bool evdev = strcmp(backend_name(rd->backend), "evdev") == 0;
 	struct jskf_record *recs;
-	uint64_t gen;
+	uint64_t gen, deadline;
 	int r = 0;
 
 	recs = calloc(rd->capacity, sizeof(*recs));
 	if (!recs)
 		r = -ENOMEM;
 	gen = manager_devlist_gen(m);
+	deadline = manager_next_tick(m);
 
 	while (r == 0 && !atomic_load(&rd->stopping)) {
 		struct batch_notes notes = { 0 };
@@ -81,15 +87,25 @@ static void *reader_main(void *userdata)
 		req.capacity = rd->capacity;
 		req.flags = JSKF_READ_DEVLIST;
 		req.devlist_gen = gen;
-		r = backend_read(rd->backend, &req);
-		if (r == -EINTR || r == -ECANCELED) {
-			r = 0;	/* a stop, or a stray signal: look at `stopping` */
-			continue;
+		if (deadline != ENGINE_IDLE) {
+			req.flags |= JSKF_READ_DEADLINE;
+			req.deadline_ns = (int64_t)deadline;
 		}
-		if (r < 0)
+		r = backend_read(rd->backend, &req);
+		if (r == -ETIMEDOUT) {
+			r = 0;
+			deadline = manager_tick(m, deadline, &notes);
+		} else if (r == -EINTR || r == -ECANCELED) {
+			/* A stop, an earlier tick, or a stray signal: look again. */
+			r = 0;
+			deadline = manager_next_tick(m);
+			continue;
+		} else if (r == 0) {
+			gen = req.devlist_gen;
+			deadline = manager_take_batch(m, &req, recs, &notes);
+		} else {
 			break;
-		gen = req.devlist_gen;
-		manager_take_batch(m, &req, recs, &notes);
+		}
 		reader_log(&notes, evdev);
 		manager_log_switch(m);
 	}

@@ -30,6 +30,8 @@
  *					the path's processes (vcsw, ivcsw: context switches)
  *	SYSC path rate frames calls|-	every system call of the path's processes
  *					(perf stat, raw_syscalls:sys_enter); -: not measured
+ *	SYSCN path rate frames call n	those of one call (its syscalls:sys_enter_
+ *					tracepoint), or "other": the rest of the total
  *	TPUT rate_per_mouse frames achieved_hz delivered coalesced dropped writes
  *	     cpu_ns on_schedule lossless reader_frames reader_drops	eight mice, joystickd
  *	TPUTEND rate_per_mouse loss|generator|loss+generator

@@ -41,6 +41,7 @@
 #include "bvm.h"
 
 #define LAT_ROUNDS	100	/* per rate; the ratios are taken round by round */
+#define LAT_ROUNDS_ENV	"BENCH_ROUNDS"	/* fewer, for a quick look (make bench-vm BENCH_ROUNDS=5) */
 #define LAT_MEASURED	500	/* measured frames per path and round */
 #define LAT_WARMUP	50	/* unmeasured frames at the start of each chunk (even) */
 #define LAT_CHUNK	(LAT_WARMUP + LAT_MEASURED)
@@ -274,6 +275,15 @@ static void bvm_check(const struct bvm_path *p, unsigned int path, unsigned int 
 			 p->name, rate, acc->late99 / 1e6);
 }
 
+/* LAT_ROUNDS, or fewer when BENCH_ROUNDS says so (1 .. LAT_ROUNDS). */
+static unsigned int bvm_rounds(void)
+{
+	const char *e = getenv(LAT_ROUNDS_ENV);
+	unsigned long n = e ? strtoul(e, NULL, 10) : 0;
+
+	return n >= 1 && n <= LAT_ROUNDS ? (unsigned int)n : LAT_ROUNDS;
+}
+
 int bvm_latency(struct bvm_bench *b)
 {
 	struct bvm_acc acc[BVM_PATHS] = { 0 };
@@ -298,6 +308,7 @@ int bvm_latency(struct bvm_bench *b)
 		bvm_fail("latency", "setting up: %s", strerror(-r));
 
 	for (unsigned int ri = 0; r == 0 && ri < 2; ri++) {
+		unsigned int rounds = bvm_rounds();
 		char tag[32];
 
 		for (unsigned int i = 0; i < BVM_PATHS; i++) {
@@ -310,8 +321,8 @@ int bvm_latency(struct bvm_bench *b)
 			acc[i].reanchor = reanchor;
 		}
 		vmt_info("latency at %u Hz: %u rounds of %u measured frames per path",
-			 bvm_rates[ri], LAT_ROUNDS, LAT_MEASURED);
-		for (unsigned int round = 0; r == 0 && round < LAT_ROUNDS; round++)
+			 bvm_rates[ri], rounds, LAT_MEASURED);
+		for (unsigned int round = 0; r == 0 && round < rounds; round++)
 			for (unsigned int j = 0; r == 0 && j < BVM_PATHS; j++) {
 				unsigned int path = (round + j) % BVM_PATHS;
 

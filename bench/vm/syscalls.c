@@ -5,6 +5,10 @@
  * the path's processes enters (joystickd's pended-read ioctls, its epoll
  * and eventfd traffic, the floor's read() and write(), intercept's and
  * uinput's pipe I/O alike) while the path carries SYSC_FRAMES frames.
+ * The same perf run also counts the calls an input path is made of one by
+ * one (sysc_calls[], a syscalls:sys_enter_NAME tracepoint each), so the
+ * table can say what every call per frame is for; what none of them
+ * counted is "other" (total minus their sum), never left out.
  * perf starts with its counter disabled (-D -1) and is switched on and off
  * through its control fifo, so the count covers those frames and nothing
  * of perf's own start-up.  Runs after the latency phase: the tracepoint
@@ -30,6 +34,26 @@
 #define SYSC_OUT	"/tmp/jsd-bench-perf.txt"
 #define SYSC_LOG	"/tmp/jsd-bench-perf.log"
 #define SYSC_WAIT_MS	30000	/* perf under TCG takes seconds to start */
+
+/*
+ * The calls counted one by one: those of an input path's loop (read,
+ * write, the pended-read ioctl, waiting, timers, locks, the clock when the
+ * vDSO cannot serve it), and pipe I/O for interception-tools.
+ */
+static const char *const sysc_calls[] = {
+	"ioctl", "read", "write", "readv", "writev", "epoll_wait", "epoll_pwait",
+	"poll", "ppoll", "select", "pselect6", "futex", "clock_gettime",
+	"clock_nanosleep", "nanosleep", "timerfd_settime", "timerfd_gettime",
+	"recvmsg", "sendmsg", "sched_yield", "getpid", "gettid", "rt_sigprocmask",
+};
+
+#define SYSC_N_CALLS	(sizeof(sysc_calls) / sizeof(sysc_calls[0]))
+
+/* What one perf run counted: every call, and the calls of sysc_calls[]. */
+struct sysc_count {
+	uint64_t total;
+	uint64_t calls[SYSC_N_CALLS];
+};
 
 /* Opens the control fifo once perf has it open (ENXIO until then). */
 static int sysc_open_ctl(pid_t perf)
@@ -64,30 +88,40 @@ static int sysc_command(int ctl, int ack, const char *cmd)
 	return strncmp(buf, "ack", 3) ? -EPROTO : 0;
 }
 
-/* The count from `perf stat -x,` output: "COUNT,UNIT,EVENT,...". */
-static int sysc_parse(uint64_t *ret)
+/* The counts from `perf stat -x,` output: "COUNT,UNIT,EVENT,...". */
+static int sysc_parse(struct sysc_count *ret)
 {
-	char line[256];
+	char line[256], event[128];
 	unsigned long long v;
 	int r = -ENODATA;
 	FILE *f = fopen(SYSC_OUT, "re");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, "raw_syscalls:sys_enter") && sscanf(line, "%llu,", &v) == 1) {
-			*ret = v;
+	memset(ret, 0, sizeof(*ret));
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llu,%*[^,],%127[^,]", &v, event) != 2 &&
+		    sscanf(line, "%llu,,%127[^,]", &v, event) != 2)
+			continue;
+		if (strcmp(event, "raw_syscalls:sys_enter") == 0) {
+			ret->total = v;
 			r = 0;
+			continue;
 		}
+		for (size_t i = 0; i < SYSC_N_CALLS; i++)
+			if (strncmp(event, "syscalls:sys_enter_", 19) == 0 &&
+			    strcmp(event + 19, sysc_calls[i]) == 0)
+				ret->calls[i] = v;
+	}
 	if (f)
 		fclose(f);
 	return r;
 }
 
 static int sysc_measure(struct bvm_bench *b, unsigned int path, unsigned int rate,
-			uint64_t *ret)
+			struct sysc_count *ret)
 {
 	const struct bvm_path *p = &b->paths[path];
-	char pids[64] = "";
-	char *argv[] = { BVM_PERF, "stat", "-e", "raw_syscalls:sys_enter", "-x", ",", "-o",
+	char pids[64] = "", events[1024] = "raw_syscalls:sys_enter";
+	char *argv[] = { BVM_PERF, "stat", "-e", events, "-x", ",", "-o",
 			 SYSC_OUT, "-D", "-1", "--control", "fifo:" SYSC_CTL "," SYSC_ACK,
 			 "-p", pids, NULL };
 	struct bvm_mouse *mouse = p->mouse;
@@ -97,6 +131,9 @@ static int sysc_measure(struct bvm_bench *b, unsigned int path, unsigned int rat
 	for (unsigned int i = 0; i < p->n_pids; i++)
 		snprintf(pids + strlen(pids), sizeof(pids) - strlen(pids), "%s%d", i ? "," : "",
 			 (int)p->pids[i]);
+	for (size_t i = 0; i < SYSC_N_CALLS; i++)
+		snprintf(events + strlen(events), sizeof(events) - strlen(events),
+			 ",syscalls:sys_enter_%s", sysc_calls[i]);
 	unlink(SYSC_CTL);
 	unlink(SYSC_ACK);
 	unlink(SYSC_OUT);
@@ -141,8 +178,9 @@ void bvm_syscalls(struct bvm_bench *b)
 	for (unsigned int ri = 0; ri < 2; ri++)
 		for (unsigned int i = 0; i < BVM_PATHS; i++) {
 			const char *name = b->paths[i].name;
-			uint64_t calls = 0;
-			int r = perf ? sysc_measure(b, i, bvm_rates[ri], &calls) : -ENOENT;
+			struct sysc_count n;
+			uint64_t listed = 0;
+			int r = perf ? sysc_measure(b, i, bvm_rates[ri], &n) : -ENOENT;
 
 			if (r < 0) {
 				if (perf)
@@ -152,6 +190,16 @@ void bvm_syscalls(struct bvm_bench *b)
 				continue;
 			}
 			bvm_line("SYSC %s %u %u %llu", name, bvm_rates[ri], SYSC_FRAMES,
-				 (unsigned long long)calls);
+				 (unsigned long long)n.total);
+			for (size_t k = 0; k < SYSC_N_CALLS; k++) {
+				listed += n.calls[k];
+				if (n.calls[k])
+					bvm_line("SYSCN %s %u %u %s %llu", name, bvm_rates[ri],
+						 SYSC_FRAMES, sysc_calls[k],
+						 (unsigned long long)n.calls[k]);
+			}
+			if (n.total > listed)
+				bvm_line("SYSCN %s %u %u other %llu", name, bvm_rates[ri],
+					 SYSC_FRAMES, (unsigned long long)(n.total - listed));
 		}
 }

@@ -39,6 +39,7 @@
  */
 #include <errno.h>
 #include <libudev.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -47,6 +48,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/param.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +66,7 @@
 #define EVB_TAG_WAKE		UINT64_MAX
 #define EVB_MONITOR_BUDGET	64		/* udev events per turn */
 #define NS_PER_SEC		1000000000ull
+#define NS_PER_MS		1000000ull
 #define EVB_WAIT_NS		(BACKEND_GRAB_WAIT_S * NS_PER_SEC)
 #define EVB_RETRY_NS		NS_PER_SEC	/* busy grabs, unopened nodes: tried again after */
 #define EVB_NEVER		UINT64_MAX
@@ -742,18 +745,28 @@ static void timers_locked(struct evdev_backend *eb, uint64_t now)
 			grab_update_locked(eb, eb->devs[i], now);
 }
 
-/* How long epoll may wait, in ms: -1 for ever, 0 with a backlog. */
-static int wait_ms_locked(const struct evdev_backend *eb)
+/*
+ * How long epoll may wait, in ms: -1 for ever, 0 with a backlog, and never
+ * past the read's @deadline (EVB_NEVER: none).  *now is the time, read
+ * here if it is needed and still 0.  A wait rounds up to the next ms, so
+ * it never ends before the time it waits for.
+ */
+static int wait_ms_locked(const struct evdev_backend *eb, uint64_t deadline, uint64_t *now)
 {
-	uint64_t next, now;
+	uint64_t next;
 
 	if (backlog_locked(eb))
 		return 0;
 	next = next_timer_locked(eb);
+	if (deadline < next)
+		next = deadline;
 	if (next == EVB_NEVER)
 		return -1;
-	now = now_ns();
-	return next <= now ? 0 : (int)((next - now + 999999) / 1000000);
+	if (!*now)
+		*now = now_ns();
+	if (next <= *now)
+		return 0;
+	return (int)MIN((next - *now + NS_PER_MS - 1) / NS_PER_MS, (uint64_t)INT_MAX);
 }
 
 /* ---- the operations */
@@ -944,8 +957,9 @@ static void read_batch_locked(struct evdev_backend *eb, struct jskf_read *rd)
 	eb->totals.delivered += rd->count;
 }
 
-/* Under lock: what epoll said is ready, then the backlog, then the timers. */
-static void turn_locked(struct evdev_backend *eb, const struct epoll_event *evs, int n)
+/* Under lock: what epoll said is ready, then the backlog, then the timers due at @now. */
+static void turn_locked(struct evdev_backend *eb, const struct epoll_event *evs, int n,
+			uint64_t now)
 {
 	struct evdev_device *d;
 	uint64_t count;
@@ -964,17 +978,20 @@ static void turn_locked(struct evdev_backend *eb, const struct epoll_event *evs,
 		}
 	}
 	backlog_read_locked(eb);
-	timers_locked(eb, now_ns());
+	timers_locked(eb, now);
 }
 
 static int evdev_read(struct backend *b, struct jskf_read *rd)
 {
 	struct evdev_backend *eb = evb(b);
+	uint64_t deadline = EVB_NEVER, now = 0;	/* now: 0 until read this turn */
 	bool waited = false;
 	int r = 0;
 
 	if (rd->capacity > EVB_MAX_BATCH)
 		rd->capacity = EVB_MAX_BATCH;
+	if ((rd->flags & JSKF_READ_DEADLINE) && rd->deadline_ns >= 0)
+		deadline = (uint64_t)rd->deadline_ns;
 	reader_relock(eb);
 	for (;;) {
 		struct epoll_event evs[16];
@@ -994,16 +1011,21 @@ static int evdev_read(struct backend *b, struct jskf_read *rd)
 			rd->devlist_gen = eb->devlist_gen;
 			break;
 		}
+		ms = wait_ms_locked(eb, deadline, &now);
+		if (deadline != EVB_NEVER && !backlog_locked(eb) && now >= deadline) {
+			r = -ETIMEDOUT;	/* as the kernel filter: what came first wins */
+			break;
+		}
 		if (!waited)
 			eb->reads_pended++;
 		waited = true;
-		ms = wait_ms_locked(eb);
 		unlock(eb);
 		n = epoll_wait(eb->epfd, evs, sizeof(evs) / sizeof(evs[0]), ms);
 		if (n < 0)
 			return -errno;	/* EINTR: the caller looks at why */
+		now = now_ns();
 		reader_relock(eb);
-		turn_locked(eb, evs, n);
+		turn_locked(eb, evs, n, now);
 	}
 	unlock(eb);
 	return r;
