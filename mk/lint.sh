@@ -45,7 +45,9 @@ for kver in "$@"; do
 		fail "sparse: no headers for $kver ($kdir)"
 		continue
 	fi
-	out=$(make --no-print-directory -C kfilter KDIR="$kdir" sparse 2>&1)
+	# Kbuild's CHECK lines are what is counted: a caller's "make -s"
+	# (MAKEFLAGS) would silence them.
+	out=$(env -u MAKEFLAGS -u MFLAGS make --no-print-directory -C kfilter KDIR="$kdir" sparse 2>&1)
 	rc=$?
 	judge "sparse on $kver" $rc "$(echo "$out" | grep -cE '^ *CHECK ')" "$n_c" \
 		"$(echo "$out" | grep -E 'warning|error')" "$out"
