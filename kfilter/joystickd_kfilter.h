@@ -51,6 +51,9 @@
 #define JSKF_REC_STATE		0x100	/* capture state changed: see below */
 #define JSKF_REC_DEV_ADDED	0x101	/* dev_id now captured (hotplug or capture) */
 #define JSKF_REC_DEV_REMOVED	0x102	/* dev_id disconnected; the id is never reused */
+/* Types 0x1f0 to 0x1ff are never queued by the filter: a user-space backend's own records. */
+#define JSKF_REC_USER_FIRST	0x1f0
+#define JSKF_REC_USER_LAST	0x1ff
 
 /* Codes of JSKF_REC_STATE records: what changed the state.  value = new state flags. */
 #define JSKF_STATE_BY_IOCTL	0	/* JSKF_IOC_CAPTURE or JSKF_IOC_SET_ACTIVE */
@@ -124,6 +127,8 @@ struct jskf_info {
 #define JSKF_DEVF_KEYBOARD	(1u << 1)	/* has keyboard keys: attached for the hotkey */
 #define JSKF_DEVF_CAPTURED	(1u << 2)	/* selected by the current capture */
 #define JSKF_DEVF_GRABBED	(1u << 3)	/* another handle holds EVIOCGRAB: no events reach the filter */
+/* Bits 24 to 31 are never set by the filter: a user-space backend's own flags. */
+#define JSKF_DEVF_USER_MASK	0xff000000u
 
 struct jskf_device {
 	__u32 id;		/* never reused while the module is loaded */

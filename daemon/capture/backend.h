@@ -49,9 +49,10 @@ struct backend;
 
 /*
  * What only the evdev backend says of a listed device (struct
- * jskf_device), in bits of its flags the kernel filter never sets: how its
- * grab stands, with a detail in its reserved field, and whether it is
- * another remapper's virtual device.  With the kernel filter all are 0.
+ * jskf_device), in bits of its flags the kernel filter never sets
+ * (JSKF_DEVF_USER_MASK): how its grab stands, with a detail in its
+ * reserved field, and whether it is another remapper's virtual device.
+ * With the kernel filter all are 0.
  */
 enum backend_grab {
 	BACKEND_GRAB_NONE,		/* no grab wanted (capture off, nothing swallowed) */
@@ -67,6 +68,8 @@ enum backend_grab {
 #define BACKEND_DEVF_GRAB_SHIFT		24
 #define BACKEND_DEVF_GRAB_MASK		(0xfu << BACKEND_DEVF_GRAB_SHIFT)
 #define BACKEND_DEVF_REMAPPER		(1u << 28)	/* keyd's, input-remapper's ...: not in mice = all */
+_Static_assert(((BACKEND_DEVF_GRAB_MASK | BACKEND_DEVF_REMAPPER) & ~JSKF_DEVF_USER_MASK) == 0,
+	       "the backend's device flags are in the bits the kernel filter leaves to user space");
 
 static inline enum backend_grab backend_device_grab(const struct jskf_device *d)
 {
@@ -86,7 +89,7 @@ static inline uint32_t backend_device_detail(const struct jskf_device *d)
  * input devices that could not be opened (flags: the errno), 0 once all
  * are open.
  */
-#define BACKEND_REC_NOTE		0x1f0
+#define BACKEND_REC_NOTE		JSKF_REC_USER_FIRST	/* never a kernel filter's record */
 #define BACKEND_NOTE_OVERFLOW		0
 #define BACKEND_NOTE_UNOPENED		1
 
