@@ -339,10 +339,10 @@ END {
 		printf "\n|---|" > md
 		for (k = 1; k <= 8; k++) printf "---|" > md
 		print "" > md
-		for (c = 1; c <= nsyscall; c++) {
-			printf "| %s |", syscall_order[c] > md
+		for (sc = 1; sc <= nsyscall; sc++) {
+			printf "| %s |", syscall_order[sc] > md
 			for (r = 1; r <= 2; r++) for (k = 1; k <= 4; k++)
-				printf " %s |", ((spath[k], rates[r], syscall_order[c]) in syscn ? sprintf("%.2f", syscn[spath[k], rates[r], syscall_order[c]]) : "-") > md
+				printf " %s |", ((spath[k], rates[r], syscall_order[sc]) in syscn ? sprintf("%.2f", syscn[spath[k], rates[r], syscall_order[sc]]) : "-") > md
 			print "" > md
 		}
 		printf "| **all** |" > md
