@@ -193,9 +193,9 @@ uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
 	return next;
 }
 
-uint64_t manager_tick(struct manager *m, uint64_t now, struct batch_notes *notes)
+uint64_t manager_tick(struct manager *m, struct batch_notes *notes)
 {
-	uint64_t before, next;
+	uint64_t before, next, now = manager_now_ns();
 
 	manager_lock(m);
 	before = m->counters.stick_errors;

@@ -177,12 +177,13 @@ uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
 			    const struct jskf_record *recs, struct batch_notes *notes);
 
 /*
- * Takes the lock: the read's deadline @now passed with nothing to read: the
- * engine's tick at that time (one stick frame if anything moved).  What to
- * log is left in @notes.  Returns the time of the next tick, as
- * manager_take_batch().
+ * Takes the lock: the read's deadline passed with nothing to read: the
+ * engine's tick now (one stick frame if anything moved; the time is read
+ * then, so a reader that was held up steps once, not once per tick
+ * missed).  What to log is left in @notes.  Returns the time of the next
+ * tick, as manager_take_batch().
  */
-uint64_t manager_tick(struct manager *m, uint64_t now, struct batch_notes *notes);
+uint64_t manager_tick(struct manager *m, struct batch_notes *notes);
 
 /* Takes the lock: the time of the engine's next tick, for a read that starts afresh. */
 uint64_t manager_next_tick(struct manager *m);

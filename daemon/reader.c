@@ -94,7 +94,7 @@ static void *reader_main(void *userdata)
 		r = backend_read(rd->backend, &req);
 		if (r == -ETIMEDOUT) {
 			r = 0;
-			deadline = manager_tick(m, deadline, &notes);
+			deadline = manager_tick(m, &notes);
 		} else if (r == -EINTR || r == -ECANCELED) {
 			/* A stop, an earlier tick, or a stray signal: look again. */
 			r = 0;

@@ -754,6 +754,62 @@ static void test_batch_merge(void)
 	dt_pass("batch-merge");
 }
 
+/*
+ * A daemon held up mid-return (stopped: its reader's read timed out long
+ * ago) moves the spring once when it runs again, a tick for all the time
+ * it lost, not a burst of one frame per tick it missed.  Roll is a spring
+ * axis at rate 2/s: from full deflection 0.5 s, 125 ticks at 250 Hz.
+ */
+static void test_spring_after_stop(void)
+{
+	const char *test = "spring-after-stop";
+	int32_t x = INT32_MIN, stopped_at;
+	int frames = 0, fd;
+	uint64_t deadline;
+	char node[64];
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail(test, "stick node missing");
+	vdev_rel(&mouse, REL_X, 2 * (int)ROLL_SENS);
+	if (stick_next(fd, ABS_X, &x) < 0 || x == 0) {
+		close(fd);
+		return dt_fail(test, "REL_X %d did not move ABS_X", 2 * (int)ROLL_SENS);
+	}
+	kill(jsd.pid, SIGSTOP);
+	if (!wait_stopped(jsd.pid) || evdev_abs(fd, ABS_X, &stopped_at) < 0) {
+		kill(jsd.pid, SIGCONT);
+		close(fd);
+		return dt_fail(test, "the daemon did not stop");
+	}
+	dt_sleep_ms(1000);	/* twice the whole return */
+	evdev_drain(fd);
+	kill(jsd.pid, SIGCONT);
+
+	deadline = dt_now_ms() + WAIT_MS;
+	while (dt_now_ms() < deadline && x != 0) {
+		struct input_event ev;
+
+		if (read(fd, &ev, sizeof(ev)) != sizeof(ev)) {
+			dt_sleep_ms(5);
+			continue;
+		}
+		if (ev.type == EV_SYN && ev.code == SYN_REPORT)
+			frames++;
+		else if (ev.type == EV_ABS && ev.code == ABS_X)
+			x = ev.value;
+	}
+	dt_sleep_ms(100);	/* nothing more may follow */
+	frames += evdev_count(fd, EV_SYN, 0);
+	close(fd);
+	if (stopped_at == 0)
+		return dt_fail(test, "the spring was back at 0 before the daemon stopped");
+	if (x != 0 || frames > 2)
+		return dt_fail(test, "after SIGCONT ABS_X went from %d to %d in %d frames (want 0 in <= 2)",
+			       stopped_at, x, frames);
+	dt_info("%s: ABS_X %d to 0 in %d frame(s) after a 1 s stop", test, stopped_at, frames);
+	dt_pass(test);
+}
+
 /* While active, the desktop (an evdev reader of the mouse) sees nothing. */
 static void test_swallow(void)
 {
@@ -2073,7 +2129,7 @@ static const char *const checks[] = {
 	"ctl-check-config", "daemon-ready", "daemon-watchdog", "kfilter-backend-chosen",
 	"stick-is-joystick",
 	"motion-roll", "spring-return", "motion-pitch-hold", "wheel-throttle",
-	"js-axes", "button-trigger", "batch-merge", "swallow-active", "ctl-status",
+	"js-axes", "button-trigger", "batch-merge", "spring-after-stop", "swallow-active", "ctl-status",
 	"ctl-devices", "ctl-permission", "ctl-profile", "ctl-errors", "ctl-monitor",
 	"ctl-curve", "ctl-curve-args", "toggle-off-releases", "toggle-off-recenter",
 	"hotkey-toggle", "reload-keeps-position", "reload-curve", "reload-bad-keeps",
@@ -2194,7 +2250,7 @@ out:
 static const char *const evdev_checks[] = {
 	"evdev-backend-chosen", "daemon-ready", "daemon-watchdog", "stick-is-joystick",
 	"motion-roll", "spring-return", "motion-pitch-hold", "wheel-throttle", "js-axes",
-	"button-trigger", "swallow-active", "ctl-status", "ctl-devices", "ctl-permission",
+	"button-trigger", "spring-after-stop", "swallow-active", "ctl-status", "ctl-devices", "ctl-permission",
 	"ctl-profile", "ctl-errors", "toggle-off-releases", "toggle-off-recenter",
 	"hotkey-toggle", "evdev-held-at-capture-on", "reload-keeps-position", "reload-curve",
 	"reload-bad-keeps", "mouse-replug", "ctl-recenter", "daemon-sigterm",
@@ -2217,6 +2273,7 @@ static int main_evdev(void)
 	test_joystick_class("stick-is-joystick", STICK_NAME);
 	vmt_flat_fuzz_zero("stick-flat-fuzz-zero", STICK_NAME, 3);
 	test_motion();
+	test_spring_after_stop();
 	test_swallow();
 	test_ctl();
 	test_hotkey();
@@ -2288,6 +2345,7 @@ int main(void)
 	vmt_flat_fuzz_zero("stick-flat-fuzz-zero", STICK_NAME, 3);
 	test_motion();
 	test_batch_merge();
+	test_spring_after_stop();
 	test_swallow();
 	test_ctl();
 	test_monitor();
