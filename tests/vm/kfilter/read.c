@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,6 +434,31 @@ static int test_cancel(void)
 }
 
 /*
+ * Keeps thread @tid from running while this thread runs (@alone: both on
+ * CPU 0, this one at a real-time priority), or puts this thread back.  A
+ * woken reader then returns only once this thread sleeps, so what this
+ * thread does meanwhile (two cancels) all happens while the read waits,
+ * on every kernel (on PREEMPT_RT the woken reader ran at once otherwise).
+ */
+static int run_before(pid_t tid, bool alone)
+{
+	struct sched_param sp = { .sched_priority = alone ? 10 : 0 };
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	if (alone)
+		CPU_SET(0, &cpus);
+	else
+		for (int i = 0; i < CPU_SETSIZE; i++)
+			CPU_SET(i, &cpus);
+	if ((alone && sched_setaffinity(tid, sizeof(cpus), &cpus) < 0) ||
+	    sched_setaffinity(0, sizeof(cpus), &cpus) < 0 ||
+	    sched_setscheduler(0, alone ? SCHED_FIFO : SCHED_OTHER, &sp) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
  * One read at a time per file: a second read of the same file, whatever
  * its flags, gets -EBUSY at once while the first waits; another file's
  * reads are its own; cancels issued while the read waits are all that
@@ -445,8 +471,10 @@ static int test_one_read_per_file(void)
 	struct jskf_record buf[4];
 	struct jskf_info info;
 	struct jskf_read rd;
+	int cancel1, cancel2, joined;
 	struct vmt_cap c;
 	struct pender p;
+	bool early;
 	int64_t t0;
 	int other;
 
@@ -470,9 +498,16 @@ static int test_one_read_per_file(void)
 	rd.devlist_gen = info.devlist_gen;
 	CHECK_ERR(kf_read(other, &rd), ETIMEDOUT);
 
-	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
-	CHECK_OK(kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL));
-	CHECK(!pender_join(&p, 5000), "the pended read did not return within 5 s");
+	CHECK_OK(run_before(p.tid, true));
+	cancel1 = kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL);
+	cancel2 = kf_ioctl(c.kfd, JSKF_IOC_CANCEL, NULL);
+	early = pender_done(&p);
+	joined = pender_join(&p, 5000);
+	CHECK_OK(run_before(0, false));
+	CHECK_OK(cancel1);
+	CHECK_OK(cancel2);
+	CHECK(!early, "the read returned between the cancels, its thread kept off the CPU");
+	CHECK(!joined, "the pended read did not return within 5 s");
 	CHECK_ERR(p.ret, ECANCELED);
 	kf_read_init(&rd, buf, 4, JSKF_READ_DEADLINE, now_ns() + 150 * MS);
 	CHECK_ERR(kf_read(c.kfd, &rd), ETIMEDOUT);
