@@ -696,6 +696,47 @@ static bool wait_stopped(pid_t pid)
 	return false;
 }
 
+/* What the stick sent after a SIGCONT (stick_watch()). */
+struct stick_seen {
+	int frames;		/* SYN_REPORTs */
+	int32_t x, y;		/* the last ABS_X and ABS_Y, INT32_MIN before one */
+	int presses, releases;	/* of BTN_TRIGGER */
+};
+
+/*
+ * Reads the stick @fd until @done says so (or WAIT_MS), then 100 ms more
+ * for frames that must not follow; what it sent is in @seen.
+ */
+static void stick_watch(int fd, struct stick_seen *seen, bool (*done)(const struct stick_seen *))
+{
+	uint64_t deadline = dt_now_ms() + WAIT_MS;
+
+	*seen = (struct stick_seen){ .x = INT32_MIN, .y = INT32_MIN };
+	while (dt_now_ms() < deadline && !done(seen)) {
+		struct input_event ev;
+
+		if (read(fd, &ev, sizeof(ev)) != sizeof(ev)) {
+			dt_sleep_ms(5);
+			continue;
+		}
+		if (ev.type == EV_SYN && ev.code == SYN_REPORT)
+			seen->frames++;
+		else if (ev.type == EV_ABS && ev.code == ABS_X)
+			seen->x = ev.value;
+		else if (ev.type == EV_ABS && ev.code == ABS_Y)
+			seen->y = ev.value;
+		else if (ev.type == EV_KEY && ev.code == BTN_TRIGGER)
+			ev.value ? seen->presses++ : seen->releases++;
+	}
+	dt_sleep_ms(100);
+	seen->frames += evdev_count(fd, EV_SYN, 0);
+}
+
+static bool batch_merged(const struct stick_seen *seen)
+{
+	return seen->y == linear(300, PITCH_SENS) && seen->releases;
+}
+
 /*
  * Frames that reach the daemon in one batch (it is stopped while they are
  * made) are merged: the stick gets the batch's final pitch in fewer frames
@@ -704,9 +745,8 @@ static bool wait_stopped(pid_t pid)
  */
 static void test_batch_merge(void)
 {
-	int32_t want = linear(300, PITCH_SENS), y = INT32_MIN;
-	int frames = 0, presses = 0, releases = 0;
-	uint64_t deadline;
+	int32_t want = linear(300, PITCH_SENS);
+	struct stick_seen seen;
 	char node[64];
 	int fd;
 
@@ -727,31 +767,19 @@ static void test_batch_merge(void)
 			vdev_key(&mouse, BTN_LEFT, 0);
 	}
 	kill(jsd.pid, SIGCONT);
-
-	deadline = dt_now_ms() + WAIT_MS;
-	while (dt_now_ms() < deadline && !(y == want && releases)) {
-		struct input_event ev;
-
-		if (read(fd, &ev, sizeof(ev)) != sizeof(ev)) {
-			dt_sleep_ms(5);
-			continue;
-		}
-		if (ev.type == EV_SYN && ev.code == SYN_REPORT)
-			frames++;
-		else if (ev.type == EV_ABS && ev.code == ABS_Y)
-			y = ev.value;
-		else if (ev.type == EV_KEY && ev.code == BTN_TRIGGER)
-			ev.value ? presses++ : releases++;
-	}
-	dt_sleep_ms(100);	/* nothing more may follow */
-	frames += evdev_count(fd, EV_SYN, 0);
+	stick_watch(fd, &seen, batch_merged);
 	close(fd);
-	if (y != want || presses != 1 || releases != 1 || frames > 3)
+	if (seen.y != want || seen.presses != 1 || seen.releases != 1 || seen.frames > 3)
 		return dt_fail("batch-merge", "ABS_Y %d (want %d), %d presses, %d releases, "
 			       "%d frames for 12 input frames (want 1 press, 1 release, <= 3)",
-			       y, want, presses, releases, frames);
-	dt_info("batch-merge: 12 input frames in one batch became %d stick frames", frames);
+			       seen.y, want, seen.presses, seen.releases, seen.frames);
+	dt_info("batch-merge: 12 input frames in one batch became %d stick frames", seen.frames);
 	dt_pass("batch-merge");
+}
+
+static bool roll_centred(const struct stick_seen *seen)
+{
+	return seen->x == 0;
 }
 
 /*
@@ -763,10 +791,10 @@ static void test_batch_merge(void)
 static void test_spring_after_stop(void)
 {
 	const char *test = "spring-after-stop";
-	int32_t x = INT32_MIN, stopped_at;
-	int frames = 0, fd;
-	uint64_t deadline;
+	struct stick_seen seen;
+	int32_t x, stopped_at;
 	char node[64];
+	int fd;
 
 	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
 		return dt_fail(test, "stick node missing");
@@ -784,29 +812,14 @@ static void test_spring_after_stop(void)
 	dt_sleep_ms(1000);	/* twice the whole return */
 	evdev_drain(fd);
 	kill(jsd.pid, SIGCONT);
-
-	deadline = dt_now_ms() + WAIT_MS;
-	while (dt_now_ms() < deadline && x != 0) {
-		struct input_event ev;
-
-		if (read(fd, &ev, sizeof(ev)) != sizeof(ev)) {
-			dt_sleep_ms(5);
-			continue;
-		}
-		if (ev.type == EV_SYN && ev.code == SYN_REPORT)
-			frames++;
-		else if (ev.type == EV_ABS && ev.code == ABS_X)
-			x = ev.value;
-	}
-	dt_sleep_ms(100);	/* nothing more may follow */
-	frames += evdev_count(fd, EV_SYN, 0);
+	stick_watch(fd, &seen, roll_centred);
 	close(fd);
 	if (stopped_at == 0)
 		return dt_fail(test, "the spring was back at 0 before the daemon stopped");
-	if (x != 0 || frames > 2)
+	if (seen.x != 0 || seen.frames > 2)
 		return dt_fail(test, "after SIGCONT ABS_X went from %d to %d in %d frames (want 0 in <= 2)",
-			       stopped_at, x, frames);
-	dt_info("%s: ABS_X %d to 0 in %d frame(s) after a 1 s stop", test, stopped_at, frames);
+			       stopped_at, seen.x, seen.frames);
+	dt_info("%s: ABS_X %d to 0 in %d frame(s) after a 1 s stop", test, stopped_at, seen.frames);
 	dt_pass(test);
 }
 
