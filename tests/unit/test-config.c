@@ -24,19 +24,9 @@
 #include "engine/config.h"
 #include "engine/plot.h"
 #include "fake-output.h"
+#include "unit-config.h"
 
 #define EPS	1e-12
-
-static struct jsd_config *load_string(const char *text)
-{
-	struct jsd_config *cfg = NULL;
-	struct jsd_error err;
-	char msg[600];
-
-	if (jsd_config_parse_string("test.ini", text, &cfg, &err) < 0)
-		fail_msg("%s", jsd_error_format(&err, msg, sizeof(msg)));
-	return cfg;
-}
 
 /* Each shipped file: config/joystickd.ini and config/examples/ *.ini. */
 static void test_shipped_file(void **state)
@@ -169,7 +159,7 @@ static void test_default_file(void **state)
 static void test_defaults(void **state)
 {
 	/* Only what must be given: every other key takes its documented default. */
-	struct jsd_config *cfg = load_string(
+	struct jsd_config *cfg = unit_config(
 		"[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
 		"[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n");
 	const struct jsd_axis_cfg *a = &cfg->profiles[0].axes[0];
@@ -211,7 +201,7 @@ static void test_deadman(void **state)
 			 "[capture]\ndeadman_ms = %s\n[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
 			 "[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n",
 			 good[i][0]);
-		cfg = load_string(text);
+		cfg = unit_config(text);
 		assert_int_equal(cfg->capture.deadman_ms, strtoul(good[i][1], NULL, 10));
 		jsd_config_free(cfg);
 	}
@@ -246,7 +236,7 @@ static void test_capture_backend(void **state)
 			 "[capture]\ncapture_backend = %s\n[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
 			 "[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n",
 			 good[i].word);
-		cfg = load_string(text);
+		cfg = unit_config(text);
 		assert_int_equal(cfg->capture.backend, good[i].backend);
 		jsd_config_free(cfg);
 	}
@@ -271,7 +261,7 @@ static bool key_in(const uint64_t bits[JSKF_KEY_WORDS], unsigned int code)
 /* JSKF_IOC_CAPTURE_KEYS: the pointer buttons plus every key any profile maps. */
 static void test_capture_keys(void **state)
 {
-	struct jsd_config *cfg = load_string(
+	struct jsd_config *cfg = unit_config(
 		"[capture]\ntoggle_key = KEY_F12\n"
 		"[axis x]\ntarget = ABS_X\nsource = REL_X\nmodifier = KEY_LEFTSHIFT\n"
 		"[button trigger]\ninput = BTN_LEFT\noutput = BTN_TRIGGER\n"
@@ -298,7 +288,7 @@ static void test_capture_keys(void **state)
 	jsd_config_free(cfg);
 
 	/* No key mapped: just the pointer buttons. */
-	cfg = load_string("[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
+	cfg = unit_config("[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
 			  "[axis w]\ntarget = ABS_RY\nsource = REL_WHEEL\n");
 	jsd_config_capture_keys(cfg, bits);
 	for (code = 0; code < 4; code++)
@@ -340,7 +330,7 @@ static void test_syntax(void **state)
 {
 	/* A byte order mark, CRLF, indented keys, ':' separators, ';' and '#'
 	 * comments, inline comments, hex and decimal integers, no octal. */
-	struct jsd_config *cfg = load_string(
+	struct jsd_config *cfg = unit_config(
 		"\xef\xbb\xbf; first line\r\n"
 		"[capture]\r\n"
 		"  mice = all   ; inline comment\r\n"
@@ -404,7 +394,7 @@ static void test_locale(void **state)
 	snprintf(buf, sizeof(buf), "%g", 0.5);
 	assert_string_equal(buf, "0,5");	/* the locale is in force */
 
-	cfg = load_string("[axis x]\ntarget = ABS_RX\nsource = REL_X\nrate = 0.25\n"
+	cfg = unit_config("[axis x]\ntarget = ABS_RX\nsource = REL_X\nrate = 0.25\n"
 			  "curve = expo:0.75\ndeadzone = 5e-2\n"
 			  "[axis y]\ntarget = ABS_RY\nsource = REL_Y\n");
 	assert_float_equal(cfg->profiles[0].axes[0].rate, 0.25, EPS);
@@ -448,7 +438,7 @@ static void test_profiles(void **state)
 
 static void test_match_mouse(void **state)
 {
-	struct jsd_config *cfg = load_string(
+	struct jsd_config *cfg = unit_config(
 		"[capture]\nmice = tb, lg\n"
 		"[mouse tb]\nmatch = *Trackball*\n"
 		"[mouse lg]\nid = 046d:c077\nphys = usb-*\n"
@@ -494,7 +484,7 @@ static void check_bad_action(const struct jsd_config *cfg, const char *text, con
 
 static void test_actions(void **state)
 {
-	struct jsd_config *cfg = load_string(
+	struct jsd_config *cfg = unit_config(
 		"[axis a]\ntarget = ABS_RX\nsource = REL_X\n"
 		"[axis b]\ntarget = ABS_RY\nsource = REL_Y\n");
 
@@ -524,11 +514,11 @@ static void test_stick_equal(void **state)
 	struct jsd_config *a, *b, *c;
 
 	snprintf(text, sizeof(text), base, "", "BTN_TRIGGER");
-	a = load_string(text);
+	a = unit_config(text);
 	snprintf(text, sizeof(text), base, "curve = expo:0.5\nmodel = hold\n", "BTN_TRIGGER");
-	b = load_string(text);
+	b = unit_config(text);
 	snprintf(text, sizeof(text), base, "", "BTN_THUMB");
-	c = load_string(text);
+	c = unit_config(text);
 	assert_true(jsd_stick_equal(&a->stick, &b->stick));
 	assert_false(jsd_stick_equal(&a->stick, &c->stick));
 	jsd_config_free(a);
@@ -556,7 +546,7 @@ static void test_plot_ascii(void **state)
 	 * rows 4 4 3 3 2 2 2 1 1 0 0.  The mark at x = 0.5 sits in column
 	 * lround(7.5) = 8, row lround(1) = 1.
 	 */
-	struct jsd_config *cfg = load_string(
+	struct jsd_config *cfg = unit_config(
 		"[axis roll]\ntarget = ABS_RX\nsource = REL_X\n"
 		"[axis b]\ntarget = ABS_RY\nsource = REL_Y\ndeadzone = 0.25\ncurve = expo:0.5\ninvert = yes\n");
 	char *text = plot(&cfg->profiles[0].axes[0], false, 11, 5, 0.5);
@@ -579,7 +569,7 @@ static void test_plot_ascii(void **state)
 
 static void test_plot_svg(void **state)
 {
-	struct jsd_config *cfg = load_string(
+	struct jsd_config *cfg = unit_config(
 		"[axis roll]\ntarget = ABS_RX\nsource = REL_X\n"
 		"[axis b]\ntarget = ABS_RY\nsource = REL_Y\n");
 	unsigned int n = 0;

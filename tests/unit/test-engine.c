@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "fake-output.h"
+#include "unit-config.h"
 
 #define EPS	1e-12
 #define MS	1000000ull
@@ -45,12 +46,9 @@ struct env {
 static struct env *env_new(const char *text)
 {
 	struct env *env = calloc(1, sizeof(*env));
-	struct jsd_error err;
-	char msg[600];
 
 	assert_non_null(env);
-	if (jsd_config_parse_string("test.ini", text, &env->cfg, &err) < 0)
-		fail_msg("%s", jsd_error_format(&err, msg, sizeof(msg)));
+	env->cfg = unit_config(text);
 	env->fake.cfg = env->cfg;
 	assert_int_equal(engine_new(env->cfg, &fake_output, &env->fake, &env->e), 0);
 	return env;

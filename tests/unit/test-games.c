@@ -24,6 +24,7 @@
 #include "engine/games.h"
 #include "games/proc.h"
 #include "games/session.h"
+#include "unit-config.h"
 
 static const char ini[] =
 	"[profile plane]\n"
@@ -35,17 +36,6 @@ static const char ini[] =
 	"[profile sims]\n"
 	"games = fgfs \"Rise of Flight.exe\", [Xx]-[Pp]lane* il2*.exe *.EXE\n"
 	"[axis x]\ntarget = ABS_RX\nsource = REL_X\n";
-
-static struct jsd_config *load(const char *text)
-{
-	struct jsd_config *cfg = NULL;
-	struct jsd_error err;
-	char msg[600];
-
-	if (jsd_config_parse_string("test.ini", text, &cfg, &err) < 0)
-		fail_msg("%s", jsd_error_format(&err, msg, sizeof(msg)));
-	return cfg;
-}
 
 /* The profile @comm and @cmdline (of @len bytes, NULs included) match; the name that did in @want_name. */
 static void check(const struct jsd_config *cfg, const char *comm, const char *cmdline, size_t len,
@@ -66,7 +56,7 @@ static void check(const struct jsd_config *cfg, const char *comm, const char *cm
 
 static void test_config(void **state)
 {
-	struct jsd_config *cfg = load(ini);
+	struct jsd_config *cfg = unit_config(ini);
 
 	assert_int_equal(cfg->profiles[0].n_games, 0);
 	assert_int_equal(cfg->profiles[1].n_games, 2);
@@ -79,7 +69,7 @@ static void test_config(void **state)
 	assert_true(jsd_config_has_games(cfg));
 	jsd_config_free(cfg);
 
-	cfg = load("[axis x]\ntarget = ABS_RX\nsource = REL_X\n[axis y]\ntarget = ABS_RY\nsource = REL_Y\n");
+	cfg = unit_config("[axis x]\ntarget = ABS_RX\nsource = REL_X\n[axis y]\ntarget = ABS_RY\nsource = REL_Y\n");
 	assert_false(jsd_config_has_games(cfg));
 	jsd_config_free(cfg);
 }
@@ -87,7 +77,7 @@ static void test_config(void **state)
 /* Native programs: the executable's name, in any case. */
 static void test_native(void **state)
 {
-	struct jsd_config *cfg = load(ini);
+	struct jsd_config *cfg = unit_config(ini);
 
 	CHECK(cfg, "fgfs", "/usr/games/fgfs\0--aircraft=c172p", 2, "fgfs");
 	CHECK(cfg, "FGFS", "FGFS", 2, "FGFS");
@@ -118,7 +108,7 @@ static void test_native(void **state)
  */
 static void test_wine(void **state)
 {
-	struct jsd_config *cfg = load(ini);
+	struct jsd_config *cfg = unit_config(ini);
 
 	/* the loader, before it renamed itself */
 	CHECK(cfg, "wine64-preloade",
@@ -148,7 +138,7 @@ static void test_wine(void **state)
 /* Kernel threads and zombies (no command line) never match; odd texts are safe. */
 static void test_odd_processes(void **state)
 {
-	struct jsd_config *cfg = load(ini);
+	struct jsd_config *cfg = unit_config(ini);
 	char big[5000];
 
 	check(cfg, "fgfs", "", 0, -1, NULL);
@@ -207,7 +197,7 @@ static void test_config_errors(void **state)
 /* The key may be repeated: a long list fits the line length. */
 static void test_config_repeated(void **state)
 {
-	struct jsd_config *cfg = load("[profile a]\ngames = a.exe b.exe\ngames = c*.exe\n"
+	struct jsd_config *cfg = unit_config("[profile a]\ngames = a.exe b.exe\ngames = c*.exe\n"
 				      "[axis x]\ntarget = ABS_RX\nsource = REL_X\n"
 				      "[axis y]\ntarget = ABS_RY\nsource = REL_Y\n");
 

@@ -20,7 +20,7 @@ unit-deps:
 	@$(DEPS) build unit
 
 $(UNIT_BINS): $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/fake-output.c \
-		tests/unit/fake-output.h $(ENGINE_LIB) | unit-deps
+		tests/unit/fake-output.h tests/unit/unit-config.h $(ENGINE_LIB) | unit-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -Itests/unit -DSRCDIR='"$(CURDIR)"' \
 		-DLOCALEDIR='"$(CURDIR)/$(UNIT_LOCALE_DIR)"' \
@@ -51,8 +51,9 @@ $(BUILD)/tests/unit/test-doctor: tests/unit/test-doctor.c $(TEST_DOCTOR_SRCS) ct
 
 # Profiles that follow the game: the matcher (in the engine), the game session,
 # and the listing of this machine's /proc.
-$(BUILD)/tests/unit/test-games: tests/unit/test-games.c daemon/games/session.c \
-		daemon/games/session.h daemon/games/proc.c daemon/games/proc.h $(ENGINE_LIB) | unit-deps
+$(BUILD)/tests/unit/test-games: tests/unit/test-games.c tests/unit/unit-config.h \
+		daemon/games/session.c daemon/games/session.h daemon/games/proc.c \
+		daemon/games/proc.h $(ENGINE_LIB) | unit-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(UNIT_CFLAGS) -o $@ $< daemon/games/session.c \
 		daemon/games/proc.c $(ENGINE_LIB) $(ENGINE_LIBS) $(UNIT_LIBS)
