@@ -88,18 +88,23 @@ static int wait_records(struct collector *co, size_t n)
  * a CPU's active slab as in use, so right after the flush an allocation
  * on each CPU can add a slab's worth (seen: kmalloc-16 +280 objects with
  * 256 per slab, no leak).  There a leak shows only if larger.
+ *
+ * Returns the first cache over its limit (NULL if none) and, in *worst,
+ * the largest growth of a cache the module may use.
  */
-static int slab_check(const struct vmt_slabs *before, const struct vmt_slabs *after,
-		      long n, const char *what, long *worst, const char **worst_name)
+static const struct vmt_slab *slab_over(const struct vmt_slabs *before,
+					const struct vmt_slabs *after, long n, long *limit,
+					long *worst, const char **worst_name)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	const struct vmt_slab *over = NULL;
 
 	*worst = 0;
 	*worst_name = "none";
 	for (size_t i = 0; i < after->n; i++) {
 		const struct vmt_slab *sl = &after->s[i];
 		long grew = sl->active - vmt_slab_active(before, sl->name);
-		long limit = sl->per_slab * cpus > n / 2 ? sl->per_slab * cpus : n / 2;
+		long lim = sl->per_slab * cpus > n / 2 ? sl->per_slab * cpus : n / 2;
 
 		if (!vmt_slab_module_may_use(sl->name))
 			continue;
@@ -107,15 +112,56 @@ static int slab_check(const struct vmt_slabs *before, const struct vmt_slabs *af
 			*worst = grew;
 			*worst_name = sl->name;
 		}
-		CHECK(grew < limit, "%s grew by %ld objects over %ld %s (%ld per slab, %ld CPUs): a leak?",
-		      sl->name, grew, n, what, sl->per_slab, cpus);
+		if (grew >= lim && !over) {
+			over = sl;
+			*limit = lim;
+		}
 	}
-	return 0;
+	return over;
+}
+
+#define SLAB_TRIES 4
+
+/*
+ * Takes the "after" snapshot and checks it against "before".  A leak stays;
+ * what a busy kernel holds for a moment goes (a slab another task filled
+ * right after the flush, KASAN's quarantine of a debug kernel: kmalloc-8
+ * +252 objects over 208 devices, kmemleak clean, once in a CI run).  So a
+ * cache over its limit is counted again a second later, up to SLAB_TRIES
+ * snapshots, and fails only if it is over in every one.
+ */
+static int slab_check(const struct vmt_slabs *before, long n, const char *what,
+		      long *worst, const char **worst_name, int *tries)
+{
+	static struct vmt_slabs after;
+	const struct vmt_slab *over;
+	long limit = 0, first = 0;
+	char first_name[64] = "";
+
+	for (*tries = 1;; (*tries)++) {
+		CHECK_OK(vmt_slab_snapshot(&after));
+		over = slab_over(before, &after, n, &limit, worst, worst_name);
+		if (!over)
+			return 0;
+		if (*tries == 1) {
+			first = over->active - vmt_slab_active(before, over->name);
+			snprintf(first_name, sizeof(first_name), "%s", over->name);
+		}
+		if (*tries == SLAB_TRIES)
+			break;
+		vmt_info("%s grew by %ld objects over %ld %s (limit %ld); counting again",
+			 over->name, over->active - vmt_slab_active(before, over->name), n, what,
+			 limit);
+		sleep_ms(1000);
+	}
+	return vmt_fail(__FILE__, __LINE__, "%s grew by %ld objects over %ld %s (%ld per slab, limit %ld), and still %s +%ld after %d snapshots a second apart: a leak?",
+			first_name, first, n, what, over->per_slab, limit, over->name,
+			over->active - vmt_slab_active(before, over->name), SLAB_TRIES);
 }
 
 static int test_hotplug(void)
 {
-	static struct vmt_slabs before, after;
+	static struct vmt_slabs before;
 	struct exp_rec *want = calloc(64 + 2 * MICE, sizeof(*want));
 	struct vmt_dev group[MAX_GROUP];
 	struct jskf_info info0, info1;
@@ -125,6 +171,7 @@ static int test_hotplug(void)
 	uint32_t last_id = 0;
 	size_t made = 0, n_want = 0, n_pre;
 	long ref0, worst;
+	int tries;
 	const char *worst_name;
 	int g = 0;
 
@@ -174,8 +221,6 @@ static int test_hotplug(void)
 	CHECK(!wait_records(&co, n_want), "%zu records after %zu mice, want %zu (reader: %s)",
 	      __atomic_load_n(&co.n, __ATOMIC_ACQUIRE), made, n_want,
 	      co.err ? strerror(-co.err) : "waiting");
-	sleep_ms(100);
-	CHECK_OK(vmt_slab_snapshot(&after));
 	__atomic_store_n(&co.stop, 1, __ATOMIC_RELEASE);
 	CHECK_OK(kf_ioctl(co.fd, JSKF_IOC_CANCEL, NULL));
 	CHECK_OK(-pthread_join(co.thread, NULL));
@@ -211,9 +256,10 @@ static int test_hotplug(void)
 	close(co.fd);
 	CHECK_EQ(kf_module_refcnt(), ref0);
 
-	CHECK_OK(slab_check(&before, &after, MICE - WARMUP, "mice", &worst, &worst_name));
-	vmt_info("hotplug: %zu mice, largest growth over the last %d: %s +%ld objects",
-		 made, MICE - WARMUP, worst_name, worst);
+	sleep_ms(100);
+	CHECK_OK(slab_check(&before, MICE - WARMUP, "mice", &worst, &worst_name, &tries));
+	vmt_info("hotplug: %zu mice, largest growth over the last %d: %s +%ld objects (snapshot %d)",
+		 made, MICE - WARMUP, worst_name, worst, tries);
 	return 0;
 }
 
@@ -475,7 +521,7 @@ static int check_storm(const struct recbuf *rb, struct stormer *st, const uint32
 
 static int test_storm(void)
 {
-	static struct vmt_slabs before, after;
+	static struct vmt_slabs before;
 	static struct stormer st[STORM_THREADS];
 	static struct jskf_device devs[64];
 	struct jskf_list l = { .devices_ptr = (uintptr_t)devs, .capacity = 64 };
@@ -486,6 +532,7 @@ static int test_storm(void)
 	struct jskf_stats s0, s1;
 	size_t n_pre = 0;
 	long ref0, lists = 0, worst;
+	int tries;
 	const char *worst_name;
 	int64_t t0;
 
@@ -565,12 +612,11 @@ static int test_storm(void)
 	CHECK_EQ(kf_module_refcnt(), ref0);
 
 	sleep_ms(100);
-	CHECK_OK(vmt_slab_snapshot(&after));
-	CHECK_OK(slab_check(&before, &after, (per - STORM_WARMUP) * STORM_THREADS, "devices",
-			    &worst, &worst_name));
-	vmt_info("hotplug-storm: %d threads, %lu mice and %lu keyboards in %.1f s, %zu records in %zu batches, %lu reads cancelled (%lu cancels), %ld device lists; largest growth: %s +%ld objects",
+	CHECK_OK(slab_check(&before, (per - STORM_WARMUP) * STORM_THREADS, "devices", &worst,
+			    &worst_name, &tries));
+	vmt_info("hotplug-storm: %d threads, %lu mice and %lu keyboards in %.1f s, %zu records in %zu batches, %lu reads cancelled (%lu cancels), %ld device lists; largest growth: %s +%ld objects (snapshot %d)",
 		 STORM_THREADS, mice, keyboards, t0 / 1e9, co.rb.n, co.rb.batches, co.cancels,
-		 cancels, lists, worst_name, worst);
+		 cancels, lists, worst_name, worst, tries);
 	return 0;
 }
 
