@@ -139,6 +139,9 @@ static uint64_t batch_end_locked(struct manager *m, uint64_t before, uint64_t *n
 	}
 	if (m->wake_devlist || m->wake_status)
 		manager_wake_locked(m);
+	if (m->switched_profile >= 0)
+		notes->switched = manager_take_switch_locked(m, notes->profile,
+							     sizeof(notes->profile));
 	m->tick_at = engine_next_tick(m->engine);
 	return m->tick_at;
 }

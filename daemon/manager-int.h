@@ -132,9 +132,16 @@ int manager_set_active_locked(struct manager *m, bool active);
 
 /*
  * Under lock.  Carries out a profile request a button made; the switch is
- * logged by manager_log_switch() once the lock is dropped.
+ * logged once the lock is dropped: by the reader from its batch notes, or
+ * by manager_log_switch().
  */
 void manager_apply_requests_locked(struct manager *m);
+
+/*
+ * Under lock.  Takes the profile switch not yet logged, if any: true and
+ * its name in @name.
+ */
+bool manager_take_switch_locked(struct manager *m, char *name, size_t size);
 
 /* What the records come from, for log lines: the kernel filter's device, or "/dev/input". */
 const char *manager_capture_source(struct manager *m);

@@ -140,18 +140,27 @@ void manager_apply_requests_locked(struct manager *m)
 	}
 }
 
+bool manager_take_switch_locked(struct manager *m, char *name, size_t size)
+{
+	int p = m->switched_profile;
+
+	manager_assert_locked(m);
+	if (p < 0)
+		return false;
+	m->switched_profile = -1;
+	snprintf(name, size, "%s", m->cfg->profiles[p].name);
+	return true;
+}
+
 void manager_log_switch(struct manager *m)
 {
 	char name[JSD_NAME_MAX];
-	int p;
+	bool switched;
 
 	manager_lock(m);
-	p = m->switched_profile;
-	m->switched_profile = -1;
-	if (p >= 0)
-		snprintf(name, sizeof(name), "%s", m->cfg->profiles[p].name);
+	switched = manager_take_switch_locked(m, name, sizeof(name));
 	manager_unlock(m);
-	if (p >= 0)
+	if (switched)
 		log_info("profile %s", name);
 }
 

@@ -161,6 +161,8 @@ struct batch_notes {
 	bool active_changed, active;
 	bool deadman;		/* the kernel's dead-man switch turned capture off */
 	uint32_t deadman_ms;	/* after this many milliseconds */
+	bool switched;		/* a button switched the profile to @profile */
+	char profile[JSD_NAME_MAX];
 };
 
 /* Takes the lock: the devlist_gen of the device map the reader starts from. */

@@ -61,6 +61,8 @@ static void reader_log(const struct batch_notes *n, bool evdev)
 			    n->deadman_ms);
 	if (n->active_changed)
 		log_info("capture %s", n->active ? "active" : "inactive");
+	if (n->switched)
+		log_info("profile %s", n->profile);
 }
 
 static void *reader_main(void *userdata)
@@ -107,7 +109,6 @@ static void *reader_main(void *userdata)
 			break;
 		}
 		reader_log(&notes, evdev);
-		manager_log_switch(m);
 	}
 
 	if (r < 0)
