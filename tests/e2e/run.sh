@@ -120,7 +120,8 @@ install -m 0755 "$here/init" "$out/initramfs/init"
 : >"$out/console.log"
 : >"$out/guest.log"
 : >"$out/tune-screen.txt"
-append="console=ttyS0 panic=-1 quiet mitigations=off systemd.unit=jsd-e2e.target"
+# tsc=unstable: as in tests/vm/vmrun.sh, no clocksource switch at run time.
+append="console=ttyS0 panic=-1 quiet mitigations=off tsc=unstable systemd.unit=jsd-e2e.target"
 append="$append JSD_KVER=$kver JSD_MODULES=$out/modules JSD_REPO=$repo JSD_OUT=$debs"
 append="$append JSD_N_HEADERS=$(echo "$kernels" | wc -w)"
 # qemu SERIAL-OPTIONS... -append CMDLINE: the guest, ttyS0 to console.log.
