@@ -519,9 +519,14 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (!req.capacity ||
-	    req.flags & ~(JSKF_READ_DEADLINE | JSKF_READ_DEVLIST) ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	if (!req.capacity || req.reserved ||
+	    req.flags & ~(JSKF_READ_DEADLINE | JSKF_READ_DEVLIST |
+			  JSKF_READ_OUTPUT))
+		return -EINVAL;
+	if (req.flags & JSKF_READ_OUTPUT ?
+	    !req.output_count || req.output_count > JSKF_OUTPUT_MAX ||
+	    req.output_slot >= JSKF_OUTPUT_SLOTS :
+	    req.output_ptr || req.output_count || req.output_slot)
 		return -EINVAL;
 	if (test_and_set_bit_lock(JSKF_FILE_READING, &jf->flags))
 		return -EBUSY;
@@ -537,6 +542,12 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 		goto out;
 	}
 
+	if (req.flags & JSKF_READ_OUTPUT) {
+		ret = jskf_out_send(jf, &req);
+		if (ret)
+			goto out_put;
+	}
+
 	req.batch_seq = 0;
 	req.first_seq = 0;
 	req.count = 0;
@@ -545,6 +556,9 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 	req.state = 0;
 
 	ret = jskf_read_answer(file, &r, uarg);
+	/* The output went: a restart would send it again. */
+	if (ret == -ERESTARTSYS && (req.flags & JSKF_READ_OUTPUT))
+		ret = -EINTR;
 	/* The file was told the generation only if the answer got out. */
 	if (!ret)
 		jskf_told_devlist(jf, req.devlist_gen);
@@ -552,6 +566,7 @@ long jskf_ioctl_read(struct file *file, struct jskf_file *jf,
 	if (ret == -ECANCELED)
 		atomic_set(&jf->cancel_done, atomic_read(&jf->cancel_gen));
 
+out_put:
 	if (r.q)
 		jskf_queue_put(r.q);
 out:

@@ -43,6 +43,33 @@ bool jskf_excluded(const struct input_id *id)
 	return false;
 }
 
+/*
+ * The output slot of an open file that named @dev as its next device
+ * (JSKF_IOC_SET_OUTPUT), or NULL.  Caller holds jskf_mutex.
+ */
+struct jskf_out_slot *jskf_out_wanter(const struct input_dev *dev)
+{
+	struct jskf_out_slot *s;
+	struct jskf_file *jf;
+
+	lockdep_assert_held(&jskf_mutex);
+
+	list_for_each_entry(jf, &jskf_files, node) {
+		for (s = jf->out; s < jf->out + JSKF_OUTPUT_SLOTS; s++)
+			if (s->wanted && jskf_id_equal(&s->id, &dev->id) &&
+			    !strcmp(s->name, dev->name ?: ""))
+				return s;
+	}
+	return NULL;
+}
+
+/* Empties @s: the device bound, referenced, or NULL.  Caller holds jskf_mutex. */
+static struct jskf_out *jskf_out_unbind(struct jskf_out_slot *s)
+{
+	lockdep_assert_held(&jskf_mutex);
+	return rcu_replace_pointer(s->bound, NULL, lockdep_is_held(&jskf_mutex));
+}
+
 static int jskf_open(struct inode *inode, struct file *file)
 {
 	struct jskf_file *jf;
@@ -79,13 +106,20 @@ void jskf_told_devlist(struct jskf_file *jf, u64 gen)
 static int jskf_release(struct inode *inode, struct file *file)
 {
 	struct jskf_file *jf = file->private_data;
+	struct jskf_out *out[JSKF_OUTPUT_SLOTS];
+	unsigned int i;
 
 	mutex_lock(&jskf_mutex);
 	if (jskf_file_queue(jf))
 		jskf_capture_end(jf);
 	list_del(&jf->node);
+	for (i = 0; i < JSKF_OUTPUT_SLOTS; i++)
+		out[i] = jskf_out_unbind(&jf->out[i]);
 	mutex_unlock(&jskf_mutex);
 
+	for (i = 0; i < JSKF_OUTPUT_SLOTS; i++)
+		if (out[i])
+			jskf_out_put(out[i]);
 	kfree(jf);
 	return 0;
 }
@@ -300,6 +334,35 @@ static long jskf_ioctl_stats(void __user *uarg)
 	return ret;
 }
 
+static long jskf_ioctl_set_output(struct jskf_file *jf, void __user *uarg)
+{
+	struct jskf_output req;
+	struct jskf_out *old = NULL;
+	struct jskf_out_slot *s;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.slot >= JSKF_OUTPUT_SLOTS || req.flags ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
+	    !memchr(req.name, '\0', sizeof(req.name)))
+		return -EINVAL;
+	if (!jf->root)
+		return -EPERM;
+
+	mutex_lock(&jskf_mutex);
+	s = &jf->out[req.slot];
+	s->wanted = req.name[0] != '\0';
+	s->id = req.id;
+	strscpy(s->name, req.name, sizeof(s->name));
+	if (!s->wanted)
+		old = jskf_out_unbind(s);
+	mutex_unlock(&jskf_mutex);
+
+	if (old)
+		jskf_out_put(old);
+	return 0;
+}
+
 static long jskf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct jskf_file *jf = file->private_data;
@@ -327,6 +390,8 @@ static long jskf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return jskf_ioctl_exclude(jf, uarg);
 	case JSKF_IOC_STATS:
 		return jskf_ioctl_stats(uarg);
+	case JSKF_IOC_SET_OUTPUT:
+		return jskf_ioctl_set_output(jf, uarg);
 	case JSKF_IOC_CAPTURE_KEYS:
 	case JSKF_IOC_CAPTURE_KEYS_V1:
 		return jskf_ioctl_capture_keys(jf, uarg, _IOC_SIZE(cmd));

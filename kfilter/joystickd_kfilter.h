@@ -103,6 +103,7 @@ struct jskf_record {
 #define JSKF_FEAT_ONE_READ	 ((__u64)1 << 11)	/* one read at a time per file: another gets -EBUSY */
 #define JSKF_FEAT_POLL		 ((__u64)1 << 12)	/* poll: EPOLLIN, EPOLLPRI as documented, no EPOLLHUP */
 #define JSKF_FEAT_KEYS_FLAGS	 ((__u64)1 << 13)	/* struct jskf_capture_keys has flags (112 bytes) */
+#define JSKF_FEAT_READ_OUTPUT	 ((__u64)1 << 14)	/* SET_OUTPUT, and JSKF_READ_OUTPUT sends before it waits */
 
 struct jskf_info {
 	__u32 abi_version;	/* JSKF_ABI_VERSION */
@@ -267,6 +268,7 @@ struct jskf_active {
 /* jskf_read.flags */
 #define JSKF_READ_DEADLINE	(1u << 0)	/* deadline_ns is valid */
 #define JSKF_READ_DEVLIST	(1u << 1)	/* also return when devlist_gen != caller's */
+#define JSKF_READ_OUTPUT	(1u << 2)	/* first send output_count events (SET_OUTPUT) */
 
 /*
  * Waits until records are queued for this file (it must own capture, or
@@ -281,6 +283,17 @@ struct jskf_active {
  * time: another read of the same file while one is in flight gets -EBUSY.
  * Returns 0 on success with the batch described below.  A batch that
  * cannot be copied out (-EFAULT) stays queued, whole, for the next read.
+ *
+ * With JSKF_READ_OUTPUT the read first sends output_count events from
+ * output_ptr to the file's output device in output_slot
+ * (JSKF_IOC_SET_OUTPUT), in order, and then waits as above: the
+ * daemon's stick frame for one batch and its wait for the next in one
+ * system call.  Nothing is sent when the call fails with -EINVAL (also:
+ * an event type other than EV_SYN, EV_KEY, EV_REL, EV_ABS, EV_MSC, EV_SW),
+ * -EBUSY, -EPERM, -ENODEV (no output device, or it went away: send it
+ * some other way) or -EFAULT reading the output; whatever else the call
+ * returns, all of it was sent.  A read that sent its output is not
+ * restarted after a signal: it returns -EINTR.
  */
 struct jskf_read {
 	__u64 records_ptr;	/* in: array of struct jskf_record */
@@ -294,8 +307,21 @@ struct jskf_read {
 	__u32 coalesced;	/* out: events summed into other records since the previous batch */
 	__u32 dropped;		/* out: events lost since the previous batch (queue full) */
 	__u32 state;		/* out: JSKF_STATE_* */
-	__u32 reserved[4];
+	__u64 output_ptr;	/* in, with JSKF_READ_OUTPUT: array of struct jskf_out_event */
+	__u16 output_count;	/* in, with JSKF_READ_OUTPUT: events, 1 ... JSKF_OUTPUT_MAX */
+	__u16 output_slot;	/* in, with JSKF_READ_OUTPUT: 0 ... JSKF_OUTPUT_SLOTS - 1 */
+	__u32 reserved;
 };
+
+/* One event a read sends to the output device (type, code, value of input_event()). */
+struct jskf_out_event {
+	__u16 type;
+	__u16 code;
+	__s32 value;
+};
+
+#define JSKF_OUTPUT_MAX		256	/* events one read sends */
+#define JSKF_OUTPUT_SLOTS	2	/* output devices of a file */
 
 /* ----------------------------------------------------------------------- */
 /* JSKF_IOC_EXCLUDE: the daemon's own output devices                       */
@@ -317,6 +343,28 @@ struct jskf_exclude {
 	__u32 n;		/* in: entries used, at most JSKF_MAX_EXCLUDES */
 	__u32 reserved;
 	struct jskf_input_id ids[JSKF_MAX_EXCLUDES];
+};
+
+/* ----------------------------------------------------------------------- */
+/* JSKF_IOC_SET_OUTPUT: the device a read's output goes to                 */
+/* ----------------------------------------------------------------------- */
+
+/*
+ * Names the device the file's reads with output_slot @slot send to: the
+ * first input device registered after this call with this input id and
+ * name (the uinput stick the daemon creates next).  A device registered
+ * before the call never qualifies.  The slot is empty until one is, and
+ * again once that device goes away; a name "" empties it at once.  Two
+ * slots let a new stick be made while the old one still gets its last
+ * frames.  Only a file opened by uid 0 may set one (-EPERM), as for
+ * keyboard keys.
+ */
+struct jskf_output {
+	struct jskf_input_id id;	/* in */
+	__u32 slot;			/* in: 0 ... JSKF_OUTPUT_SLOTS - 1 */
+	__u32 flags;			/* in: 0 */
+	__u32 reserved[2];
+	char name[JSKF_NAME_LEN];	/* in: NUL-terminated; "" empties the slot */
 };
 
 /* ----------------------------------------------------------------------- */
@@ -359,6 +407,7 @@ struct jskf_stats {
 #define JSKF_IOC_EXCLUDE	_IOW(JSKF_IOC_MAGIC, 0x07, struct jskf_exclude)
 #define JSKF_IOC_STATS		_IOWR(JSKF_IOC_MAGIC, 0x08, struct jskf_stats)
 #define JSKF_IOC_CAPTURE_KEYS	_IOW(JSKF_IOC_MAGIC, 0x09, struct jskf_capture_keys)
+#define JSKF_IOC_SET_OUTPUT	_IOW(JSKF_IOC_MAGIC, 0x0a, struct jskf_output)
 
 /* ----------------------------------------------------------------------- */
 /* Layout checks: identical for 32- and 64-bit callers                     */
@@ -389,5 +438,7 @@ JSKF_ASSERT_SIZE(jskf_exclude, 136);
 JSKF_ASSERT_SIZE(jskf_counters, 48);
 JSKF_ASSERT_SIZE(jskf_stats, 88);
 JSKF_ASSERT_SIZE(jskf_capture_keys, 112);
+JSKF_ASSERT_SIZE(jskf_out_event, 8);
+JSKF_ASSERT_SIZE(jskf_output, 152);
 
 #endif /* _UAPI_JOYSTICKD_KFILTER_H */

@@ -6,6 +6,7 @@
  * queue.c    the capture owner's ring, its backlog and coalescing
  * capture.c  capture, release, the active flag and the pended read
  * chardev.c  /dev/joystickd_kfilter: open/release/poll, the other ioctls
+ * output.c   the device a read's output goes to, and the sends
  * main.c     the globals below, module init and exit
  *
  * Locks, and the order they nest in:
@@ -26,6 +27,10 @@
  *                    nests inside any of the above
  *   wait queues      their own locks nest inside any of the above: the
  *                    filter wakes them under dev->event_lock
+ *   jskf_out.lock    an output device's: a read's sends against its
+ *                    disconnect(); taken under input_mutex by that, under
+ *                    nothing of ours by a read; dev->event_lock of the
+ *                    output device nests inside it (input_event())
  *
  * The filter runs under rcu_read_lock() (input_pass_values()), which is
  * what keeps the owner queue alive while it uses it: ending a capture
@@ -155,6 +160,17 @@ struct jskf_dev {
 /* jskf_file.flags */
 #define JSKF_FILE_READING	0	/* a read is in flight: another gets -EBUSY */
 
+/*
+ * An output slot of a file: the device wanted next (jskf_mutex), and the
+ * one bound, written under jskf_mutex and read under RCU by a read.
+ */
+struct jskf_out_slot {
+	bool wanted;
+	struct jskf_input_id id;
+	char name[JSKF_NAME_LEN];
+	struct jskf_out __rcu *bound;
+};
+
 /* One open file of /dev/joystickd_kfilter. */
 struct jskf_file {
 	struct list_head node;		/* in jskf_files; jskf_mutex */
@@ -173,7 +189,10 @@ struct jskf_file {
 	atomic64_t devlist_seen;	/* the newest generation it was told */
 	u32 n_excludes;			/* jskf_mutex */
 	struct jskf_input_id excludes[JSKF_MAX_EXCLUDES];
+	/* JSKF_IOC_SET_OUTPUT, one per slot. */
+	struct jskf_out_slot out[JSKF_OUTPUT_SLOTS];
 };
+
 
 /* The capture owner's queue. */
 struct jskf_queue {
@@ -350,7 +369,14 @@ void jskf_capture_end(struct jskf_file *jf);
 /* chardev.c */
 extern struct miscdevice jskf_misc;
 bool jskf_excluded(const struct input_id *id);
+struct jskf_out_slot *jskf_out_wanter(const struct input_dev *dev);
 void jskf_told_devlist(struct jskf_file *jf, u64 gen);
+
+/* output.c */
+struct jskf_out;
+extern struct input_handler jskf_out_handler;
+int jskf_out_send(struct jskf_file *jf, const struct jskf_read *req);
+void jskf_out_put(struct jskf_out *out);
 
 /*
  * Version 1's JSKF_IOC_CAPTURE_KEYS: struct jskf_capture_keys without its
@@ -366,6 +392,7 @@ void jskf_told_devlist(struct jskf_file *jf, u64 gen);
 			 JSKF_FEAT_FAULT_KEEPS | JSKF_FEAT_SATURATED_REST |	\
 			 JSKF_FEAT_EXCLUDE_OWNER | JSKF_FEAT_KEYBOARD_ROOT |	\
 			 JSKF_FEAT_LAZY_OPEN | JSKF_FEAT_ONE_READ |		\
-			 JSKF_FEAT_POLL | JSKF_FEAT_KEYS_FLAGS)
+			 JSKF_FEAT_POLL | JSKF_FEAT_KEYS_FLAGS |		\
+			 JSKF_FEAT_READ_OUTPUT)
 
 #endif /* _JSKF_H */

@@ -66,13 +66,21 @@ static int __init jskf_init(void)
 	if (error)
 		return error;
 
+	error = input_register_handler(&jskf_out_handler);
+	if (error)
+		goto err_unregister_handler;
+
 	error = misc_register(&jskf_misc);
-	if (error) {
-		input_unregister_handler(&jskf_handler);
-		return error;
-	}
+	if (error)
+		goto err_unregister_out;
 
 	return 0;
+
+err_unregister_out:
+	input_unregister_handler(&jskf_out_handler);
+err_unregister_handler:
+	input_unregister_handler(&jskf_handler);
+	return error;
 }
 
 /*
@@ -82,6 +90,7 @@ static int __init jskf_init(void)
  */
 static void __exit jskf_exit(void)
 {
+	input_unregister_handler(&jskf_out_handler);
 	input_unregister_handler(&jskf_handler);
 	cancel_work_sync(&jskf_close_work);
 	misc_deregister(&jskf_misc);

@@ -37,7 +37,7 @@ VM_IMAGE	?= $(VM_KMOD_DIR)/vmlinuz
 VM_HEADERS	= $(shell $(VM_DIR)/kernel.sh package $(VM_KVER))
 
 # The kfilter suite, in run order (badinput reloads the module: last).
-VM_TESTS	?= abi read swallow hardening open concurrency overflow soak hotplug badinput
+VM_TESTS	?= abi read output swallow hardening open concurrency overflow soak hotplug badinput
 VM_CASES	?=
 # NAME=VALUE pairs for the test programs (e.g. VMTEST_IOCTL_CALLS=1000000).
 VM_ENV		?=

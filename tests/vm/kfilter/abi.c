@@ -58,7 +58,8 @@ static void layout(FILE *out)
 	O(jskf_read, records_ptr); O(jskf_read, capacity); O(jskf_read, flags);
 	O(jskf_read, deadline_ns); O(jskf_read, devlist_gen); O(jskf_read, batch_seq);
 	O(jskf_read, first_seq); O(jskf_read, count); O(jskf_read, coalesced);
-	O(jskf_read, dropped); O(jskf_read, state); O(jskf_read, reserved);
+	O(jskf_read, dropped); O(jskf_read, state); O(jskf_read, output_ptr);
+	O(jskf_read, output_count); O(jskf_read, output_slot); O(jskf_read, reserved);
 	S(jskf_input_id);
 	O(jskf_input_id, bustype); O(jskf_input_id, vendor); O(jskf_input_id, product);
 	O(jskf_input_id, version);
@@ -74,12 +75,18 @@ static void layout(FILE *out)
 	C(JSKF_IOC_INFO); C(JSKF_IOC_LIST_DEVICES); C(JSKF_IOC_CAPTURE);
 	C(JSKF_IOC_RELEASE); C(JSKF_IOC_SET_ACTIVE); C(JSKF_IOC_READ);
 	C(JSKF_IOC_CANCEL); C(JSKF_IOC_EXCLUDE); C(JSKF_IOC_STATS);
-	C(JSKF_IOC_CAPTURE_KEYS);
+	C(JSKF_IOC_CAPTURE_KEYS); C(JSKF_IOC_SET_OUTPUT);
+	S(jskf_out_event);
+	O(jskf_out_event, type); O(jskf_out_event, code); O(jskf_out_event, value);
+	S(jskf_output);
+	O(jskf_output, id); O(jskf_output, slot); O(jskf_output, flags);
+	O(jskf_output, reserved); O(jskf_output, name);
 	fprintf(out, "features %#llx\n", (unsigned long long)(JSKF_FEAT_DEADMAN |
 		JSKF_FEAT_RELEASE_PASSES | JSKF_FEAT_CAPTURE_KEYS | JSKF_FEAT_STICKY_CANCEL |
 		JSKF_FEAT_GRAB_RESYNC | JSKF_FEAT_LATCHED_FRAMES | JSKF_FEAT_FAULT_KEEPS |
 		JSKF_FEAT_SATURATED_REST | JSKF_FEAT_EXCLUDE_OWNER | JSKF_FEAT_KEYBOARD_ROOT |
-		JSKF_FEAT_LAZY_OPEN | JSKF_FEAT_ONE_READ | JSKF_FEAT_POLL | JSKF_FEAT_KEYS_FLAGS));
+		JSKF_FEAT_LAZY_OPEN | JSKF_FEAT_ONE_READ | JSKF_FEAT_POLL | JSKF_FEAT_KEYS_FLAGS |
+		JSKF_FEAT_READ_OUTPUT));
 }
 
 static void print_rec(FILE *out, const struct jskf_record *r, uint32_t self,
@@ -317,7 +324,7 @@ static int test_compat_flow(void)
 {
 	static const char *const expect[] = {
 		"info: ret 0 abi 1 ",
-		" features 0x3fff reserved 0",
+		" features 0x7fff reserved 0",
 		"capture: ret 0",
 		"capture keys: ret 0",
 		"capture keys, version 1: ret 0",

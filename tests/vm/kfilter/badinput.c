@@ -72,7 +72,7 @@ static int ioc(int fd, unsigned long cmd, void *arg)
 static const unsigned long known_cmds[] = {
 	JSKF_IOC_INFO, JSKF_IOC_LIST_DEVICES, JSKF_IOC_CAPTURE, JSKF_IOC_RELEASE,
 	JSKF_IOC_SET_ACTIVE, JSKF_IOC_READ, JSKF_IOC_CANCEL, JSKF_IOC_EXCLUDE,
-	JSKF_IOC_STATS, JSKF_IOC_CAPTURE_KEYS, JSKF_IOC_CAPTURE_KEYS_V1,
+	JSKF_IOC_STATS, JSKF_IOC_CAPTURE_KEYS, JSKF_IOC_CAPTURE_KEYS_V1, JSKF_IOC_SET_OUTPUT,
 };
 
 static bool is_known(unsigned long cmd)
@@ -107,7 +107,7 @@ static int test_enotty(void)
 			CHECK(ioc(fd, variants[v], buf) == -ENOTTY,
 			      "%#lx (variant %zu of %#lx) did not give ENOTTY", variants[v], v, c);
 	}
-	for (unsigned int nr = 0x0a; nr < 0x100; nr++, n += 2) {
+	for (unsigned int nr = 0x0b; nr < 0x100; nr++, n += 2) {
 		CHECK_ERR(ioc(fd, _IOWR(JSKF_IOC_MAGIC, nr, struct jskf_read), buf), ENOTTY);
 		CHECK_ERR(ioc(fd, _IO(JSKF_IOC_MAGIC, nr), buf), ENOTTY);
 	}
@@ -121,7 +121,7 @@ static int test_efault(void)
 	static const unsigned long cmds[] = {
 		JSKF_IOC_INFO, JSKF_IOC_LIST_DEVICES, JSKF_IOC_CAPTURE,
 		JSKF_IOC_SET_ACTIVE, JSKF_IOC_READ, JSKF_IOC_EXCLUDE, JSKF_IOC_STATS,
-		JSKF_IOC_CAPTURE_KEYS,
+		JSKF_IOC_CAPTURE_KEYS, JSKF_IOC_SET_OUTPUT,
 	};
 	void *bad[] = { NULL, (void *)1, faulting_page(), KERNEL_ADDR };
 	struct jskf_record rec[4];
@@ -332,15 +332,17 @@ static int test_einval(void)
 
 	kf_read_init(&rd, recs, 0, 0, 0);
 	CHECK_ERR(kf_read(c.kfd, &rd), EINVAL);
-	kf_read_init(&rd, recs, 4, 1u << 2, 0);
+	kf_read_init(&rd, recs, 4, 1u << 3, 0);
 	CHECK_ERR(kf_read(c.kfd, &rd), EINVAL);
 	kf_read_init(&rd, recs, 4, 1u << 31, 0);
 	CHECK_ERR(kf_read(c.kfd, &rd), EINVAL);
 	kf_read_init(&rd, recs, 4, 0, 0);
-	rd.reserved[0] = 1;
+	rd.reserved = 1;
 	CHECK_ERR(kf_read(c.kfd, &rd), EINVAL);
 	kf_read_init(&rd, recs, 4, 0, 0);
-	rd.reserved[3] = 1;
+	rd.output_count = 1;		/* output without JSKF_READ_OUTPUT */
+	CHECK_ERR(kf_read(c.kfd, &rd), EINVAL);
+	kf_read_init(&rd, recs, 4, JSKF_READ_OUTPUT, 0);	/* count 0 */
 	CHECK_ERR(kf_read(c.kfd, &rd), EINVAL);
 	kf_read_init(&rd, recs, 4, JSKF_READ_DEADLINE, 0);
 	CHECK_ERR(kf_read(other, &rd), EPERM);
@@ -460,11 +462,12 @@ static const int allowed[][8] = {
 	[0x02] = { EINVAL, EFAULT, EBUSY, ENODEV, ENOMEM },
 	[0x03] = { EPERM },
 	[0x04] = { EINVAL, EPERM, EFAULT },
-	[0x05] = { EINVAL, EPERM, EFAULT, EAGAIN, ETIMEDOUT, ECANCELED, EBUSY },
+	[0x05] = { EINVAL, EPERM, EFAULT, EAGAIN, ETIMEDOUT, ECANCELED, EBUSY, ENODEV },
 	[0x06] = { 0 },
 	[0x07] = { EINVAL, EFAULT, EBUSY },
 	[0x08] = { EINVAL, ENODEV, EFAULT },
 	[0x09] = { EINVAL, EPERM, EFAULT },
+	[0x0a] = { EINVAL, EPERM, EFAULT },
 };
 
 static bool is_allowed(unsigned long cmd, int r)
@@ -622,7 +625,7 @@ static void *fuzz_main(void *arg)
 				u.r.flags = which == 2 ? (uint32_t)v : (v >> 45) & 3;
 				u.r.deadline_ns = now_ns() + (int64_t)((v >> 20) % 1000);
 				if (!which)
-					u.r.reserved[(v >> 50) % 4] = (uint32_t)v | 1;
+					u.r.reserved = (uint32_t)v | 1;
 				break;
 			case 0x07:
 				u.e.n = which == 1 ? (uint32_t)v : (v >> 50) % 17;
