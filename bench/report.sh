@@ -34,7 +34,7 @@ blurb=""
 trap 'rm -f "$facts" ${blurb:+"$blurb"}' EXIT
 if [ -r "$out/callgrind.out" ] && [ -r "$out/ipe.txt" ]; then
 	ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out/callgrind.out" | head -n 1)
-	# jsd-engine-ipe prints "frames N records N stick_writes N config PATH"
+	# jsd-engine-ipe prints "frames N records N stick_frames N config PATH"
 	echo "X ipe_ir $ir" >>"$facts"
 	awk '$1 == "frames" { print "X ipe_frames", $2; print "X ipe_writes", $6; print "X ipe_config", $8 }' "$out/ipe.txt" >>"$facts"
 	# The engine's top functions, self cost: "Ir (pct) file:function [obj]".
@@ -260,7 +260,7 @@ END {
 	if ("pended" in rev)
 		printf "- Readers: pended read %d events (%d lost, %d calls), evdev read() %d events (%d SYN_DROPPED, %d calls).\n", rev["pended"], rlost["pended"], rcalls["pended"], rev["evdev"], rlost["evdev"], rcalls["evdev"] > md
 	if ("ipe_frames" in fact)
-		printf "- Engine + stick output instructions: `valgrind --tool=callgrind --toggle-collect=manager_take_batch` on bench/engine-ipe.c: %s frames of the stream (8 kHz timestamps) under %s, each a batch of its 3 records handed to the daemon'\''s own `manager_take_batch()`: bookkeeping under the lock, `engine_feed()`, the daemon'\''s output adapter (`manager_engine_output`) and the real stick code (daemon/stick.c) down to its write() (%s of them; to /dev/null: no uinput device is made). Not counted: the pended read in the kernel, the kernel side of the write().\n", fact["ipe_frames"], fact["ipe_config"], fact["ipe_writes"] > md
+		printf "- Engine + stick output instructions: `valgrind --tool=callgrind --toggle-collect=manager_take_batch` on bench/engine-ipe.c: %s frames of the stream (8 kHz timestamps) under %s, each a batch of its 3 records handed to the daemon'\''s own `manager_take_batch()`: bookkeeping under the lock, `engine_feed()`, the daemon'\''s output adapter (`manager_engine_output`) and the real stick code (daemon/stick.c) down to the frame the next pended read sends (%s of them; no uinput device is made). Not counted: the pended read in the kernel, the sending of the frame in it.\n", fact["ipe_frames"], fact["ipe_config"], fact["ipe_writes"] > md
 	if (length(fnl)) {
 		printf "- Instructions per input frame by function (self, callgrind):" > md
 		sep = " "

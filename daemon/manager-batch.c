@@ -126,10 +126,28 @@ static void batch_state_locked(struct manager *m, const struct jskf_record *rec,
  * write failed (the main loop writes it whole again), and the deadline of
  * the next read.
  */
+/* Under lock: the stick's queued frames, for the reader's next read. */
+static void take_output_locked(struct manager *m, struct reader_output *out)
+{
+	int n;
+
+	manager_assert_locked(m);
+	if (out->n || !stick_pending(m->stick))
+		return;
+	n = stick_take_output(m->stick, out->ev, JSKF_OUTPUT_MAX);
+	if (n < 0) {
+		m->counters.stick_errors++;
+		return;
+	}
+	out->n = n;
+	out->slot = m->out_slot;
+}
+
 static uint64_t batch_end_locked(struct manager *m, uint64_t before, uint64_t *now,
-				 struct batch_notes *notes)
+				 struct batch_notes *notes, struct reader_output *out)
 {
 	manager_assert_locked(m);
+	take_output_locked(m, out);
 	if (m->counters.stick_errors != before) {
 		notes->stick_failed = ratelimit_allow(&m->rl_stick, batch_now(now),
 						      &notes->held_stick);
@@ -147,7 +165,8 @@ static uint64_t batch_end_locked(struct manager *m, uint64_t before, uint64_t *n
 }
 
 uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
-			    const struct jskf_record *recs, struct batch_notes *notes)
+			    const struct jskf_record *recs, struct batch_notes *notes,
+			    struct reader_output *out)
 {
 	uint64_t before, next, now = 0;
 	bool was_active;
@@ -191,12 +210,12 @@ uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
 		notes->active = m->active;
 		m->wake_status = true;
 	}
-	next = batch_end_locked(m, before, &now, notes);
+	next = batch_end_locked(m, before, &now, notes, out);
 	manager_unlock(m);
 	return next;
 }
 
-uint64_t manager_tick(struct manager *m, struct batch_notes *notes)
+uint64_t manager_tick(struct manager *m, struct batch_notes *notes, struct reader_output *out)
 {
 	uint64_t before, next, now = manager_now_ns();
 
@@ -207,20 +226,39 @@ uint64_t manager_tick(struct manager *m, struct batch_notes *notes)
 	manager_apply_requests_locked(m);
 	if (stick_hold(m->stick, false) < 0)
 		m->counters.stick_errors++;
-	next = batch_end_locked(m, before, &now, notes);
+	next = batch_end_locked(m, before, &now, notes, out);
 	manager_unlock(m);
 	return next;
 }
 
-uint64_t manager_next_tick(struct manager *m)
+uint64_t manager_next_tick(struct manager *m, struct reader_output *out)
 {
 	uint64_t next;
 
 	manager_lock(m);
+	take_output_locked(m, out);
 	m->tick_at = engine_next_tick(m->engine);
 	next = m->tick_at;
 	manager_unlock(m);
 	return next;
+}
+
+int manager_output_failed(struct manager *m, const struct reader_output *out)
+{
+	int r = 0;
+
+	manager_lock(m);
+	if (out->slot == m->out_slot) {
+		/* In order: the frames the read had, then those queued since. */
+		r = stick_write_output(m->stick, out->ev, out->n);
+		if (r < 0)
+			m->counters.stick_errors++;
+		stick_defer(m->stick, false);
+		m->out_slot = -1;
+		r = r < 0 ? r : 1;
+	}
+	manager_unlock(m);
+	return r;
 }
 
 void manager_retick_locked(struct manager *m)

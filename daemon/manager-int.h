@@ -93,6 +93,8 @@ struct manager {
 	struct jsd_config *cfg;		/* the running configuration */
 	struct engine *engine;
 	struct stick *stick;
+	int out_slot;			/* the stick's output slot (its frames go out in
+					 * reads: stick_defer()), or -1 (write()) */
 	struct devmap devmap;
 	uint32_t capture_ids[JSKF_MAX_CAPTURE_IDS];	/* last JSKF_IOC_CAPTURE */
 	struct kf_capture_req capture;	/* last JSKF_IOC_CAPTURE sent */
@@ -126,6 +128,14 @@ struct manager {
 
 /* The engine's output: the stick, and the requests only the daemon can do. */
 extern const struct engine_output manager_engine_output;
+
+/*
+ * No lock, main thread, before the stick of @cfg is made: names it as the
+ * device of output slot @slot, so that its frames go out in the reader's
+ * reads.  Returns @slot, or -1 where they cannot (the evdev backend, an
+ * older module): then it is written with write().
+ */
+int manager_name_output(struct manager *m, int slot, const struct jsd_stick_cfg *cfg);
 
 /* Under lock.  Asks the kernel to switch capture on or off. */
 int manager_set_active_locked(struct manager *m, bool active);

@@ -34,6 +34,7 @@ struct swap {
 	bool have_plan;
 	bool same_keys;			/* the capture takes the same keys as before */
 	struct jskf_input_id ids[2];	/* the running stick's id, and the new one's */
+	int out_slot;			/* the new stick's output slot, or -1 */
 };
 
 /* Undoes what swap_prepare() and a failed commit built. */
@@ -85,6 +86,11 @@ static int swap_prepare(struct manager *m, struct swap *sw, char *why, size_t wh
 			sw->new_stick = false;	/* nothing to un-exclude */
 			goto out_abort;
 		}
+		/* The slot the running stick does not use: its last frames still go out. */
+		manager_lock(m);
+		sw->out_slot = m->out_slot == 0 ? 1 : 0;
+		manager_unlock(m);
+		sw->out_slot = manager_name_output(m, sw->out_slot, &sw->cfg->stick);
 		r = stick_new(&sw->cfg->stick, &sw->stick);
 		if (r < 0) {
 			snprintf(why, why_size, "creating the new stick: %s", strerror(-r));
@@ -146,8 +152,11 @@ static int swap_commit_locked(struct manager *m, struct swap *sw,
 	m->engine = sw->engine;
 	m->cfg = sw->cfg;
 	if (sw->new_stick) {
+		/* What the old stick still has queued goes with it. */
 		old_stick = m->stick;
 		m->stick = sw->stick;
+		m->out_slot = sw->out_slot;
+		stick_defer(m->stick, m->out_slot >= 0);
 	}
 	sw->engine = old_engine;
 	sw->cfg = old_cfg;

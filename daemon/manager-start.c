@@ -229,9 +229,12 @@ static int create_stick(struct manager *m)
 	r = backend_exclude(m->backend, &m->cfg->stick.id, 1);
 	if (r < 0)
 		return startup_fail(STEP_EXCLUDE, manager_capture_source(m), r);
+	m->out_slot = manager_name_output(m, 0, &m->cfg->stick);
 	r = stick_new(&m->cfg->stick, &m->stick);
 	if (r < 0)
 		return startup_fail(STEP_UINPUT, "/dev/uinput", r);
+	/* Its first frame, the whole state, is the reader's first read's output. */
+	stick_defer(m->stick, m->out_slot >= 0);
 
 	r = engine_new(m->cfg, &manager_engine_output, m, &m->engine);
 	if (r < 0) {
@@ -273,6 +276,7 @@ int manager_start(struct manager *m, const struct manager_options *opt)
 	m->wake_fd = -1;
 	m->pending_profile = -1;
 	m->switched_profile = -1;
+	m->out_slot = -1;
 	m->tick_at = ENGINE_IDLE;
 	m->group = (gid_t)-1;
 	m->rl_dropped = (struct ratelimit)RATELIMIT_INIT(MANAGER_WARN_INTERVAL_NS, 1);
@@ -322,6 +326,12 @@ void manager_free(struct manager *m)
 	if (!m)
 		return;
 	reader_stop(&m->reader);
+	if (m->stick) {
+		/* No reader to send them: what the stick has queued is written. */
+		manager_lock(m);
+		stick_defer(m->stick, false);
+		manager_unlock(m);
+	}
 	manager_games_stop(m);
 	m->control = control_free(m->control);
 	m->discovery = discovery_free(m->discovery);

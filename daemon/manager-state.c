@@ -32,11 +32,27 @@ void manager_lock(struct manager *m)
 	atomic_store(&m->lock_owner, pthread_self());
 }
 
+/*
+ * A frame the main thread queued on a deferred stick goes out in the
+ * reader's next read: cancel the one pended, so that it starts again with
+ * the frame at once (the reader takes what is queued whenever it holds the
+ * lock, so its own unlocks find nothing).
+ */
 void manager_unlock(struct manager *m)
 {
+	bool nudge;
+
 	manager_assert_locked(m);
+	nudge = m->backend && m->stick && stick_pending(m->stick);
 	atomic_store(&m->lock_owner, (pthread_t)0);
 	pthread_mutex_unlock(&m->lock);
+	if (nudge)
+		backend_cancel(m->backend);
+}
+
+int manager_name_output(struct manager *m, int slot, const struct jsd_stick_cfg *cfg)
+{
+	return backend_set_output(m->backend, slot, &cfg->id, cfg->name) == 0 ? slot : -1;
 }
 
 bool manager_holds_lock(struct manager *m)

@@ -13,9 +13,13 @@
  * ring is full, so nothing is lost).  The reader also runs the engine's
  * ticks (spring return, velocity decay, smoothing): its read carries the
  * time of the next tick as its deadline, and a read that times out is a
- * tick (manager_tick()).  So a batch costs one read and one write() and a
- * tick the same, a tick that falls due while batches come is folded into
- * them (the engine advances on the records' time), and moving the next
+ * tick (manager_tick()).  With the kernel filter the stick frame a batch
+ * makes goes out inside the next read (JSKF_READ_OUTPUT: the stick is
+ * deferred, stick.h), so a batch costs one system call, as does a tick;
+ * the evdev backend's stick is written with write().  A frame the main
+ * thread makes cancels the pended read, so that the next one sends it.  A
+ * tick that falls due while batches come is folded into them (the engine
+ * advances on the records' time), and moving the next
  * tick costs nothing: it is the next read's deadline.  Only a change made
  * by the main thread that wants a tick earlier than the pended read's
  * deadline cancels that read, once (manager_retick_locked()).  The main
@@ -165,6 +169,17 @@ struct batch_notes {
 	char profile[JSD_NAME_MAX];
 };
 
+/*
+ * The stick frames the reader's next read sends (JSKF_READ_OUTPUT), and
+ * the output slot of the stick they are for.  The functions that take the
+ * lock for the reader below move the stick's queued frames here.
+ */
+struct reader_output {
+	uint16_t n;
+	uint16_t slot;
+	struct jskf_out_event ev[JSKF_OUTPUT_MAX];
+};
+
 /* Takes the lock: the devlist_gen of the device map the reader starts from. */
 uint64_t manager_devlist_gen(struct manager *m);
 
@@ -176,7 +191,8 @@ uint64_t manager_devlist_gen(struct manager *m);
  * read (ENGINE_IDLE: none).
  */
 uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
-			    const struct jskf_record *recs, struct batch_notes *notes);
+			    const struct jskf_record *recs, struct batch_notes *notes,
+			    struct reader_output *out);
 
 /*
  * Takes the lock: the read's deadline passed with nothing to read: the
@@ -185,10 +201,18 @@ uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
  * missed).  What to log is left in @notes.  Returns the time of the next
  * tick, as manager_take_batch().
  */
-uint64_t manager_tick(struct manager *m, struct batch_notes *notes);
+uint64_t manager_tick(struct manager *m, struct batch_notes *notes, struct reader_output *out);
 
 /* Takes the lock: the time of the engine's next tick, for a read that starts afresh. */
-uint64_t manager_next_tick(struct manager *m);
+uint64_t manager_next_tick(struct manager *m, struct reader_output *out);
+
+/*
+ * Takes the lock: the read could not send @out (-ENODEV: its device is
+ * gone or was never made).  The current stick's frames are written with
+ * write() and the stick is no longer deferred (1); an old stick's go
+ * with it (0); or -errno.
+ */
+int manager_output_failed(struct manager *m, const struct reader_output *out);
 
 /* Takes the lock: the reader died with @error (-errno); the main loop exits. */
 void manager_reader_failed(struct manager *m, int error);

@@ -70,15 +70,17 @@ static void *reader_main(void *userdata)
 	struct reader *rd = userdata;
 	struct manager *m = rd->manager;
 	bool evdev = strcmp(backend_name(rd->backend), "evdev") == 0;
+	struct reader_output *out;
 	struct jskf_record *recs;
 	uint64_t gen, deadline;
 	int r = 0;
 
 	recs = calloc(rd->capacity, sizeof(*recs));
-	if (!recs)
+	out = calloc(1, sizeof(*out));
+	if (!recs || !out)
 		r = -ENOMEM;
 	gen = manager_devlist_gen(m);
-	deadline = manager_next_tick(m);
+	deadline = r ? ENGINE_IDLE : manager_next_tick(m, out);
 
 	while (r == 0 && !atomic_load(&rd->stopping)) {
 		struct batch_notes notes = { 0 };
@@ -93,18 +95,35 @@ static void *reader_main(void *userdata)
 			req.flags |= JSKF_READ_DEADLINE;
 			req.deadline_ns = (int64_t)deadline;
 		}
+		if (out->n) {
+			req.flags |= JSKF_READ_OUTPUT;
+			req.output_ptr = (uintptr_t)out->ev;
+			req.output_count = out->n;
+			req.output_slot = out->slot;
+		}
 		r = backend_read(rd->backend, &req);
+		if (r == -ENODEV && out->n) {
+			/* Not sent, and nothing read: its stick may be gone. */
+			r = manager_output_failed(m, out);
+			out->n = 0;
+			if (r > 0)
+				log_warning("the kernel filter could not send the stick's frames (its device is not the module's output); joystickd writes them itself from now on");
+			r = 0;
+			deadline = manager_next_tick(m, out);
+			continue;
+		}
+		out->n = 0;	/* sent, whatever the read answered */
 		if (r == -ETIMEDOUT) {
 			r = 0;
-			deadline = manager_tick(m, &notes);
+			deadline = manager_tick(m, &notes, out);
 		} else if (r == -EINTR || r == -ECANCELED) {
-			/* A stop, an earlier tick, or a stray signal: look again. */
+			/* A stop, an earlier tick, a frame of the main thread, a signal: look again. */
 			r = 0;
-			deadline = manager_next_tick(m);
+			deadline = manager_next_tick(m, out);
 			continue;
 		} else if (r == 0) {
 			gen = req.devlist_gen;
-			deadline = manager_take_batch(m, &req, recs, &notes);
+			deadline = manager_take_batch(m, &req, recs, &notes, out);
 		} else {
 			break;
 		}
@@ -113,6 +132,7 @@ static void *reader_main(void *userdata)
 
 	if (r < 0)
 		manager_reader_failed(m, r);
+	free(out);
 	free(recs);
 	return NULL;
 }

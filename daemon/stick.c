@@ -5,6 +5,7 @@
 #include <libevdev/libevdev.h>
 #include <linux/input.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "stick.h"
@@ -19,6 +20,7 @@ struct stick {
 	unsigned char btn[KEY_CNT];	/* last state written per BTN_* code */
 
 	bool held;			/* stick_hold(): frames are merged */
+	bool deferred;			/* stick_defer(): complete frames wait in buf */
 	bool stale;			/* a write failed: the device may not be abs[]/btn[] */
 	unsigned int n_buf;		/* events in buf */
 	unsigned int frame_start;	/* first event of the open frame */
@@ -150,22 +152,32 @@ static void stick_end_frame(struct stick *s)
  * (libevdev_uinput_write_event() would make one system call per event).
  * A failed write leaves the device behind abs[] and btn[]: stale.
  */
-static int stick_write_buf(struct stick *s)
+static int stick_write_events(struct stick *s, const struct input_event *ev, size_t count)
 {
-	size_t size = s->n_buf * sizeof(s->buf[0]);
+	size_t size = count * sizeof(ev[0]);
 	ssize_t n;
 
-	s->n_buf = s->frame_start = 0;
 	if (!size)
 		return 0;
 	do
-		n = write(libevdev_uinput_get_fd(s->uidev), s->buf, size);
+		n = write(libevdev_uinput_get_fd(s->uidev), ev, size);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 || (size_t)n != size) {
 		s->stale = true;
 		return n < 0 ? -errno : -EIO;
 	}
 	return 0;
+}
+
+/* While deferred, the complete frames stay for stick_take_output(). */
+static int stick_write_buf(struct stick *s)
+{
+	unsigned int n = s->n_buf;
+
+	if (s->deferred)
+		return 0;
+	s->n_buf = s->frame_start = 0;
+	return stick_write_events(s, s->buf, n);
 }
 
 /* Every axis and button of the stick as one frame: what a stale device needs. */
@@ -199,9 +211,13 @@ static int stick_write(struct stick *s)
 	if (!s->stale)
 		return stick_write_buf(s);
 	if (s->n_buf + state_size > STICK_BUF_MAX) {
-		r = stick_write_buf(s);
-		if (r < 0)
-			return r;
+		if (s->deferred) {
+			s->n_buf = s->frame_start = 0;	/* the state frame says it all */
+		} else {
+			r = stick_write_buf(s);
+			if (r < 0)
+				return r;
+		}
 	}
 	stick_queue_state(s);
 	s->stale = false;
@@ -231,6 +247,12 @@ static int stick_queue(struct stick *s, uint16_t type, uint16_t code, int32_t va
 		break;
 	}
 	if (s->n_buf + 2 > STICK_BUF_MAX) {	/* keep room for the SYN */
+		if (s->deferred) {
+			/* Frames nobody takes: the next one carries everything. */
+			s->n_buf = s->frame_start = 0;
+			s->stale = true;
+			return -ENOBUFS;
+		}
 		r = stick_write(s);
 		if (r < 0)
 			return r;
@@ -276,4 +298,53 @@ int stick_resync(struct stick *s)
 	if (!s->stale || s->held)
 		return 0;
 	return stick_write(s);
+}
+
+void stick_defer(struct stick *s, bool defer)
+{
+	s->deferred = defer;
+	if (!defer && !s->held)
+		stick_write_buf(s);	/* a failure leaves the stick stale */
+}
+
+bool stick_pending(const struct stick *s)
+{
+	return s->deferred && s->frame_start > 0;
+}
+
+int stick_take_output(struct stick *s, struct jskf_out_event *ev, unsigned int max)
+{
+	unsigned int n = s->frame_start;	/* complete frames only */
+	int r;
+
+	if (!n)
+		return 0;
+	if (n > max) {
+		r = stick_write_events(s, s->buf, n);
+		n = 0;
+	} else {
+		for (unsigned int i = 0; i < n; i++)
+			ev[i] = (struct jskf_out_event){
+				.type = s->buf[i].type, .code = s->buf[i].code,
+				.value = s->buf[i].value,
+			};
+		r = 0;
+	}
+	/* An open frame (held) moves to the front. */
+	memmove(s->buf, s->buf + s->frame_start, (s->n_buf - s->frame_start) * sizeof(s->buf[0]));
+	s->n_buf -= s->frame_start;
+	s->frame_start = 0;
+	return r < 0 ? r : (int)n;
+}
+
+int stick_write_output(struct stick *s, const struct jskf_out_event *ev, unsigned int n)
+{
+	struct input_event buf[JSKF_OUTPUT_MAX];
+
+	if (n > JSKF_OUTPUT_MAX)
+		return -EINVAL;
+	for (unsigned int i = 0; i < n; i++)
+		buf[i] = (struct input_event){ .type = ev[i].type, .code = ev[i].code,
+					       .value = ev[i].value };
+	return stick_write_events(s, buf, n);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "engine/config.h"
+#include "joystickd_kfilter.h"
 
 struct stick;
 
@@ -60,5 +61,30 @@ int stick_hold(struct stick *s, bool hold);
  */
 bool stick_stale(const struct stick *s);
 int stick_resync(struct stick *s);
+
+/*
+ * Deferred output: with the kernel filter the reader thread sends the
+ * stick's frames inside its next pended read (JSKF_READ_OUTPUT), so one
+ * system call both writes a batch's frame and waits for the next batch.
+ * While deferred, a completed frame stays queued instead of being written
+ * (the writers above return 0); stick_take_output() hands the queue over
+ * in the read's event format.  The queue holds STICK_BUF_MAX events; a
+ * frame that finds it full drops it and makes the stick stale (-ENOBUFS),
+ * so the next frame carries the whole state.
+ */
+void stick_defer(struct stick *s, bool defer);
+/* Whether frames wait to be taken. */
+bool stick_pending(const struct stick *s);
+
+/*
+ * Moves the queued frames to @ev (at most @max events): their number.
+ * More than @max are written here with write() instead (0 returned, or
+ * -errno): only the reader may call it, so that no frame it still has to
+ * send can be overtaken.
+ */
+int stick_take_output(struct stick *s, struct jskf_out_event *ev, unsigned int max);
+
+/* Writes @n events of frames taken but not sent (the read could not): 0 or -errno. */
+int stick_write_output(struct stick *s, const struct jskf_out_event *ev, unsigned int n);
 
 #endif

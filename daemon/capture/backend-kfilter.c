@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The kernel filter backend: the ioctls of /dev/joystickd_kfilter (kfilter.h); see backend.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 struct kfilter_backend {
 	struct backend b;
 	int fd;
+	bool output;		/* the module sends a read's output (JSKF_FEAT_READ_OUTPUT) */
 };
 
 static int kfilter_fd(struct backend *b)
@@ -64,6 +66,16 @@ static int kfilter_read(struct backend *b, struct jskf_read *rd)
 	return kf_read(kfilter_fd(b), rd);
 }
 
+static int kfilter_set_output(struct backend *b, unsigned int slot,
+			      const struct jskf_input_id *id, const char *name)
+{
+	struct kfilter_backend *kb = (struct kfilter_backend *)b;
+
+	if (!kb->output)
+		return -EOPNOTSUPP;
+	return kf_set_output(kb->fd, slot, id, name);
+}
+
 static int kfilter_cancel(struct backend *b)
 {
 	return kf_cancel(kfilter_fd(b));
@@ -87,6 +99,7 @@ static const struct backend_ops kfilter_ops = {
 	.release	= kfilter_release,
 	.stats		= kfilter_stats,
 	.read		= kfilter_read,
+	.set_output	= kfilter_set_output,
 	.cancel		= kfilter_cancel,
 	.free		= kfilter_free,
 };
@@ -155,6 +168,8 @@ int backend_kfilter_open(const char *path, struct backend **ret, struct jskf_inf
 		kfilter_free(&kb->b);
 		return r;
 	}
+	/* Without it (an older module) the stick is written with write(). */
+	kb->output = ret_info->features & JSKF_FEAT_READ_OUTPUT;
 	*ret = &kb->b;
 	return 0;
 }

@@ -39,6 +39,7 @@
 #ifndef JSD_BACKEND_H
 #define JSD_BACKEND_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -107,6 +108,13 @@ struct backend_ops {
 	int (*stats)(struct backend *b, uint32_t dev_id, struct jskf_stats *ret);
 	/* One pended read, as JSKF_IOC_READ: -EINTR or -ECANCELED ask to look again. */
 	int (*read)(struct backend *b, struct jskf_read *rd);
+	/*
+	 * Optional: reads with output slot @slot send it to the next device
+	 * made with @id and @name (JSKF_IOC_SET_OUTPUT); -EOPNOTSUPP where
+	 * reads cannot carry output.
+	 */
+	int (*set_output)(struct backend *b, unsigned int slot, const struct jskf_input_id *id,
+			  const char *name);
 	int (*cancel)(struct backend *b);
 	/* Releases everything (a capture ends: the desktop has its mice back). */
 	void (*free)(struct backend *b);
@@ -183,6 +191,12 @@ static inline int backend_stats(struct backend *b, uint32_t dev_id, struct jskf_
 static inline int backend_read(struct backend *b, struct jskf_read *rd)
 {
 	return b->ops->read(b, rd);
+}
+
+static inline int backend_set_output(struct backend *b, unsigned int slot,
+				     const struct jskf_input_id *id, const char *name)
+{
+	return b->ops->set_output ? b->ops->set_output(b, slot, id, name) : -EOPNOTSUPP;
 }
 
 static inline int backend_cancel(struct backend *b)

@@ -112,6 +112,19 @@ int kf_exclude(int fd, const struct jskf_input_id *ids, size_t n)
 	return kf_ioctl(fd, JSKF_IOC_EXCLUDE, &e);
 }
 
+int kf_set_output(int fd, unsigned int slot, const struct jskf_input_id *id, const char *name)
+{
+	struct jskf_output o;
+
+	memset(&o, 0, sizeof(o));
+	o.slot = slot;
+	o.id = *id;
+	if (strlen(name) >= sizeof(o.name))
+		return -ENAMETOOLONG;
+	strcpy(o.name, name);
+	return kf_ioctl(fd, JSKF_IOC_SET_OUTPUT, &o);
+}
+
 int kf_cancel(int fd)
 {
 	return kf_ioctl(fd, JSKF_IOC_CANCEL, NULL);

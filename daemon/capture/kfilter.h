@@ -35,6 +35,8 @@ int kf_capture(int fd, const struct kf_capture_req *req);
 int kf_capture_keys(int fd, const uint64_t bits[JSKF_KEY_WORDS]);
 int kf_set_active(int fd, int active);
 int kf_exclude(int fd, const struct jskf_input_id *ids, size_t n);
+/* The device slot @slot of the file's reads sends to: the next one made with @id and @name. */
+int kf_set_output(int fd, unsigned int slot, const struct jskf_input_id *id, const char *name);
 int kf_cancel(int fd);
 int kf_release(int fd);
 int kf_stats(int fd, uint32_t dev_id, struct jskf_stats *ret);

@@ -235,6 +235,10 @@ int stick_axis(struct stick *s, uint16_t code, int32_t value) { return 0; }
 int stick_button(struct stick *s, uint16_t code, int value) { return 0; }
 int stick_sync(struct stick *s) { return 0; }
 bool stick_stale(const struct stick *s) { return false; }
+void stick_defer(struct stick *s, bool defer) { }
+bool stick_pending(const struct stick *s) { return false; }
+int stick_take_output(struct stick *s, struct jskf_out_event *ev, unsigned int max) { return 0; }
+int stick_write_output(struct stick *s, const struct jskf_out_event *ev, unsigned int n) { return 0; }
 int stick_resync(struct stick *s) { return 0; }
 
 int stick_hold(struct stick *s, bool hold)
@@ -354,6 +358,10 @@ int kf_capture(int fd, const struct kf_capture_req *req) { return kf_capture_err
 int kf_capture_keys(int fd, const uint64_t bits[JSKF_KEY_WORDS]) { return 0; }
 int kf_set_active(int fd, int active) { return 0; }
 int kf_exclude(int fd, const struct jskf_input_id *ids, size_t n) { return 0; }
+int kf_set_output(int fd, unsigned int slot, const struct jskf_input_id *id, const char *name)
+{
+	return 0;
+}
 int kf_release(int fd) { return 0; }
 int kf_stats(int fd, uint32_t dev_id, struct jskf_stats *ret) { return -ENOTTY; }
 

@@ -9,6 +9,10 @@
  *   -1 (what the engine's curve_scale(0) gives), with no signed overflow.
  * - After a failed write the next write sends the full state again, so a
  *   lost release cannot leave a button stuck down.
+ * - Deferred (the kernel filter sends the frames in its reads): nothing is
+ *   written, the frames are taken in order and whole, more than a read
+ *   takes are written instead, a full queue makes the stick stale, and
+ *   ending the deferral writes what is queued.
  */
 #include <errno.h>
 #include <libevdev/libevdev-uinput.h>
@@ -231,6 +235,142 @@ static void test_resync_alone(void **state)
 }
 #endif
 
+/* Applies taken output to the fake device, as the module's input_event() calls would. */
+static void send_output(const struct jskf_out_event *ev, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (ev[i].type == EV_ABS)
+			dev_abs[ev[i].code] = ev[i].value;
+		else if (ev[i].type == EV_KEY)
+			dev_btn[ev[i].code] = ev[i].value;
+	}
+}
+
+static void test_deferred_frames_taken(void **state)
+{
+	struct stick *s = new_stick(-32767, 32767);
+	struct jskf_out_event ev[JSKF_OUTPUT_MAX];
+	int n;
+
+	stick_defer(s, true);
+	assert_false(stick_pending(s));
+	/* A held batch: the button's press and release are two frames. */
+	stick_hold(s, true);
+	stick_axis(s, ABS_X, 10);
+	stick_button(s, BTN_TRIGGER, 1);
+	stick_sync(s);
+	stick_axis(s, ABS_X, 20);
+	stick_button(s, BTN_TRIGGER, 0);
+	stick_sync(s);
+	assert_int_equal(stick_hold(s, false), 0);
+	assert_true(stick_pending(s));
+	assert_int_equal(writes, 0);
+
+	n = stick_take_output(s, ev, JSKF_OUTPUT_MAX);
+	/* ABS_X 10 (merged to 20 in the first frame), BTN 1, SYN, BTN 0, SYN. */
+	assert_int_equal(n, 5);
+	assert_int_equal(ev[0].type, EV_ABS);
+	assert_int_equal(ev[0].value, 20);
+	assert_int_equal(ev[1].code, BTN_TRIGGER);
+	assert_int_equal(ev[1].value, 1);
+	assert_int_equal(ev[2].type, EV_SYN);
+	assert_int_equal(ev[3].code, BTN_TRIGGER);
+	assert_int_equal(ev[3].value, 0);
+	assert_int_equal(ev[4].type, EV_SYN);
+	assert_false(stick_pending(s));
+	assert_int_equal(stick_take_output(s, ev, JSKF_OUTPUT_MAX), 0);
+	send_output(ev, n);
+	assert_int_equal(dev_abs[ABS_X], 20);
+	assert_int_equal(dev_btn[BTN_TRIGGER], 0);
+	assert_int_equal(writes, 0);
+	stick_free(s);
+}
+
+/* More than one read takes: written in order instead; the reader alone does it. */
+static void test_deferred_too_many_written(void **state)
+{
+	struct stick *s = new_stick(-32767, 32767);
+	struct jskf_out_event ev[4];
+
+	stick_defer(s, true);
+	stick_axis(s, ABS_X, 1);
+	stick_axis(s, ABS_Y, 2);
+	stick_button(s, BTN_THUMB, 1);
+	stick_sync(s);
+	assert_int_equal(stick_take_output(s, ev, 3), 0);	/* 4 events */
+	assert_int_equal(writes, 1);
+	assert_int_equal(dev_abs[ABS_Y], 2);
+	assert_int_equal(dev_btn[BTN_THUMB], 1);
+	assert_false(stick_pending(s));
+	stick_free(s);
+}
+
+/* Nobody takes the frames: a full queue drops them, and the next frame is the whole state. */
+static void test_deferred_full_goes_stale(void **state)
+{
+	struct stick *s = new_stick(-32767, 32767);
+	struct jskf_out_event ev[JSKF_OUTPUT_MAX];
+	int r = 0, n;
+
+	stick_defer(s, true);
+	for (int i = 0; i < 2000 && r == 0; i++) {
+		r = stick_button(s, BTN_TRIGGER, i & 1);
+		stick_sync(s);
+	}
+	assert_int_equal(r, -ENOBUFS);
+	/* That iteration's sync queued the whole state: 2 axes, 2 buttons, SYN. */
+	assert_false(stick_stale(s));
+	n = stick_take_output(s, ev, JSKF_OUTPUT_MAX);
+	assert_int_equal(n, 5);
+	assert_int_equal(ev[4].type, EV_SYN);
+	send_output(ev, n);
+	assert_int_equal(dev_btn[BTN_TRIGGER], stick_button_value(s, BTN_TRIGGER));
+	stick_axis(s, ABS_X, 5);
+	stick_sync(s);
+	n = stick_take_output(s, ev, JSKF_OUTPUT_MAX);
+	assert_int_equal(n, 2);
+	send_output(ev, n);
+	assert_int_equal(dev_abs[ABS_X], 5);
+	assert_int_equal(writes, 0);
+	stick_free(s);
+}
+
+/* The reader stops: what is queued is written, and later frames too. */
+static void test_defer_off_writes(void **state)
+{
+	struct stick *s = new_stick(-32767, 32767);
+
+	stick_defer(s, true);
+	stick_axis(s, ABS_Y, -9);
+	stick_sync(s);
+	assert_int_equal(writes, 0);
+	stick_defer(s, false);
+	assert_int_equal(writes, 1);
+	assert_int_equal(dev_abs[ABS_Y], -9);
+	assert_false(stick_pending(s));
+	stick_axis(s, ABS_Y, 4);
+	assert_int_equal(stick_sync(s), 0);
+	assert_int_equal(writes, 2);
+	assert_int_equal(dev_abs[ABS_Y], 4);
+	stick_free(s);
+}
+
+/* The read could not send them: written as they were. */
+static void test_write_output(void **state)
+{
+	struct stick *s = new_stick(-32767, 32767);
+	const struct jskf_out_event ev[] = {
+		{ EV_ABS, ABS_X, 123 }, { EV_KEY, BTN_TRIGGER, 1 }, { EV_SYN, SYN_REPORT, 0 },
+	};
+
+	assert_int_equal(stick_write_output(s, ev, 3), 0);
+	assert_int_equal(writes, 1);
+	assert_int_equal(dev_abs[ABS_X], 123);
+	assert_int_equal(dev_btn[BTN_TRIGGER], 1);
+	assert_int_equal(stick_write_output(s, ev, JSKF_OUTPUT_MAX + 1), -EINVAL);
+	stick_free(s);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -239,6 +379,11 @@ int main(void)
 		cmocka_unit_test(test_failed_batch_resends_state),
 #ifndef TEST_STICK_HEAD
 		cmocka_unit_test(test_resync_alone),
+		cmocka_unit_test(test_deferred_frames_taken),
+		cmocka_unit_test(test_deferred_too_many_written),
+		cmocka_unit_test(test_deferred_full_goes_stale),
+		cmocka_unit_test(test_defer_off_writes),
+		cmocka_unit_test(test_write_output),
 #endif
 	};
 

@@ -777,6 +777,62 @@ static void test_batch_merge(void)
 	dt_pass("batch-merge");
 }
 
+/* The write() calls process @pid made so far (/proc/PID/io syscw), or -1. */
+static long long write_calls(pid_t pid)
+{
+	char path[64], line[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "syscw: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+#define IN_READ_FRAMES 100
+
+/*
+ * With the kernel filter the stick's frames go out inside the reader's
+ * next pended read (JSKF_READ_OUTPUT): frames reach the stick, one batch
+ * at a time, and joystickd makes no write() for them.  Pitch (hold) goes
+ * up and down by 10 counts a frame and ends where it started.
+ */
+static void test_stick_in_read(void)
+{
+	long long w0, w1;
+	int frames;
+	char node[64];
+	int fd;
+
+	if (dt_find_event(STICK_NAME, node, sizeof(node)) < 0 || (fd = evdev_open(node)) < 0)
+		return dt_fail("stick-in-read", "stick node missing");
+	evdev_drain(fd);
+	w0 = write_calls(jsd.pid);
+	for (int i = 0; i < IN_READ_FRAMES; i++) {
+		vdev_rel(&mouse, REL_Y, i % 2 ? -10 : 10);
+		dt_sleep_ms(2);
+	}
+	dt_sleep_ms(300);
+	w1 = write_calls(jsd.pid);
+	frames = evdev_count(fd, EV_SYN, 0);
+	close(fd);
+	if (w0 < 0 || w1 < 0)
+		return dt_fail("stick-in-read", "/proc/%d/io has no syscw", (int)jsd.pid);
+	/* Frames of one batch merge (+10 and -10 cancel): fewer stick frames than input frames. */
+	if (frames < IN_READ_FRAMES / 10 || w1 - w0 > 5)
+		return dt_fail("stick-in-read", "%d input frames: %d stick frames (want >= %d) and %lld write() calls by joystickd (want <= 5: the frames go out in its reads)",
+			       IN_READ_FRAMES, frames, IN_READ_FRAMES / 10, w1 - w0);
+	dt_info("stick-in-read: %d input frames, %d stick frames, %lld write() calls by joystickd",
+		IN_READ_FRAMES, frames, w1 - w0);
+	dt_pass("stick-in-read");
+}
+
 static bool roll_centred(const struct stick_seen *seen)
 {
 	return seen->x == 0;
@@ -2142,7 +2198,8 @@ static const char *const checks[] = {
 	"ctl-check-config", "daemon-ready", "daemon-watchdog", "kfilter-backend-chosen",
 	"stick-is-joystick",
 	"motion-roll", "spring-return", "motion-pitch-hold", "wheel-throttle",
-	"js-axes", "button-trigger", "batch-merge", "spring-after-stop", "swallow-active", "ctl-status",
+	"js-axes", "button-trigger", "batch-merge", "stick-in-read", "spring-after-stop",
+	"swallow-active", "ctl-status",
 	"ctl-devices", "ctl-permission", "ctl-profile", "ctl-errors", "ctl-monitor",
 	"ctl-curve", "ctl-curve-args", "toggle-off-releases", "toggle-off-recenter",
 	"hotkey-toggle", "reload-keeps-position", "reload-curve", "reload-bad-keeps",
@@ -2358,6 +2415,7 @@ int main(void)
 	vmt_flat_fuzz_zero("stick-flat-fuzz-zero", STICK_NAME, 3);
 	test_motion();
 	test_batch_merge();
+	test_stick_in_read();
 	test_spring_after_stop();
 	test_swallow();
 	test_ctl();
