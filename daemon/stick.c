@@ -331,7 +331,9 @@ int stick_take_output(struct stick *s, struct jskf_out_event *ev, unsigned int m
 		r = 0;
 	}
 	/* An open frame (held) moves to the front. */
-	memmove(s->buf, s->buf + s->frame_start, (s->n_buf - s->frame_start) * sizeof(s->buf[0]));
+	if (s->n_buf > s->frame_start)
+		memmove(s->buf, s->buf + s->frame_start,
+			(s->n_buf - s->frame_start) * sizeof(s->buf[0]));
 	s->n_buf -= s->frame_start;
 	s->frame_start = 0;
 	return r < 0 ? r : (int)n;

@@ -31,13 +31,29 @@ void axis_init(const struct jsd_axis_cfg *a, struct axis_state *st)
 	st->pos = a->trim;
 	st->trim = a->trim;
 	st->out = response(a, st->pos);
+	st->out_stale = false;
 }
 
-/* Without smoothing the output follows the position at once. */
+/*
+ * Without smoothing the output follows the position at once.  It is
+ * worked out when asked for (axis_output()): once per stick frame, not at
+ * every record and tick that moves the position.
+ */
 static void follow(const struct jsd_axis_cfg *a, struct axis_state *st)
 {
 	if (a->smoothing == 0.0)
-		st->out = response(a, st->pos);
+		st->out_stale = true;
+}
+
+double axis_output(const struct jsd_axis_cfg *a, const struct axis_state *st)
+{
+	return st->out_stale ? response(a, st->pos) : st->out;
+}
+
+void axis_settle(const struct jsd_axis_cfg *a, struct axis_state *st)
+{
+	st->out = axis_output(a, st);
+	st->out_stale = false;
 }
 
 void axis_add(const struct jsd_axis_cfg *a, struct axis_state *st, double counts)
@@ -86,11 +102,11 @@ void axis_advance(const struct jsd_axis_cfg *a, struct axis_state *st, double dt
 	else
 		axis_return(a, st, dt);
 
-	r = response(a, st->pos);
 	if (a->smoothing == 0.0) {
-		st->out = r;
+		st->out_stale = true;
 		return;
 	}
+	r = response(a, st->pos);
 	st->out = r + (st->out - r) * exp(-dt / a->smoothing);
 	if (value_of(a, st->out) == value_of(a, r))
 		st->out = r;
@@ -99,7 +115,7 @@ void axis_advance(const struct jsd_axis_cfg *a, struct axis_state *st, double dt
 bool axis_moving(const struct jsd_axis_cfg *a, const struct axis_state *st,
 		 struct axis_keys keys)
 {
-	/* Without smoothing out is response(pos) (axis_init(), follow()). */
+	/* Without smoothing the output is response(pos) (axis_output()). */
 	if (a->smoothing != 0.0 && st->out != response(a, st->pos))
 		return true;
 	if (keys.held)
@@ -109,5 +125,5 @@ bool axis_moving(const struct jsd_axis_cfg *a, const struct axis_state *st,
 
 int32_t axis_value(const struct jsd_axis_cfg *a, const struct axis_state *st)
 {
-	return value_of(a, st->out);
+	return value_of(a, axis_output(a, st));
 }

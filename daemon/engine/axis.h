@@ -20,6 +20,7 @@ struct axis_state {
 	double pos;		/* stick position s, [-1, 1] */
 	double trim;		/* trim point t, [-1, 1] */
 	double out;		/* normalised output y (smoothed response), [-1, 1] */
+	bool out_stale;		/* no smoothing: y is the response of pos (axis_output()) */
 	bool sent;		/* value holds what the stick shows */
 	int32_t value;
 };
@@ -54,6 +55,16 @@ void axis_advance(const struct jsd_axis_cfg *a, struct axis_state *st, double dt
 /* Whether time changes the axis' output: the engine then wants ticks. */
 bool axis_moving(const struct jsd_axis_cfg *a, const struct axis_state *st,
 		 struct axis_keys keys);
+
+/* The normalised output y, [-1, 1]. */
+double axis_output(const struct jsd_axis_cfg *a, const struct axis_state *st);
+
+/*
+ * Keeps the output the axis has under @a before another configuration
+ * drives the code (a profile switch, a reload): without smoothing it is
+ * worked out only when asked for, and must be under the response it had.
+ */
+void axis_settle(const struct jsd_axis_cfg *a, struct axis_state *st);
 
 /* The integer the stick reports for the current output. */
 int32_t axis_value(const struct jsd_axis_cfg *a, const struct axis_state *st);

@@ -175,6 +175,12 @@ static void use_profile(struct engine *e, unsigned int index)
 {
 	const struct jsd_profile *profile = &e->cfg->profiles[index];
 
+	/* The outputs the axes have now, under the responses they have now. */
+	for (uint64_t m = e->driven; m; m &= m - 1) {
+		uint16_t code = (uint16_t)__builtin_ctzll(m);
+
+		axis_settle(e->driver[code], &e->axes[code]);
+	}
 	e->profile = index;
 	memset(e->driver, 0, sizeof(e->driver));
 	e->driven = 0;
@@ -540,7 +546,9 @@ static bool desktops(const struct engine *e, const struct jskf_record *rec)
 
 void engine_feed(struct engine *e, int mouse, const struct jskf_record *rec)
 {
-	advance(e, rec->time_ns);
+	/* The records of a frame share its time: only its first moves the clock. */
+	if (rec->time_ns > e->time || !e->time_known)
+		advance(e, rec->time_ns);
 	switch (rec->type) {
 	case EV_REL:
 		if (!desktops(e, rec))
@@ -664,7 +672,7 @@ int engine_axis_state(const struct engine *e, unsigned int index,
 		.cfg = a,
 		.position = st->pos,
 		.trim = st->trim,
-		.output = st->out,
+		.output = axis_output(a, st),
 		.value = st->sent ? st->value : axis_value(a, st),
 	};
 	return 0;
@@ -715,6 +723,12 @@ int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 	e->time_known = old->time_known;
 	e->time = old->time;
 	memcpy(e->axes, old->axes, sizeof(e->axes));
+	/* The outputs under the old configuration's responses (axis_settle()). */
+	for (uint64_t m = old->driven; m; m &= m - 1) {
+		uint16_t code = (uint16_t)__builtin_ctzll(m);
+
+		axis_settle(old->driver[code], &e->axes[code]);
+	}
 	memcpy(e->meters, old->meters, sizeof(e->meters));
 	memcpy(e->button_sent, old->button_sent, sizeof(e->button_sent));
 	e->buttons_known = old->buttons_known;

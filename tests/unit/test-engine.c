@@ -304,6 +304,42 @@ static void test_reload_keeps_state(void **state)
  * shows): over windows of 100 ms of record time, signed, per axis, kept
  * across a reload, and 0 once the mouse stopped for two windows.
  */
+/*
+ * A reload that turns smoothing on starts the glide from what the
+ * unsmoothed axis showed: its response of the position under the old
+ * configuration, which is worked out only when asked for (axis_settle()).
+ */
+static void test_reload_smoothing_on(void **state)
+{
+	static const char *const ini[] = {
+		"[capture]\nactive_at_start = yes\n"
+		"[stick]\nmin = -1000\nmax = 1000\nupdate_rate = 100\n"
+		"[axis x]\ntarget = ABS_X\nsource = REL_X\nmodel = hold\nsensitivity = 100\n"
+		"[button t]\ninput = BTN_LEFT\noutput = BTN_TRIGGER\n"
+		"[button n]\ninput = BTN_RIGHT\noutput = BTN_THUMB\n",
+		"[capture]\nactive_at_start = yes\n"
+		"[stick]\nmin = -1000\nmax = 1000\nupdate_rate = 100\n"
+		"[axis x]\ntarget = ABS_X\nsource = REL_X\nmodel = hold\nsensitivity = 100\n"
+		"curve = power:2\nsmoothing = 0.1\n"
+		"[button t]\ninput = BTN_LEFT\noutput = BTN_TRIGGER\n"
+		"[button n]\ninput = BTN_RIGHT\noutput = BTN_THUMB\n",
+	};
+	struct env *env = env_new(ini[0]);
+	struct jsd_config *cfg2 = unit_config(ini[1]);
+	struct engine *e2;
+
+	engine_emit_state(env->e, true);
+	frame(env, 1000 * MS, EV_REL, REL_X, 50);		/* y = 0.5 */
+	assert_int_equal(engine_new_from(cfg2, env->e, &e2), 0);
+	fake_clear(&env->fake);
+	/* r = 0.25; y = 0.25 + 0.25 e^-0.1 = 0.476209 after 10 ms */
+	engine_tick(e2, 1010 * MS);
+	assert_string_equal(env->fake.log, "ABS_X 476\nSYN\n");
+	engine_free(e2);
+	jsd_config_free(cfg2);
+	env_free(env);
+}
+
 static void test_counts_rate(void **state)
 {
 	struct env *env = env_new(base_ini);
@@ -432,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_set_profile_errors),
 		cmocka_unit_test(test_reentry_refused),
 		cmocka_unit_test(test_reload_keeps_state),
+		cmocka_unit_test(test_reload_smoothing_on),
 		cmocka_unit_test(test_counts_rate),
 		cmocka_unit_test(test_keep_held),
 		cmocka_unit_test(test_look_reload),
