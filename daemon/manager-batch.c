@@ -121,11 +121,6 @@ static void batch_state_locked(struct manager *m, const struct jskf_record *rec,
 	}
 }
 
-/*
- * Under lock, the reader's thread, after a batch or a tick: the stick's
- * write failed (the main loop writes it whole again), and the deadline of
- * the next read.
- */
 /* Under lock: the stick's queued frames, for the reader's next read. */
 static void take_output_locked(struct manager *m, struct reader_output *out)
 {
@@ -143,6 +138,11 @@ static void take_output_locked(struct manager *m, struct reader_output *out)
 	out->slot = m->out_slot;
 }
 
+/*
+ * Under lock, the reader's thread, after a batch or a tick: the stick's
+ * frames for the next read, the stick's write failed (the main loop
+ * writes it whole again), and the deadline of the next read.
+ */
 static uint64_t batch_end_locked(struct manager *m, uint64_t before, uint64_t *now,
 				 struct batch_notes *notes, struct reader_output *out)
 {

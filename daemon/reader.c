@@ -130,6 +130,9 @@ static void *reader_main(void *userdata)
 		reader_log(&notes, evdev);
 	}
 
+	/* Frames taken for a read that will not come: written as they are. */
+	if (out && out->n)
+		manager_output_failed(m, out);
 	if (r < 0)
 		manager_reader_failed(m, r);
 	free(out);
