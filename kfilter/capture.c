@@ -429,6 +429,13 @@ static int jskf_read_try(struct jskf_reader *r)
  * or an error.  A signal gives -ERESTARTSYS: the restarted call has the
  * same deadline.  The read is its file's only one, so no wake-up meant for
  * another read of the file can be taken and lost here.
+ *
+ * The helpers without might_sleep() (the copy of the request checked it
+ * on the way in): on a kernel with voluntary preemption it is a
+ * preemption point, and the reader the read's output has just woken (a
+ * game, on this CPU) would take the CPU there, only to hand it back to a
+ * read about to sleep: a context switch away and back for every batch.
+ * Without it the read goes to sleep and that reader runs in its place.
  */
 static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 {
@@ -448,10 +455,11 @@ static int jskf_read_wait(struct file *file, struct jskf_reader *r)
 	if (!why) {
 		atomic64_inc(&jskf_reads_pended);
 		if (timed)
-			ret = wait_event_interruptible_hrtimeout(*wq,
-					(why = jskf_read_try(r)) != 0, left);
+			ret = __wait_event_hrtimeout(*wq,
+					(why = jskf_read_try(r)) != 0, left,
+					TASK_INTERRUPTIBLE);
 		else
-			ret = wait_event_interruptible(*wq,
+			ret = __wait_event_interruptible(*wq,
 					(why = jskf_read_try(r)) != 0);
 		/* What came as the deadline passed still wins over it. */
 		if (ret == -ETIME) {

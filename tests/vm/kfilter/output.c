@@ -14,13 +14,22 @@
  * output-eintr        a read that sent its output and then took a signal
  *                     returns -EINTR, even under SA_RESTART: sent once
  * output-unplug-race  reads sending while the device comes and goes
+ * output-then-sleeps  a read that sends and then waits is not preempted by
+ *                     the reader its output woke on its CPU: it sleeps and
+ *                     that reader runs in its place (kernels with voluntary
+ *                     preemption; with full preemption the wake-up itself
+ *                     preempts, as any write() would)
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -434,6 +443,135 @@ static int test_unplug_race(void)
 	return 0;
 }
 
+/* ---- the reader the output wakes does not preempt the read ---------------- */
+
+#define SLEEP_READS 200
+
+struct consumer {
+	pthread_t thread;
+	int evfd;
+	int frames;
+	int err;
+};
+
+/* Pins the calling thread to CPU 0, at SCHED_FIFO @prio or SCHED_OTHER (0). */
+static int pin_cpu0(int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus) < 0 ||
+	    sched_setscheduler(0, prio ? SCHED_FIFO : SCHED_OTHER, &sp) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A game's reader: real-time, on CPU 0, a blocking read() per frame. */
+static void *consumer_main(void *arg)
+{
+	struct consumer *c = arg;
+	struct input_event ev[16];
+
+	c->err = pin_cpu0(10);
+	if (!c->err && fcntl(c->evfd, F_SETFL, 0) < 0)
+		c->err = -errno;
+	while (!c->err && c->frames < SLEEP_READS) {
+		ssize_t n = read(c->evfd, ev, sizeof(ev));
+
+		if (n < 0) {
+			c->err = -errno;
+			break;
+		}
+		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
+			c->frames += ev[i].type == EV_SYN && ev[i].code == SYN_REPORT;
+	}
+	return NULL;
+}
+
+/*
+ * Whether the running kernel preempts only at its preemption points (none
+ * or voluntary): PREEMPT_DYNAMIC says which in debugfs, or takes it from
+ * preempt= (Debian's default is voluntary); PREEMPT_RT and a fixed
+ * PREEMPT are full.
+ */
+static bool preempts_voluntarily(void)
+{
+	char mode[128] = "", cmdline[1024] = "";
+	struct utsname u;
+	FILE *f;
+
+	uname(&u);
+	if (strstr(u.version, "PREEMPT_RT"))
+		return false;
+	if (!strstr(u.version, "PREEMPT_DYNAMIC"))
+		return !strstr(u.version, "PREEMPT ");
+	f = fopen("/sys/kernel/debug/sched/preempt", "re");
+	if (f) {
+		if (!fgets(mode, sizeof(mode), f))
+			mode[0] = '\0';
+		fclose(f);
+		return !strstr(mode, "(full)") && !strstr(mode, "(lazy)");
+	}
+	f = fopen("/proc/cmdline", "re");
+	if (f) {
+		if (!fgets(cmdline, sizeof(cmdline), f))
+			cmdline[0] = '\0';
+		fclose(f);
+	}
+	return !strstr(cmdline, "preempt=full") && !strstr(cmdline, "preempt=lazy");
+}
+
+static int test_then_sleeps(void)
+{
+	struct consumer c = { 0 };
+	struct rusage before, after;
+	struct jskf_record buf[4];
+	struct jskf_info info;
+	struct jskf_read rd;
+	long preempted, slept;
+	struct vmt_dev d;
+	int fd;
+
+	CHECK_OK(fd = kf_open(0));
+	CHECK_OK(out_device(fd, 0, &d, &c.evfd, 0x060b, "vmtest output then sleeps"));
+	CHECK_OK(kf_info(fd, &info));
+	CHECK_OK(pin_cpu0(0));
+	CHECK_OK(-pthread_create(&c.thread, NULL, consumer_main, &c));
+	sleep_ms(50);	/* the consumer waits in read() */
+
+	getrusage(RUSAGE_THREAD, &before);
+	for (int i = 0; i < SLEEP_READS; i++) {
+		/* Sends a frame, then sleeps until the deadline: nothing else comes. */
+		kf_read_init(&rd, buf, ARRAY_SIZE(buf), JSKF_READ_DEVLIST | JSKF_READ_DEADLINE |
+			     JSKF_READ_OUTPUT, now_ns() + 2 * MS);
+		rd.devlist_gen = info.devlist_gen;
+		rd.output_ptr = (uintptr_t)motion;
+		rd.output_count = ARRAY_SIZE(motion);
+		CHECK_ERR(kf_read(fd, &rd), ETIMEDOUT);
+	}
+	getrusage(RUSAGE_THREAD, &after);
+
+	CHECK_OK(-pthread_join(c.thread, NULL));
+	CHECK_OK(c.err);
+	CHECK_EQ(c.frames, SLEEP_READS);
+	preempted = after.ru_nivcsw - before.ru_nivcsw;
+	slept = after.ru_nvcsw - before.ru_nvcsw;
+	vmt_info("output-then-sleeps: %d reads, each sending a frame to a real-time reader on the same CPU: preempted %ld times, slept %ld times (%s preemption)",
+		 SLEEP_READS, preempted, slept, preempts_voluntarily() ? "voluntary" : "full");
+	if (preempts_voluntarily())
+		CHECK(preempted < SLEEP_READS / 10,
+		      "the reader the output woke preempted the read %ld times in %d reads",
+		      preempted, SLEEP_READS);
+	CHECK(slept >= SLEEP_READS, "the reads slept %ld times, want >= %d", slept, SLEEP_READS);
+
+	close(c.evfd);
+	CHECK_OK(vmt_dev_destroy(&d));
+	close(fd);
+	return 0;
+}
+
 static const struct vmt_case cases[] = {
 	{ "output-sends", test_sends, 0 },
 	{ "output-slots", test_slots, 0 },
@@ -443,6 +581,7 @@ static const struct vmt_case cases[] = {
 	{ "output-eperm", test_eperm, 0 },
 	{ "output-eintr", test_eintr, 0 },
 	{ "output-unplug-race", test_unplug_race, 120 },
+	{ "output-then-sleeps", test_then_sleeps, 0 },
 };
 
 int main(int argc, char **argv)
