@@ -75,13 +75,42 @@ static bool jskf_out_type_ok(u16 type)
 }
 
 /*
+ * Copies in and checks the @n events of a read's output: 0, -EFAULT or
+ * -EINVAL.  One user access, field by field: @n is checked against the
+ * buffer, so the object checks of copy_from_user() would check what is
+ * known.
+ */
+static int jskf_out_copy(struct jskf_out_event *buf,
+			 const struct jskf_out_event __user *uptr, u32 n)
+{
+	u32 i;
+
+	if (!user_access_begin(uptr, n * sizeof(*uptr)))
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		unsafe_get_user(buf[i].type, &uptr[i].type, efault);
+		unsafe_get_user(buf[i].code, &uptr[i].code, efault);
+		unsafe_get_user(buf[i].value, &uptr[i].value, efault);
+	}
+	user_access_end();
+
+	for (i = 0; i < n; i++)
+		if (!jskf_out_type_ok(buf[i].type))
+			return -EINVAL;
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
+/*
  * Sends the read's output: 0 when all of it went, else -errno with none
  * of it sent (see struct jskf_read).  The caller has checked the count
  * and the slot.
  */
 int jskf_out_send(struct jskf_file *jf, const struct jskf_read *req)
 {
-	const void __user *uptr = u64_to_user_ptr(req->output_ptr);
+	const struct jskf_out_event __user *uptr = u64_to_user_ptr(req->output_ptr);
 	u32 i, n = req->output_count;
 	struct jskf_out *out;
 	int ret = 0;
@@ -95,16 +124,9 @@ int jskf_out_send(struct jskf_file *jf, const struct jskf_read *req)
 		ret = -ENODEV;
 		goto out_unlock;
 	}
-	if (copy_from_user(out->buf, uptr, n * sizeof(out->buf[0]))) {
-		ret = -EFAULT;
+	ret = jskf_out_copy(out->buf, uptr, n);
+	if (ret)
 		goto out_unlock;
-	}
-	for (i = 0; i < n; i++) {
-		if (!jskf_out_type_ok(out->buf[i].type)) {
-			ret = -EINVAL;
-			goto out_unlock;
-		}
-	}
 	/* Not dead: the device is registered until disconnect() takes the lock. */
 	for (i = 0; i < n; i++)
 		input_event(out->handle.dev, out->buf[i].type, out->buf[i].code,
