@@ -52,14 +52,19 @@ $(BENCH_FLOOR): bench/floor.c
 
 # The daemon's objects but main.o, with libevdev's uinput calls stood in
 # for (bench/ipe-uinput.c): manager_take_batch() and the stick code run
-# as in joystickd, without a device.
+# as in joystickd (optimised across files as joystickd is), without a
+# device.  The driver is compiled apart, without LTO, so that
+# manager_take_batch() stays a function for callgrind to toggle on.
 BENCH_IPE_OBJS	= $(filter-out $(BUILD)/daemon/main.o,$(DAEMON_LINK_OBJS))
 $(BENCH_IPE): bench/engine-ipe.c bench/ipe-uinput.c bench/ipe-uinput.h bench/stream.h \
 		$(BENCH_IPE_OBJS) $(ENGINE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) -Ibench \
-		-o $@ bench/engine-ipe.c bench/ipe-uinput.c $(BENCH_IPE_OBJS) $(ENGINE_LIB) \
-		$(DAEMON_LIBS) $(ENGINE_LIBS) -lm
+		-c -o $(BENCH_OUT)/engine-ipe.o bench/engine-ipe.c
+	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) -Ibench \
+		-c -o $(BENCH_OUT)/ipe-uinput.o bench/ipe-uinput.c
+	$(CC) $(CFLAGS) $(LTO_CFLAGS) -o $@ $(BENCH_OUT)/engine-ipe.o $(BENCH_OUT)/ipe-uinput.o \
+		$(BENCH_IPE_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS) -lm
 
 bench-vm: $(BENCH_VM_PROG) $(BENCH_FLOOR) $(BUILD)/joystickd $(BUILD)/joystickctl vm-module
 	@$(VM_DIR)/kernel.sh fetch $(VM_KREL) $(VM_KMOD_DIR)

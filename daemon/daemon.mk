@@ -72,12 +72,13 @@ daemon-asan: $(BUILD)/joystickd-asan
 
 $(DAEMON_OBJS) $(CTL_OBJS): $(BUILD)/%.o: %.c | engine-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(LTO_CFLAGS) $(JSD_CFLAGS) $(CTL_CFLAGS) $(DAEMON_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(CTL_OBJS): CTL_CFLAGS += $(shell pkg-config --cflags ncursesw 2>/dev/null)
 
 $(BUILD)/joystickd: $(DAEMON_LINK_OBJS) $(ENGINE_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_LINK_OBJS) $(ENGINE_LIB) $(DAEMON_LIBS) $(ENGINE_LIBS)
+	$(CC) $(CFLAGS) $(LTO_CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_LINK_OBJS) $(ENGINE_LIB) \
+		$(DAEMON_LIBS) $(ENGINE_LIBS)
 
 # joystickctl needs the engine (curves, config checks, live changes), for
 # doctor libsystemd and libudev, for tune ncurses.

@@ -58,7 +58,7 @@ $(BUILD)/daemon/engine/codes.o: $(BUILD)/gen/codes-table.h
 $(ENGINE_OBJS): $(BUILD)/%.o: %.c $(wildcard daemon/engine/*.h) \
 		kfilter/joystickd_kfilter.h | engine-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) -I$(BUILD)/gen -c -o $@ $<
+	$(CC) $(CFLAGS) $(LTO_CFLAGS) $(JSD_CFLAGS) $(ENGINE_CFLAGS) -I$(BUILD)/gen -c -o $@ $<
 
 $(ENGINE_LIB): $(ENGINE_OBJS)
 	rm -f $@
