@@ -85,11 +85,10 @@ struct manager {
 	 * lock protects everything below, and every call into the engine and
 	 * the stick (the engine's output callbacks run with it held).  Only
 	 * the main thread replaces cfg, engine and stick (a reload, under
-	 * lock), so the main thread may read cfg without it.  lock_owner is
-	 * the thread holding it, for manager_assert_locked().
+	 * lock), so the main thread may read cfg without it.  The thread
+	 * holding it knows so (manager_holds_lock(), manager-state.c).
 	 */
 	pthread_mutex_t lock;
-	_Atomic pthread_t lock_owner;
 	struct jsd_config *cfg;		/* the running configuration */
 	struct engine *engine;
 	struct stick *stick;

@@ -26,10 +26,17 @@ uint64_t manager_now_ns(void)
 
 /* ---- the lock */
 
+/*
+ * The manager whose lock this thread holds, for manager_assert_locked():
+ * a thread-local variable is one load, where asking for the thread's id
+ * at every assertion was a call into libc (seven a batch).
+ */
+static _Thread_local const struct manager *lock_held;
+
 void manager_lock(struct manager *m)
 {
 	pthread_mutex_lock(&m->lock);
-	atomic_store(&m->lock_owner, pthread_self());
+	lock_held = m;
 }
 
 /*
@@ -44,7 +51,7 @@ void manager_unlock(struct manager *m)
 
 	manager_assert_locked(m);
 	nudge = m->backend && m->stick && stick_pending(m->stick);
-	atomic_store(&m->lock_owner, (pthread_t)0);
+	lock_held = NULL;
 	pthread_mutex_unlock(&m->lock);
 	if (nudge)
 		backend_cancel(m->backend);
@@ -57,7 +64,7 @@ int manager_name_output(struct manager *m, int slot, const struct jsd_stick_cfg 
 
 bool manager_holds_lock(struct manager *m)
 {
-	return pthread_equal(atomic_load(&m->lock_owner), pthread_self());
+	return lock_held == m;
 }
 
 /* ---- engine output: runs under lock, in whichever thread fed the engine */

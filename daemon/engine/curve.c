@@ -15,6 +15,20 @@ static double sign(double x)
 	return x < 0.0 ? -1.0 : 1.0;
 }
 
+/*
+ * (int)lround(x) for x within int's range, without the call into libm
+ * (two a frame): the fraction x - trunc(x) is exact in a double, so halves
+ * round away from zero as lround() rounds them, 0.49999999999999994
+ * included.
+ */
+static int round_half_away(double x)
+{
+	int t = (int)x;
+	double frac = x - t;
+
+	return t + (frac >= 0.5) - (frac <= -0.5);
+}
+
 static int points_check(const struct curve *c, const char **ret_why)
 {
 	if (c->n < 2 || c->n > CURVE_MAX_POINTS) {
@@ -218,6 +232,6 @@ double curve_response_eval(const struct curve_response *r, double x)
 
 int curve_scale(double v, int min, int max)
 {
-	v = clamp1(v);
-	return (int)lround(min + (v + 1.0) * ((double)max - min) / 2.0);
+	v = isnan(v) ? 0.0 : clamp1(v);	/* so the result is in [min, max] */
+	return round_half_away(min + (v + 1.0) * ((double)max - min) / 2.0);
 }

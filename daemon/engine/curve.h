@@ -73,7 +73,8 @@ double curve_response_eval(const struct curve_response *r, double x);
 
 /*
  * The integer an axis with range [min, max] reports for a normalised value
- * v in [-1, 1]: lround(min + (v + 1) (max - min) / 2), v clamped first.
+ * v in [-1, 1]: lround(min + (v + 1) (max - min) / 2), v clamped first
+ * (NaN: the centre).
  */
 int curve_scale(double v, int min, int max);
 

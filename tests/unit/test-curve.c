@@ -298,6 +298,47 @@ static void test_scale(void **state)
 	/* the widest range does not overflow */
 	assert_int_equal(curve_scale(1, INT32_MIN, INT32_MAX), INT32_MAX);
 	assert_int_equal(curve_scale(-1, INT32_MIN, INT32_MAX), INT32_MIN);
+	/* (1 - 2^-53) / 2 = 0.49999999999999994: just below a half, to 0 */
+	assert_int_equal(curve_scale(-0x1p-53, 0, 1), 0);
+	assert_int_equal(curve_scale(0x1p-52, -1, 0), 0);	/* -0.49999999999999989 */
+	/* NaN: the centre, never outside the range */
+	assert_int_equal(curve_scale(NAN, -32767, 32767), 0);
+	assert_int_equal(curve_scale(NAN, 0, 255), 128);
+}
+
+/* curve_scale() rounds without libm: it agrees with lround() everywhere. */
+static void test_scale_is_lround(void **state)
+{
+	static const int ranges[][2] = {
+		{ -32767, 32767 }, { 0, 255 }, { -512, 511 }, { 0, 1 },
+		{ INT32_MIN, INT32_MAX }, { -100000, -99990 },
+	};
+	unsigned long checked = 0;
+
+	for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
+		int min = ranges[r][0], max = ranges[r][1];
+		double span = (double)max - min;
+
+		/* a sweep, and each half-way value and its neighbours */
+		for (int i = -100000; i <= 100000; i++) {
+			double v = i / 100000.0;
+
+			assert_int_equal(curve_scale(v, min, max),
+					 (int)lround(min + (v + 1.0) * span / 2.0));
+			checked++;
+		}
+		for (double k = 0; k < span && k < 2000; k++) {
+			double half = ((k + 0.5) * 2.0 / span) - 1.0;
+			double vs[] = { nextafter(half, -2.0), half, nextafter(half, 2.0) };
+
+			for (int j = 0; j < 3; j++) {
+				assert_int_equal(curve_scale(vs[j], min, max),
+						 (int)lround(min + (vs[j] + 1.0) * span / 2.0));
+				checked++;
+			}
+		}
+	}
+	assert_true(checked > 1200000);
 }
 
 int main(void)
@@ -315,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_deadzone),
 		cmocka_unit_test(test_response),
 		cmocka_unit_test(test_scale),
+		cmocka_unit_test(test_scale_is_lround),
 	};
 
 	return cmocka_run_group_tests_name("curve", tests, NULL, NULL);
