@@ -30,7 +30,7 @@
 static int bvm_perf_report(const char *label, const char *kind, const char *data, char **args)
 {
 	char *argv[24] = { BVM_PERF, "report", "-i", (char *)data, "--stdio", "-g", "none" };
-	char out[16384], *line, *save = NULL;
+	char out[65536], *line, *save = NULL;
 	unsigned int n = 7;
 	int rows = 0;
 
@@ -83,8 +83,10 @@ void bvm_perf_finish(pid_t pid, const char *tag, char *const labels[], char *con
 	bvm_perf_paths(tag, data, sizeof(data), log, sizeof(log));
 	r = bvm_perf_report(tag, "share", data, share);
 	for (unsigned int i = 0; r >= 0 && i < n; i++) {
+		const char *limit = getenv("BVM_PROF_LIMIT");
 		char *self[] = { "--no-children", "--comms", comms[i], "--percentage", "relative",
-				 "--sort", "dso,sym", "--percent-limit", "2", NULL };
+				 "--sort", "dso,sym", "--percent-limit",
+				 (char *)(limit ? limit : "2"), NULL };
 
 		r = bvm_perf_report(labels[i], "self", data, self);
 	}
@@ -104,13 +106,16 @@ void bvm_profile(struct bvm_bench *b)
 		vmt_info("profile: no %s in the image, skipped", BVM_PERF);
 		return;
 	}
+	const char *env = getenv("BVM_PROF_FRAMES");
+	unsigned int frames = env ? (unsigned int)strtoul(env, NULL, 10) : PROF_FRAMES;
+
 	for (unsigned int p = 0; p < 2; p++) {
 		struct bvm_mouse *mouse = b->paths[paths[p]].mouse;
 		char *label = (char *)b->paths[paths[p]].name;
 		pid_t pid = bvm_perf_start(label);
 		uint64_t t0 = bvm_now();
 
-		for (unsigned int i = 0; i < PROF_FRAMES; i++) {
+		for (unsigned int i = 0; i < frames; i++) {
 			bvm_sleep_until(t0 + i * PROF_RATE_NS);
 			bvm_mouse_frame(mouse);
 		}
