@@ -137,7 +137,7 @@ $1 == "SYSCN" { syscn[$2, $3, $5] = $6 / $4; if (!($5 in syscall_seen)) { syscal
 $1 == "TPUT" {
 	ntput++
 	if ($11 == 1 && $4 > best) { best = $4; best_rate = $2; best_gen = ($10 == 0) }
-	if ($11 != 1 && !first_loss) first_loss = sprintf("%s Hz/mouse: module delivered %s of %d records, coalesced %s, dropped %s; joystickd wrote %s times", $2, $5, 3 * $3, $6, $7, $8)
+	if ($11 != 1 && !first_loss) first_loss = sprintf("%s Hz/mouse: module delivered %s of %d records, coalesced %s, dropped %s; the bench reader of the stick got %s frames, %s of them written by joystickd with write() (the rest went out in its pended reads)", $2, $5, 3 * $3, $6, $7, $12, $8)
 	if ($10 == 0 && !gen_behind) gen_behind = sprintf("%s Hz/mouse: the generator wrote %s frames/s of %d", $2, $4, $2 * 8)
 	if ($13 > 0) reader_drops = reader_drops sprintf(" %s Hz: %s;", $2, $13)
 	next
