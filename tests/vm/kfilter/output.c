@@ -490,37 +490,41 @@ static void *consumer_main(void *arg)
 	return NULL;
 }
 
+/* The first line of @path in @buf, or "" when there is none. */
+static void first_line(const char *path, char *buf, int size)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, size, f))
+		buf[0] = '\0';
+	fclose(f);
+}
+
 /*
  * Whether the running kernel preempts only at its preemption points (none
- * or voluntary): PREEMPT_DYNAMIC says which in debugfs, or takes it from
+ * or voluntary).  PREEMPT_DYNAMIC says which in debugfs ("none
+ * (voluntary) full", the mode in brackets), or else takes it from
  * preempt= (Debian's default is voluntary); PREEMPT_RT and a fixed
  * PREEMPT are full.
  */
 static bool preempts_voluntarily(void)
 {
-	char mode[128] = "", cmdline[1024] = "";
+	char line[1024];
 	struct utsname u;
-	FILE *f;
 
 	uname(&u);
 	if (strstr(u.version, "PREEMPT_RT"))
 		return false;
 	if (!strstr(u.version, "PREEMPT_DYNAMIC"))
-		return !strstr(u.version, "PREEMPT ");
-	f = fopen("/sys/kernel/debug/sched/preempt", "re");
-	if (f) {
-		if (!fgets(mode, sizeof(mode), f))
-			mode[0] = '\0';
-		fclose(f);
-		return !strstr(mode, "(full)") && !strstr(mode, "(lazy)");
-	}
-	f = fopen("/proc/cmdline", "re");
-	if (f) {
-		if (!fgets(cmdline, sizeof(cmdline), f))
-			cmdline[0] = '\0';
-		fclose(f);
-	}
-	return !strstr(cmdline, "preempt=full") && !strstr(cmdline, "preempt=lazy");
+		return !strstr(u.version, "PREEMPT");
+	first_line("/sys/kernel/debug/sched/preempt", line, sizeof(line));
+	if (line[0])
+		return strstr(line, "(none)") || strstr(line, "(voluntary)");
+	first_line("/proc/cmdline", line, sizeof(line));
+	return !strstr(line, "preempt=full") && !strstr(line, "preempt=lazy");
 }
 
 static int test_then_sleeps(void)
@@ -543,9 +547,13 @@ static int test_then_sleeps(void)
 
 	getrusage(RUSAGE_THREAD, &before);
 	for (int i = 0; i < SLEEP_READS; i++) {
-		/* Sends a frame, then sleeps until the deadline: nothing else comes. */
+		/*
+		 * Sends a frame, then sleeps until the deadline: nothing else
+		 * comes.  (A host stall longer than the deadline makes a read
+		 * that never sleeps: the counts below leave room for a few.)
+		 */
 		kf_read_init(&rd, buf, ARRAY_SIZE(buf), JSKF_READ_DEVLIST | JSKF_READ_DEADLINE |
-			     JSKF_READ_OUTPUT, now_ns() + 2 * MS);
+			     JSKF_READ_OUTPUT, now_ns() + 5 * MS);
 		rd.devlist_gen = info.devlist_gen;
 		rd.output_ptr = (uintptr_t)motion;
 		rd.output_count = ARRAY_SIZE(motion);
@@ -564,7 +572,8 @@ static int test_then_sleeps(void)
 		CHECK(preempted < SLEEP_READS / 10,
 		      "the reader the output woke preempted the read %ld times in %d reads",
 		      preempted, SLEEP_READS);
-	CHECK(slept >= SLEEP_READS, "the reads slept %ld times, want >= %d", slept, SLEEP_READS);
+	CHECK(slept >= SLEEP_READS * 9 / 10, "the reads slept %ld times in %d reads, want >= %d",
+	      slept, SLEEP_READS, SLEEP_READS * 9 / 10);
 
 	close(c.evfd);
 	CHECK_OK(vmt_dev_destroy(&d));
