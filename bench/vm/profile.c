@@ -23,7 +23,7 @@
 
 #include "bvm.h"
 
-#define PROF_FRAMES	3000
+#define PROF_FRAMES	3000		/* BVM_PROF_FRAMES=N in the environment: N */
 #define PROF_RATE_NS	1000000ull	/* 1 kHz */
 
 /* Runs `perf report` with @args on @data and prints its rows as "PERF @label @kind row". */
@@ -101,14 +101,13 @@ void bvm_profile(struct bvm_bench *b)
 {
 	static const unsigned int paths[] = { BVM_JSD, BVM_FLOOR_PATH };
 	static char *const comms[] = { "joystickd", "jsd-floor" };
+	const char *env = getenv("BVM_PROF_FRAMES");
+	unsigned int frames = env ? (unsigned int)strtoul(env, NULL, 10) : PROF_FRAMES;
 
 	if (access(BVM_PERF, X_OK) < 0) {
 		vmt_info("profile: no %s in the image, skipped", BVM_PERF);
 		return;
 	}
-	const char *env = getenv("BVM_PROF_FRAMES");
-	unsigned int frames = env ? (unsigned int)strtoul(env, NULL, 10) : PROF_FRAMES;
-
 	for (unsigned int p = 0; p < 2; p++) {
 		struct bvm_mouse *mouse = b->paths[paths[p]].mouse;
 		char *label = (char *)b->paths[paths[p]].name;
