@@ -208,9 +208,9 @@ uint64_t manager_next_tick(struct manager *m, struct reader_output *out);
 
 /*
  * Takes the lock: the read could not send @out (-ENODEV: its device is
- * gone or was never made), or the reader stops with it unsent.  The current stick's frames are written with
- * write() and the stick is no longer deferred (1); an old stick's go
- * with it (0); or -errno.
+ * gone or was never made), or the reader stops with it unsent.  The
+ * current stick's frames are written with write() and the stick is no
+ * longer deferred (1); an old stick's go with it (0); or -errno.
  */
 int manager_output_failed(struct manager *m, const struct reader_output *out);
 

@@ -167,6 +167,20 @@ static void index_sources(struct engine *e, const struct jsd_profile *profile)
 }
 
 /*
+ * Fixes in @axes the output each axis @by drives has under its driver's
+ * response (axis_settle()), before other drivers take the codes: a
+ * profile switch, a reload.
+ */
+static void settle_outputs(const struct engine *by, struct axis_state *axes)
+{
+	for (uint64_t m = by->driven; m; m &= m - 1) {
+		uint16_t code = (uint16_t)__builtin_ctzll(m);
+
+		axis_settle(by->driver[code], &axes[code]);
+	}
+}
+
+/*
  * Makes profile @index current: drivers per code and the indexes, first-time
  * codes at trim.  Every target and the buttons are stale: a new axis' range
  * and response may differ, so may the buttons the held inputs map to.
@@ -175,12 +189,7 @@ static void use_profile(struct engine *e, unsigned int index)
 {
 	const struct jsd_profile *profile = &e->cfg->profiles[index];
 
-	/* The outputs the axes have now, under the responses they have now. */
-	for (uint64_t m = e->driven; m; m &= m - 1) {
-		uint16_t code = (uint16_t)__builtin_ctzll(m);
-
-		axis_settle(e->driver[code], &e->axes[code]);
-	}
+	settle_outputs(e, e->axes);
 	e->profile = index;
 	memset(e->driver, 0, sizeof(e->driver));
 	e->driven = 0;
@@ -723,12 +732,7 @@ int engine_new_from(const struct jsd_config *cfg, const struct engine *old,
 	e->time_known = old->time_known;
 	e->time = old->time;
 	memcpy(e->axes, old->axes, sizeof(e->axes));
-	/* The outputs under the old configuration's responses (axis_settle()). */
-	for (uint64_t m = old->driven; m; m &= m - 1) {
-		uint16_t code = (uint16_t)__builtin_ctzll(m);
-
-		axis_settle(old->driver[code], &e->axes[code]);
-	}
+	settle_outputs(old, e->axes);
 	memcpy(e->meters, old->meters, sizeof(e->meters));
 	memcpy(e->button_sent, old->button_sent, sizeof(e->button_sent));
 	e->buttons_known = old->buttons_known;
