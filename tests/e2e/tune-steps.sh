@@ -125,9 +125,18 @@ moving() {
 daemon_sensitivity() { [ "$(joystickctl get aileron sensitivity 2>&1)" = "sensitivity = $1" ]; }
 
 # A new tmux server with an 80x24 bash pane: nothing left of a step before.
+# kill-server returns before the old server has gone: a new-session that
+# reaches it then fails ("server exited unexpectedly", CI on 6.1), so the
+# old server's socket must be gone first (tmux removes it as it exits).
 tune_session() {
+	local sock="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/jsd-tune" i
+
 	rm -f /tmp/stty.before /tmp/stty.after
 	tm kill-server 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		[ -S "$sock" ] || break
+		sleep 0.1
+	done
 	tm -f /dev/null new-session -d -s tune -x 80 -y 24 'bash --noprofile --norc' ||
 		{ why="tmux did not start"; return 1; }
 	tm send-keys -t tune "PS1='$ '" Enter
