@@ -146,28 +146,45 @@ void manager_log_switch(struct manager *m);
 
 /* ---- the reader thread (reader.c) */
 
-/* What one batch has to log, noted under the lock and logged after it. */
+/*
+ * What one batch has to log, noted under the lock and logged after it.
+ * Each flag says a line is due; the fields that line reads (below) are set
+ * only with it.  `any` tests and clears the flags at once: the reader
+ * clears eight bytes after a batch that noted something and nothing after
+ * one that did not, where zeroing the whole struct for every batch was a
+ * 328-byte `rep stos`, one pass a word under QEMU/TCG.
+ */
 struct batch_notes {
-	bool dropped;		/* n_dropped events lost; log it */
+	union {
+		struct {
+			bool dropped;		/* events lost (queue full) */
+			bool gap;		/* a sequence gap */
+			bool stick_failed;	/* stick writes failed */
+			bool overflow;		/* evdev backend: a device's buffer overflowed */
+			bool unopened;		/* evdev backend: devices could not be opened
+						 * (or all are again) */
+			bool active_changed;	/* capture went on or off: @active */
+			bool deadman;		/* the kernel's dead-man switch turned capture off */
+			bool switched;		/* a button switched the profile to @profile */
+		};
+		uint64_t any;
+	};
 	uint32_t n_dropped;
-	bool gap;		/* a sequence gap to log */
 	uint64_t gap_expected, gap_got;
-	bool stick_failed;	/* stick writes failed to log */
 	uint64_t n_stick_errors;
-	bool overflow;		/* evdev backend: a device's buffer overflowed; log it */
 	uint32_t overflow_dev;
 	char overflow_name[JSKF_NAME_LEN];
-	bool unopened;		/* evdev backend: devices could not be opened (or all are again) */
 	int32_t n_unopened;
 	int unopened_error;
 	uint64_t held_dropped, held_gap, held_stick, held_overflow;	/* lines held back before these */
 	uint64_t total_dropped, total_gaps, total_stick_errors, total_overflows;
-	bool active_changed, active;
-	bool deadman;		/* the kernel's dead-man switch turned capture off */
+	bool active;
 	uint32_t deadman_ms;	/* after this many milliseconds */
-	bool switched;		/* a button switched the profile to @profile */
 	char profile[JSD_NAME_MAX];
 };
+
+_Static_assert(offsetof(struct batch_notes, n_dropped) == sizeof(uint64_t),
+	       "struct batch_notes: `any` covers every flag (eight at most)");
 
 /*
  * The stick frames the reader's next read sends (JSKF_READ_OUTPUT), and

@@ -70,6 +70,7 @@ static void *reader_main(void *userdata)
 	struct reader *rd = userdata;
 	struct manager *m = rd->manager;
 	bool evdev = strcmp(backend_name(rd->backend), "evdev") == 0;
+	struct batch_notes notes = { 0 };
 	struct reader_output *out;
 	struct jskf_record *recs;
 	uint64_t gen, deadline;
@@ -83,7 +84,6 @@ static void *reader_main(void *userdata)
 	deadline = r ? ENGINE_IDLE : manager_next_tick(m, out);
 
 	while (r == 0 && !atomic_load(&rd->stopping)) {
-		struct batch_notes notes = { 0 };
 		struct jskf_read req;
 
 		memset(&req, 0, sizeof(req));
@@ -127,7 +127,10 @@ static void *reader_main(void *userdata)
 		} else {
 			break;
 		}
-		reader_log(&notes, evdev);
+		if (notes.any) {
+			reader_log(&notes, evdev);
+			notes.any = 0;
+		}
 	}
 
 	/* Frames taken for a read that will not come: written as they are. */
