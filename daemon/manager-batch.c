@@ -169,8 +169,9 @@ uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
 			    struct reader_output *out)
 {
 	uint64_t before, next, now = 0;
-	bool was_active;
-	uint32_t i;
+	bool was_active, mouse_known = false;
+	uint32_t i, dev_id = 0;
+	int mouse = -1;
 
 	manager_lock(m);
 	before = m->counters.stick_errors;
@@ -189,6 +190,7 @@ uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
 		case JSKF_REC_DEV_ADDED:
 			batch_learn_device_locked(m, rec->dev_id);
 			m->wake_devlist = true;
+			mouse_known = false;	/* the map may have changed */
 			break;
 		case JSKF_REC_DEV_REMOVED:
 			m->wake_devlist = true;
@@ -197,7 +199,13 @@ uint64_t manager_take_batch(struct manager *m, const struct jskf_read *rd,
 			batch_note_locked(m, rec, &now, notes);
 			break;
 		}
-		engine_feed(m->engine, devmap_mouse_of(&m->devmap, rec->dev_id), rec);
+		/* Records come in runs of one device, a frame at least: one look-up a run. */
+		if (!mouse_known || rec->dev_id != dev_id) {
+			dev_id = rec->dev_id;
+			mouse = devmap_mouse_of(&m->devmap, dev_id);
+			mouse_known = true;
+		}
+		engine_feed(m->engine, mouse, rec);
 	}
 	manager_apply_requests_locked(m);
 	if (stick_hold(m->stick, false) < 0)
