@@ -247,7 +247,6 @@ extern const unsigned int bvm_rates[2];	/* latency runs: 1 kHz, 8 kHz */
  * a phase that cannot run sends FAIL lines for its checks.
  */
 #define BVM_CHECKS_SETUP	2	/* calibrate, start-paths */
-#define BVM_CHECKS_LATENCY	(2 * BVM_PATHS)	/* latency-PATH-RATE */
 #define BVM_CHECKS_THROUGHPUT	1	/* throughput */
 #define BVM_CHECKS_DAEMON	2	/* joystickd, joystickd-evdev: alive after the runs */
 #define BVM_CHECKS_READERS	1	/* readers (readers.c) */
@@ -262,7 +261,15 @@ int bvm_readers(struct bvm_bench *b);		/* readers.c, without joystickd */
 /*
  * BVM_ONLY=readers in the environment (make bench-vm BENCH_ONLY=readers):
  * the mice and the readers phase alone, for a focused, repeatable run.
+ * BVM_ONLY=latency: the latency phase alone (then the daemons' checks),
+ * which BVM_LAT_RATES=1 narrows to 1 kHz and BVM_LAT_PATHS=2 to the first
+ * two paths, joystickd and the floor, in turns: a comparison of two
+ * builds of joystickd against the floor in three minutes a boot.
  */
+#define BVM_LAT_RATES_ENV	"BVM_LAT_RATES"	/* the first N of bvm_rates[] */
+#define BVM_LAT_PATHS_ENV	"BVM_LAT_PATHS"	/* the first N paths (BVM_JSD, BVM_FLOOR_PATH ...) */
+/* latency.c: @name in the environment if it is 1 .. @max, else @max. */
+unsigned int bvm_env_upto(const char *name, unsigned int max);
 void bvm_daemon_status(const char *tag);	/* paths.c: joystickctl status as STATUS */
 /*
  * paths.c: the evdev instance's "kernel seen" (REL events its filter saw)

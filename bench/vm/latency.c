@@ -275,13 +275,12 @@ static void bvm_check(const struct bvm_path *p, unsigned int path, unsigned int 
 			 p->name, rate, acc->late99 / 1e6);
 }
 
-/* LAT_ROUNDS, or fewer when BENCH_ROUNDS says so (1 .. LAT_ROUNDS). */
-static unsigned int bvm_rounds(void)
+unsigned int bvm_env_upto(const char *name, unsigned int max)
 {
-	const char *e = getenv(LAT_ROUNDS_ENV);
+	const char *e = getenv(name);
 	unsigned long n = e ? strtoul(e, NULL, 10) : 0;
 
-	return n >= 1 && n <= LAT_ROUNDS ? (unsigned int)n : LAT_ROUNDS;
+	return n >= 1 && n <= max ? (unsigned int)n : max;
 }
 
 int bvm_latency(struct bvm_bench *b)
@@ -307,8 +306,11 @@ int bvm_latency(struct bvm_bench *b)
 	if (r < 0)
 		bvm_fail("latency", "setting up: %s", strerror(-r));
 
-	for (unsigned int ri = 0; r == 0 && ri < 2; ri++) {
-		unsigned int rounds = bvm_rounds();
+	unsigned int n_rates = bvm_env_upto(BVM_LAT_RATES_ENV, 2);
+	unsigned int n_paths = bvm_env_upto(BVM_LAT_PATHS_ENV, BVM_PATHS);
+
+	for (unsigned int ri = 0; r == 0 && ri < n_rates; ri++) {
+		unsigned int rounds = bvm_env_upto(LAT_ROUNDS_ENV, LAT_ROUNDS);
 		char tag[32];
 
 		for (unsigned int i = 0; i < BVM_PATHS; i++) {
@@ -323,8 +325,8 @@ int bvm_latency(struct bvm_bench *b)
 		vmt_info("latency at %u Hz: %u rounds of %u measured frames per path",
 			 bvm_rates[ri], rounds, LAT_MEASURED);
 		for (unsigned int round = 0; r == 0 && round < rounds; round++)
-			for (unsigned int j = 0; r == 0 && j < BVM_PATHS; j++) {
-				unsigned int path = (round + j) % BVM_PATHS;
+			for (unsigned int j = 0; r == 0 && j < n_paths; j++) {
+				unsigned int path = (round + j) % n_paths;
 
 				r = bvm_chunk(b, c, path, ri, round, &acc[path], tw, tmp);
 			}

@@ -113,9 +113,13 @@ int main(void)
 
 	const char *only = getenv("BVM_ONLY");
 	bool readers_only = only && !strcmp(only, "readers");
+	bool latency_only = only && !strcmp(only, "latency");
+	/* latency-PATH-RATE for every path at each rate measured */
+	int latency_checks = (int)(bvm_env_upto(BVM_LAT_RATES_ENV, 2) * BVM_PATHS);
 
 	bvm_line("PLAN %d", readers_only ? BVM_CHECKS_READERS :
-			    BVM_CHECKS_SETUP + BVM_CHECKS_LATENCY + BVM_CHECKS_THROUGHPUT +
+			    latency_only ? BVM_CHECKS_SETUP + latency_checks + BVM_CHECKS_DAEMON :
+			    BVM_CHECKS_SETUP + latency_checks + BVM_CHECKS_THROUGHPUT +
 			    BVM_CHECKS_DAEMON + BVM_CHECKS_READERS);
 	uname(&u);
 	vmt_info("bench guest: %s, %ld CPUs", u.release, sysconf(_SC_NPROCESSORS_ONLN));
@@ -140,7 +144,7 @@ int main(void)
 		r = bvm_start_paths(&b);
 	if (r == 0)
 		r = bvm_latency(&b);
-	if (r == 0) {
+	if (r == 0 && !latency_only) {
 		bvm_memory(&b, BVM_FLOOR_PATH);
 		bvm_memory(&b, BVM_ICPT);
 		bvm_memory(&b, BVM_EVDEV);
@@ -152,14 +156,14 @@ int main(void)
 	bvm_check_alive(&b, BVM_EVDEV, "joystickd-evdev");
 	bvm_stop_path(&b, BVM_EVDEV);
 
-	if (r == 0 && bvm_alive(b.paths[BVM_JSD].pids[0]))
+	if (r == 0 && !latency_only && bvm_alive(b.paths[BVM_JSD].pids[0]))
 		r = bvm_throughput(&b);
-	if (r == 0)
+	if (r == 0 && !latency_only)
 		bvm_memory(&b, BVM_JSD);
 	bvm_check_alive(&b, BVM_JSD, "joystickd");
 	bvm_stop_path(&b, BVM_JSD);
 
-	if (r == 0)
+	if (r == 0 && !latency_only)
 		r = bvm_readers(&b);
  out:
 	for (unsigned int i = 0; i < BVM_MICE; i++)
