@@ -11,6 +11,9 @@
 #   make bench-report                 the table and plot from the last runs
 #   make bench-vm BENCH_ONLY=readers  the VM part's readers phase alone
 #                                     (a focused run: the mice and the readers)
+#   make bench-vm BENCH_ONLY=latency BENCH_VM_ENV="BVM_LAT_RATES=1 BVM_LAT_PATHS=2"
+#                                     joystickd against the floor at 1 kHz alone;
+#                                     bench/cpu-ratio.sh prints the boot's CPU ratio
 #
 # Results: bench/results/bench.md, bench.csv, bench-evdev.csv, latency-cdf.csv,
 # latency.png.
