@@ -270,6 +270,13 @@ int bvm_readers(struct bvm_bench *b);		/* readers.c, without joystickd */
 #define BVM_LAT_PATHS_ENV	"BVM_LAT_PATHS"	/* the first N paths (BVM_JSD, BVM_FLOOR_PATH ...) */
 /* latency.c: @name in the environment if it is 1 .. @max, else @max. */
 unsigned int bvm_env_upto(const char *name, unsigned int max);
+/*
+ * latency.c: how many of bvm_rates[] the latency phase runs (BVM_LAT_RATES),
+ * and how many paths, the first ones (BVM_LAT_PATHS): a latency-PATH-RATE
+ * check for each path run at each rate.
+ */
+unsigned int bvm_lat_rates(void);
+unsigned int bvm_lat_paths(void);
 void bvm_daemon_status(const char *tag);	/* paths.c: joystickctl status as STATUS */
 /*
  * paths.c: the evdev instance's "kernel seen" (REL events its filter saw)

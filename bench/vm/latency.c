@@ -283,6 +283,16 @@ unsigned int bvm_env_upto(const char *name, unsigned int max)
 	return n >= 1 && n <= max ? (unsigned int)n : max;
 }
 
+unsigned int bvm_lat_rates(void)
+{
+	return bvm_env_upto(BVM_LAT_RATES_ENV, sizeof(bvm_rates) / sizeof(bvm_rates[0]));
+}
+
+unsigned int bvm_lat_paths(void)
+{
+	return bvm_env_upto(BVM_LAT_PATHS_ENV, BVM_PATHS);
+}
+
 int bvm_latency(struct bvm_bench *b)
 {
 	struct bvm_acc acc[BVM_PATHS] = { 0 };
@@ -306,8 +316,8 @@ int bvm_latency(struct bvm_bench *b)
 	if (r < 0)
 		bvm_fail("latency", "setting up: %s", strerror(-r));
 
-	unsigned int n_rates = bvm_env_upto(BVM_LAT_RATES_ENV, 2);
-	unsigned int n_paths = bvm_env_upto(BVM_LAT_PATHS_ENV, BVM_PATHS);
+	unsigned int n_rates = bvm_lat_rates();
+	unsigned int n_paths = bvm_lat_paths();
 
 	for (unsigned int ri = 0; r == 0 && ri < n_rates; ri++) {
 		unsigned int rounds = bvm_env_upto(LAT_ROUNDS_ENV, LAT_ROUNDS);
@@ -330,7 +340,7 @@ int bvm_latency(struct bvm_bench *b)
 
 				r = bvm_chunk(b, c, path, ri, round, &acc[path], tw, tmp);
 			}
-		for (unsigned int i = 0; r == 0 && i < BVM_PATHS; i++) {
+		for (unsigned int i = 0; r == 0 && i < n_paths; i++) {
 			bvm_check(&b->paths[i], i, bvm_rates[ri], &acc[i]);
 			bvm_report(&b->paths[i], bvm_rates[ri], &acc[i]);
 		}

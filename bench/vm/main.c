@@ -114,8 +114,7 @@ int main(void)
 	const char *only = getenv("BVM_ONLY");
 	bool readers_only = only && !strcmp(only, "readers");
 	bool latency_only = only && !strcmp(only, "latency");
-	/* latency-PATH-RATE for every path at each rate measured */
-	int latency_checks = (int)(bvm_env_upto(BVM_LAT_RATES_ENV, 2) * BVM_PATHS);
+	int latency_checks = (int)(bvm_lat_rates() * bvm_lat_paths());
 
 	bvm_line("PLAN %d", readers_only ? BVM_CHECKS_READERS :
 			    latency_only ? BVM_CHECKS_SETUP + latency_checks + BVM_CHECKS_DAEMON :
